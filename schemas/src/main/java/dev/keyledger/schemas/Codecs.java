@@ -1,0 +1,19 @@
+package dev.keyledger.schemas;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.TenantState;
+
+/** The codec of each top-level record KeyLedger writes to Kafka or to a state store. */
+public final class Codecs {
+
+  public static final RecordCodec<CommandEnvelope> COMMANDS = AvroCodec.of(CommandEnvelope.getClassSchema());
+  public static final RecordCodec<EventEnvelope> EVENTS = AvroCodec.of(EventEnvelope.getClassSchema());
+  public static final RecordCodec<CommandOutcome> OUTCOMES = AvroCodec.of(CommandOutcome.getClassSchema());
+  public static final RecordCodec<KeyMaterial> KEY_MATERIAL = AvroCodec.of(KeyMaterial.getClassSchema());
+  public static final RecordCodec<TenantState> TENANT_STATE = AvroCodec.of(TenantState.getClassSchema());
+
+  private Codecs() {}
+}
