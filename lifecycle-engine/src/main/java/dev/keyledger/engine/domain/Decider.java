@@ -1,0 +1,169 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.command.AcknowledgeWaiver;
+import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RejectRequest;
+import dev.keyledger.avro.command.ReportUnwrapFailed;
+import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.CommandRefused;
+import dev.keyledger.avro.event.KeyDeregistered;
+import dev.keyledger.avro.event.KeyRegistered;
+import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.TenantSealed;
+import dev.keyledger.avro.event.TenantUnsealed;
+import dev.keyledger.avro.event.TmkRewrapped;
+import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.event.WaiverAcknowledged;
+import dev.keyledger.avro.event.WaiverPublished;
+import dev.keyledger.avro.state.TenantState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * {@code decide(state, command) -> events | refusal}: every rule of the tenant key lifecycle (SPEC
+ * §2, §3). Pure: no clock, no randomness, no I/O; time and ids arrive inside the command, so a
+ * replay decides the same way.
+ */
+public final class Decider {
+
+  /** Dialect of {@code /api/v1/byok}: one key per organization. */
+  public static final String DIALECT_BYOK = "byok_v1";
+  /** Dialect of {@code /admin/tenant-kms}: onboarding is an UPSERT. */
+  public static final String DIALECT_TENANT_KMS = "tenant_kms";
+
+  private Decider() {}
+
+  public static Decision decide(TenantState state, CommandEnvelope command) {
+    Object payload = command.getPayload();
+    boolean platform = TenantIds.PLATFORM.equals(command.getTenantId());
+    if (payload instanceof PublishWaiver publish) {
+      return platform ? publishWaiver(state, publish) : refuse(Operations.of(payload), Refusals.platformOnly());
+    }
+    if (platform) {
+      return refuse(Operations.of(payload), Refusals.reservedTenant());
+    }
+    if (payload instanceof RegisterKey register) {
+      return register(state, register);
+    }
+    if (payload instanceof RecordVerificationFailure failure) {
+      return Decision.refuse(failure.getRefusal(), KeyVerificationFailed.newBuilder()
+          .setOperation(failure.getOperation()).setKeyRef(failure.getKeyRef()).setFailure(failure.getFailure())
+          .setAwsErrorCode(failure.getAwsErrorCode()).setRefusal(failure.getRefusal()).build());
+    }
+    if (payload instanceof RejectRequest reject) {
+      return refuse(reject.getOperation(), reject.getRefusal());
+    }
+    if (payload instanceof AcknowledgeWaiver ack) {
+      return acknowledge(state, ack);
+    }
+    if (payload instanceof Deregister deregister) {
+      return deregister(state, deregister);
+    }
+    if (payload instanceof ReportUnwrapFailed failed) {
+      return unwrapFailed(state, failed);
+    }
+    if (payload instanceof ReportUnwrapSucceeded succeeded) {
+      return unwrapSucceeded(state, succeeded);
+    }
+    throw new IllegalArgumentException("no rule for command " + payload.getClass().getName());
+  }
+
+  private static Decision register(TenantState state, RegisterKey register) {
+    BindingStatus status = TenantStates.status(state);
+    boolean upsert = DIALECT_TENANT_KMS.equals(register.getDialect());
+    if (status.isBound() && !upsert) {
+      return refuse(Operations.REGISTER, Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn()));
+    }
+    ArnRules.Checked checked = DIALECT_BYOK.equals(register.getDialect())
+        ? ArnRules.keyArnOnly(register.getCmk().getKeyRef())
+        : ArnRules.keyOrAlias(register.getCmk().getKeyRef(), "kms_key_ref");
+    if (checked instanceof ArnRules.Checked.Refused refused) {
+      return refuse(Operations.REGISTER, refused.refusal());
+    }
+    int expected = TenantStates.nextTmkVersion(state);
+    TmkRef tmk = register.getTmk();
+    if (tmk.getVersion() != expected) {
+      return refuse(Operations.REGISTER, Refusals.staleVersion(expected, tmk.getVersion()));
+    }
+    KeyRegistered registered = KeyRegistered.newBuilder().setDialect(register.getDialect()).setKeyId(register.getKeyId())
+        .setCmk(register.getCmk()).setProbeEncryptMs(register.getProbeEncryptMs())
+        .setProbeDecryptMs(register.getProbeDecryptMs()).build();
+    TmkVersionAdded added = TmkVersionAdded.newBuilder().setTmk(tmk).build();
+    if (upsert && status == BindingStatus.ACTIVE && state.getBinding().getWaiverVersion() != null) {
+      // Re-onboarding an active tenant keeps its acknowledged waiver: the binding stays active.
+      return Decision.accept(registered, added, ByokActivated.newBuilder().setKeyId(register.getKeyId()).build());
+    }
+    return Decision.accept(registered, added);
+  }
+
+  private static Decision acknowledge(TenantState state, AcknowledgeWaiver ack) {
+    BindingStatus status = TenantStates.status(state);
+    if (!status.isBound()) {
+      return refuse(Operations.ACKNOWLEDGE_WAIVER, Refusals.noKey());
+    }
+    WaiverAcknowledged acknowledged = WaiverAcknowledged.newBuilder().setWaiverVersion(ack.getWaiverVersion())
+        .setAcknowledgedBy(ack.getAcknowledgedBy()).setAcknowledgedTerms(ack.getAcknowledgedTerms()).build();
+    if (status == BindingStatus.PENDING_WAIVER) {
+      return Decision.accept(acknowledged, ByokActivated.newBuilder().setKeyId(state.getBinding().getKeyId()).build());
+    }
+    return Decision.accept(acknowledged);
+  }
+
+  private static Decision deregister(TenantState state, Deregister deregister) {
+    if (!TenantStates.status(state).isBound()) {
+      return refuse(Operations.DEREGISTER, Refusals.noKey());
+    }
+    Set<Integer> live = state.getTmkVersions().stream().filter(v -> !TmkStatus.DESTROYED.wire().equals(v.getStatus()))
+        .map(v -> v.getTmk().getVersion()).collect(Collectors.toCollection(TreeSet::new));
+    Set<Integer> given = deregister.getRewrapped().stream().map(TmkRef::getVersion).collect(Collectors.toCollection(TreeSet::new));
+    boolean allPlatform = deregister.getRewrapped().stream().allMatch(t -> "platform".equals(t.getWrapMethod()));
+    if (!live.equals(given) || !allPlatform) {
+      return refuse(Operations.DEREGISTER, Refusals.incompleteRewrap("live versions " + live + ", re-wrapped " + given));
+    }
+    List<Object> events = new ArrayList<>();
+    for (TmkRef tmk : deregister.getRewrapped()) {
+      events.add(TmkRewrapped.newBuilder().setTmk(tmk).build());
+    }
+    events.add(KeyDeregistered.newBuilder().setKeyId(state.getBinding().getKeyId()).setReason(deregister.getReason()).build());
+    return new Decision(events, java.util.Optional.empty());
+  }
+
+  private static Decision unwrapFailed(TenantState state, ReportUnwrapFailed failed) {
+    BindingStatus status = TenantStates.status(state);
+    if (status != BindingStatus.ACTIVE && status != BindingStatus.PENDING_WAIVER) {
+      return Decision.accept(); // already sealed, or nothing bound: several instances may report one failure
+    }
+    return Decision.accept(TenantSealed.newBuilder().setTmkVersion(failed.getTmkVersion()).setFailure(failed.getFailure())
+        .setMessage(failed.getMessage()).setReporter(failed.getReporter()).build());
+  }
+
+  private static Decision unwrapSucceeded(TenantState state, ReportUnwrapSucceeded succeeded) {
+    if (TenantStates.status(state) != BindingStatus.SEALED) {
+      return succeeded.getManual() ? refuse(Operations.UNSEAL, Refusals.notSealed()) : Decision.accept();
+    }
+    return Decision.accept(TenantUnsealed.newBuilder().setTmkVersion(succeeded.getTmkVersion())
+        .setReporter(succeeded.getReporter()).setManual(succeeded.getManual()).build());
+  }
+
+  private static Decision publishWaiver(TenantState state, PublishWaiver publish) {
+    String version = publish.getWaiver().getWaiverVersion();
+    if (version.equals(Waivers.current(state).getWaiverVersion())) {
+      return refuse(Operations.PUBLISH_WAIVER, Refusals.waiverVersionExists(version));
+    }
+    return Decision.accept(WaiverPublished.newBuilder().setWaiver(publish.getWaiver()).build());
+  }
+
+  private static Decision refuse(String operation, Refusal refusal) {
+    return Decision.refuse(refusal, CommandRefused.newBuilder().setOperation(operation).setRefusal(refusal).build());
+  }
+}

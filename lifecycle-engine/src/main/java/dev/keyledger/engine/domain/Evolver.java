@@ -1,0 +1,88 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.KeyDeregistered;
+import dev.keyledger.avro.event.KeyRegistered;
+import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.TenantSealed;
+import dev.keyledger.avro.event.TenantUnsealed;
+import dev.keyledger.avro.event.TmkRewrapped;
+import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.event.WaiverAcknowledged;
+import dev.keyledger.avro.event.WaiverPublished;
+import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.avro.state.TmkVersionState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code evolve(state, event) -> state}: applies one event of the log. Pure and total: every event
+ * type is handled (refusals change only the chain position), so replaying the log rebuilds the
+ * same state bit for bit.
+ */
+public final class Evolver {
+
+  private Evolver() {}
+
+  public static TenantState evolve(TenantState state, EventEnvelope event) {
+    TenantState.Builder next = TenantState.newBuilder(state)
+        .setSeq(event.getSeq()).setLastHash(event.getHash()).setLastEventAt(event.getOccurredAt());
+    Object payload = event.getPayload();
+    Instant at = event.getOccurredAt();
+    BindingState binding = state.getBinding();
+    if (payload instanceof KeyRegistered registered) {
+      // An UPSERT of an active binding (admin dialect) keeps the waiver the tenant acknowledged.
+      BindingState kept = binding != null && BindingStatus.ACTIVE.wire().equals(binding.getStatus()) ? binding : null;
+      next.setBinding(BindingState.newBuilder().setKeyId(registered.getKeyId()).setDialect(registered.getDialect())
+          .setCmk(registered.getCmk()).setStatus(BindingStatus.PENDING_WAIVER.wire())
+          .setRegisteredBy(event.getActor().getSub()).setRegisteredAt(at).setLastVerifiedAt(at)
+          .setProbeEncryptMs(registered.getProbeEncryptMs()).setProbeDecryptMs(registered.getProbeDecryptMs())
+          .setWaiverVersion(kept == null ? null : kept.getWaiverVersion())
+          .setWaiverAcknowledgedAt(kept == null ? null : kept.getWaiverAcknowledgedAt())
+          .setWaiverAcknowledgedBy(kept == null ? null : kept.getWaiverAcknowledgedBy())
+          .build());
+    } else if (payload instanceof TmkVersionAdded added) {
+      List<TmkVersionState> versions = new ArrayList<>();
+      for (TmkVersionState v : state.getTmkVersions()) {
+        versions.add(TmkStatus.ACTIVE.wire().equals(v.getStatus())
+            ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.RETIRED.wire()).setRetiredAt(at).build() : v);
+      }
+      versions.add(TmkVersionState.newBuilder().setTmk(added.getTmk()).setStatus(TmkStatus.ACTIVE.wire()).setCreatedAt(at).build());
+      next.setTmkVersions(versions);
+    } else if (payload instanceof TmkRewrapped rewrapped) {
+      next.setTmkVersions(replace(state.getTmkVersions(), rewrapped.getTmk()));
+    } else if (payload instanceof KeyVerificationFailed failed && binding != null
+        && (failed.getKeyRef().equals(binding.getCmk().getKeyRef()) || failed.getKeyRef().equals(binding.getCmk().getKeyArn()))) {
+      next.setBinding(BindingState.newBuilder(binding).setLastVerifyError(failed.getRefusal().getMessage()).build());
+    } else if (payload instanceof WaiverPublished published) {
+      next.setWaiver(published.getWaiver());
+    } else if (payload instanceof WaiverAcknowledged ack) {
+      next.setBinding(BindingState.newBuilder(binding).setWaiverVersion(ack.getWaiverVersion())
+          .setWaiverAcknowledgedAt(at).setWaiverAcknowledgedBy(ack.getAcknowledgedBy()).build());
+    } else if (payload instanceof ByokActivated) {
+      next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.ACTIVE.wire()).build());
+    } else if (payload instanceof KeyDeregistered) {
+      next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.DISABLED.wire()).setDeregisteredAt(at)
+          .setSealedSince(null).build());
+    } else if (payload instanceof TenantSealed sealed) {
+      next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.SEALED.wire()).setSealedSince(at)
+          .setLastVerifyError(sealed.getMessage()).build());
+    } else if (payload instanceof TenantUnsealed) {
+      next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.ACTIVE.wire()).setSealedSince(null)
+          .setLastVerifyError(null).setLastVerifiedAt(at).build());
+    }
+    return next.build();
+  }
+
+  private static List<TmkVersionState> replace(List<TmkVersionState> versions, TmkRef tmk) {
+    List<TmkVersionState> replaced = new ArrayList<>();
+    for (TmkVersionState v : versions) {
+      replaced.add(v.getTmk().getVersion() == tmk.getVersion() ? TmkVersionState.newBuilder(v).setTmk(tmk).build() : v);
+    }
+    return replaced;
+  }
+}

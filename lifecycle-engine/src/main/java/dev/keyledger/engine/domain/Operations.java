@@ -1,0 +1,47 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.command.AcknowledgeWaiver;
+import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RejectRequest;
+import dev.keyledger.avro.command.ReportUnwrapFailed;
+import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+
+/** The operation names of the audit trail ({@code GET /audit?operation=...}). */
+public final class Operations {
+
+  public static final String REGISTER = "register";
+  public static final String ACKNOWLEDGE_WAIVER = "acknowledge_waiver";
+  public static final String DEREGISTER = "deregister";
+  public static final String PUBLISH_WAIVER = "publish_waiver";
+  public static final String SEAL = "seal";
+  public static final String UNSEAL = "unseal";
+  public static final String HEALTH_CHECK = "health_check";
+  public static final String COMMAND_UNDECODABLE = "command_undecodable";
+
+  private Operations() {}
+
+  /** The operation a command payload stands for. */
+  public static String of(Object commandPayload) {
+    if (commandPayload instanceof RegisterKey) {
+      return REGISTER;
+    } else if (commandPayload instanceof AcknowledgeWaiver) {
+      return ACKNOWLEDGE_WAIVER;
+    } else if (commandPayload instanceof Deregister) {
+      return DEREGISTER;
+    } else if (commandPayload instanceof PublishWaiver) {
+      return PUBLISH_WAIVER;
+    } else if (commandPayload instanceof ReportUnwrapFailed) {
+      return SEAL;
+    } else if (commandPayload instanceof ReportUnwrapSucceeded) {
+      return UNSEAL;
+    } else if (commandPayload instanceof RecordVerificationFailure failure) {
+      return failure.getOperation();
+    } else if (commandPayload instanceof RejectRequest reject) {
+      return reject.getOperation();
+    }
+    throw new IllegalArgumentException("unknown command " + commandPayload.getClass().getName());
+  }
+}

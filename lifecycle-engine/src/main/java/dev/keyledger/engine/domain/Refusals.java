@@ -1,0 +1,62 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.Refusal;
+
+/**
+ * Every refusal the domain can give, with its stable type, the seed's code and words, the HTTP
+ * status and a hint the tenant can act on. The edge turns a {@link Refusal} into the error body.
+ */
+public final class Refusals {
+
+  private Refusals() {}
+
+  public static Refusal of(String type, String code, int status, String message, String hint) {
+    return Refusal.newBuilder().setType(type).setCode(code).setHttpStatus(status).setMessage(message).setHint(hint).build();
+  }
+
+  public static Refusal invalidArn(String detail, String hint) {
+    return of("invalid_arn", "BYOK_001", 400, "Invalid ARN format: " + detail, hint);
+  }
+
+  public static Refusal alreadyRegistered(String keyArn) {
+    return of("key_already_registered", "BYOK_003", 409, "Organization already has BYOK key",
+        "A key is already registered (" + keyArn + "). Check it with GET /api/v1/byok/keys; to replace it,"
+            + " DELETE /api/v1/byok/keys first, then register the new key.");
+  }
+
+  public static Refusal waiverNotAcknowledged() {
+    return of("waiver_not_acknowledged", "BYOK_004", 400, "Waiver not acknowledged",
+        "Read GET /api/v1/byok/legal-waiver and acknowledge it with POST /api/v1/byok/legal-waiver.");
+  }
+
+  public static Refusal noKey() {
+    return of("no_byok_key", "BYOK_005", 404, "No BYOK key registered for this organization",
+        "Register a key first: POST /api/v1/byok/keys {\"key_arn\": \"arn:aws:kms:REGION:ACCOUNT:key/KEY_ID\"}.");
+  }
+
+  public static Refusal staleVersion(int expected, int given) {
+    return of("conflict", null, 409, "The tenant's key state changed while this request was prepared"
+        + " (expected TMK version " + expected + ", request built for " + given + ")", "Retry the request.");
+  }
+
+  public static Refusal notSealed() {
+    return of("not_sealed", null, 409, "Tenant is not sealed", "Nothing to unseal: GET /admin/tenant-kms shows the state.");
+  }
+
+  public static Refusal waiverVersionExists(String version) {
+    return of("waiver_version_exists", null, 409, "Waiver version " + version + " is already the current one",
+        "Publish a new version number.");
+  }
+
+  public static Refusal platformOnly() {
+    return of("invalid_request", null, 400, "This command applies to the platform, not to a tenant", null);
+  }
+
+  public static Refusal reservedTenant() {
+    return of("invalid_request", null, 400, "Tenant commands cannot be sent to the platform key", null);
+  }
+
+  public static Refusal incompleteRewrap(String detail) {
+    return of("conflict", null, 409, "Deregistration must re-wrap every live TMK version: " + detail, "Retry the request.");
+  }
+}

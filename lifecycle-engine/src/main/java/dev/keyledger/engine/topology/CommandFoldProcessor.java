@@ -1,0 +1,100 @@
+package dev.keyledger.engine.topology;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.Fold;
+import dev.keyledger.engine.domain.TenantIds;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.schemas.Codecs;
+import dev.keyledger.schemas.UndecodableRecordException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the commands of each tenant, one at a time, into the {@code tenant-state} store and sends
+ * on the events, the outcome and, for a refused registration, the tombstone of the key material
+ * the sender wrote. Bad input never kills the stream thread: an undecodable record goes to the
+ * dead-letter topic and, when its key is a tenant id, is audited in that tenant's chain.
+ */
+final class CommandFoldProcessor extends ContextualProcessor<String, byte[], String, Routed> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandFoldProcessor.class);
+
+  private final Topics topics;
+  private KeyValueStore<String, TenantState> states;
+
+  CommandFoldProcessor(Topics topics) {
+    this.topics = topics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Routed> context) {
+    super.init(context);
+    states = context.getStateStore(Topics.TENANT_STATE_STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    CommandEnvelope command;
+    try {
+      command = Codecs.COMMANDS.decode(record.value());
+    } catch (UndecodableRecordException e) {
+      deadLetter(record, e.getMessage());
+      return;
+    }
+    String tenant = record.key();
+    if (tenant == null || !tenant.equals(command.getTenantId())
+        || !(TenantIds.isValid(tenant) || TenantIds.PLATFORM.equals(tenant))) {
+      deadLetter(record, "record key does not match the command's tenant id");
+      return;
+    }
+    TenantState state = current(tenant);
+    Fold.Result result = Fold.apply(state, command);
+    emit(tenant, result);
+    if (!result.outcome().getAccepted() && command.getPayload() instanceof RegisterKey register) {
+      // The sender wrote the wrapped TMK with the command; a refused registration must leave no copy.
+      context().forward(record.withKey(Topics.keyMaterialKey(tenant, register.getTmk().getTmkId()))
+          .withValue(new Routed(topics.keyMaterial().name(), null)));
+    }
+  }
+
+  private void emit(String tenant, Fold.Result result) {
+    states.put(tenant, result.state());
+    long now = context().currentSystemTimeMs();
+    for (EventEnvelope event : result.events()) {
+      context().forward(new Record<>(tenant, new Routed(topics.events().name(), Codecs.EVENTS.encode(event)), now));
+    }
+    context().forward(new Record<>(tenant, new Routed(topics.outcomes().name(), Codecs.OUTCOMES.encode(result.outcome())), now));
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason) {
+    RecordMetadata source = context().recordMetadata().orElseThrow();
+    LOG.warn("command at {}-{}@{} dead-lettered: {}", source.topic(), source.partition(), source.offset(), reason);
+    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+    headers.add("keyledger.error", reason.getBytes(StandardCharsets.UTF_8));
+    headers.add("keyledger.source", (source.topic() + "-" + source.partition() + "@" + source.offset()).getBytes(StandardCharsets.UTF_8));
+    context().forward(new Record<>(record.key(), new Routed(topics.deadLetter().name(), record.value()), record.timestamp(), headers));
+    String tenant = record.key();
+    if (TenantIds.isValid(tenant)) {
+      CommandUndecodable what = CommandUndecodable.newBuilder().setDeadLetterTopic(topics.deadLetter().name())
+          .setSourcePartition(source.partition()).setSourceOffset(source.offset()).setError(reason).build();
+      emit(tenant, Fold.undecodable(current(tenant), what, Instant.ofEpochMilli(record.timestamp())));
+    }
+  }
+
+  private TenantState current(String tenant) {
+    TenantState state = states.get(tenant);
+    return state == null ? TenantStates.empty(tenant) : state;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.keyledger.engine.topology;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.schemas.Codecs;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topics and state stores of KeyLedger, all under one name prefix (default {@code keyledger}).
+ * Immutable; serdes are always passed explicitly from here.
+ */
+public final class Topics {
+
+  /** Persistent store of the fold: tenant id -> TenantState. */
+  public static final String TENANT_STATE_STORE = "tenant-state";
+  /** Wrapped TMK bytes by {@code tenant/tmk_id}, materialized from the key-material topic. */
+  public static final String KEY_MATERIAL_STORE = "key-material";
+
+  private final Topic<String, byte[]> commands;
+  private final Topic<String, EventEnvelope> events;
+  private final Topic<String, CommandOutcome> outcomes;
+  private final Topic<String, KeyMaterial> keyMaterial;
+  private final Topic<String, byte[]> deadLetter;
+
+  public Topics(String prefix) {
+    this.commands = new Topic<>(prefix + ".commands", Serdes.String(), Serdes.ByteArray(), false);
+    this.events = new Topic<>(prefix + ".events", Serdes.String(), new CodecSerde<>(Codecs.EVENTS), false);
+    this.outcomes = new Topic<>(prefix + ".outcomes", Serdes.String(), new CodecSerde<>(Codecs.OUTCOMES), false);
+    this.keyMaterial = new Topic<>(prefix + ".key-material", Serdes.String(), new CodecSerde<>(Codecs.KEY_MATERIAL), true);
+    this.deadLetter = new Topic<>(prefix + ".dead-letter", Serdes.String(), Serdes.ByteArray(), false);
+  }
+
+  public static Topics defaults() {
+    return new Topics("keyledger");
+  }
+
+  /** Commands keyed by tenant id; raw bytes so that an undecodable record can be dead-lettered. */
+  public Topic<String, byte[]> commands() {
+    return commands;
+  }
+
+  /** The hash-chained event log keyed by tenant id. Never holds key material. */
+  public Topic<String, EventEnvelope> events() {
+    return events;
+  }
+
+  /** One outcome per command, keyed by tenant id. */
+  public Topic<String, CommandOutcome> outcomes() {
+    return outcomes;
+  }
+
+  /** Compacted; keyed {@code tenant/tmk_id}; erasure is a tombstone. */
+  public Topic<String, KeyMaterial> keyMaterial() {
+    return keyMaterial;
+  }
+
+  /** Commands that could not be decoded, as they were, with the reason in headers. */
+  public Topic<String, byte[]> deadLetter() {
+    return deadLetter;
+  }
+
+  public List<Topic<?, ?>> all() {
+    return List.of(commands, events, outcomes, keyMaterial, deadLetter);
+  }
+
+  /** Key of a TMK version's record on the key-material topic. */
+  public static String keyMaterialKey(String tenantId, String tmkId) {
+    return tenantId + "/" + tmkId;
+  }
+}

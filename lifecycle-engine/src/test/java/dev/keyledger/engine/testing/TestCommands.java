@@ -1,0 +1,96 @@
+package dev.keyledger.engine.testing;
+
+import dev.keyledger.avro.Actor;
+import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.WaiverText;
+import dev.keyledger.avro.command.AcknowledgeWaiver;
+import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RejectRequest;
+import dev.keyledger.avro.command.ReportUnwrapFailed;
+import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.engine.domain.Decider;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Builds commands for tests, with a deterministic clock and ids. */
+public final class TestCommands {
+
+  public static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  public static final String OTHER_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+
+  private final String tenant;
+  private final AtomicLong clock = new AtomicLong(Instant.parse("2026-11-01T10:00:00Z").toEpochMilli());
+  private final AtomicLong ids = new AtomicLong();
+
+  public TestCommands(String tenant) {
+    this.tenant = tenant;
+  }
+
+  public CommandEnvelope envelope(Object payload) {
+    long n = ids.incrementAndGet();
+    return CommandEnvelope.newBuilder().setCommandId(tenant + "-cmd-" + n).setTenantId(tenant)
+        .setIssuedAt(Instant.ofEpochMilli(clock.addAndGet(1000)))
+        .setActor(Actor.newBuilder().setSub("alice@example.com").setRoles(List.of("owner")).setIp("10.0.0.7").build())
+        .setPayload(payload).build();
+  }
+
+  public CommandEnvelope register(String keyArn, int tmkVersion) {
+    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_BYOK).setKeyId("byok_" + ids.get())
+        .setCmk(cmk(keyArn)).setTmk(tmk(tmkVersion, "customer_kms", keyArn)).setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+  }
+
+  public CommandEnvelope onboard(String keyRef, int tmkVersion) {
+    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_TENANT_KMS).setKeyId("kms_" + ids.get())
+        .setCmk(cmk(keyRef)).setTmk(tmk(tmkVersion, "customer_kms", keyRef)).setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+  }
+
+  public CommandEnvelope acknowledge(String waiverVersion) {
+    return envelope(AcknowledgeWaiver.newBuilder().setWaiverVersion(waiverVersion).setAcknowledgedBy("alice@example.com").build());
+  }
+
+  public CommandEnvelope deregister(int... versions) {
+    List<TmkRef> rewrapped = java.util.Arrays.stream(versions).mapToObj(v -> tmk(v, "platform", null)).toList();
+    return envelope(Deregister.newBuilder().setRewrapped(rewrapped).setReason("test").build());
+  }
+
+  public CommandEnvelope verificationFailed(String keyRef) {
+    return envelope(RecordVerificationFailure.newBuilder().setOperation("register").setKeyRef(keyRef).setFailure("access_denied")
+        .setAwsErrorCode("AccessDeniedException")
+        .setRefusal(Refusal.newBuilder().setType("kms_verify_failed").setCode("BYOK_002").setHttpStatus(400)
+            .setMessage("Cannot access CMK: AccessDeniedException").setHint("fix the key policy").build())
+        .build());
+  }
+
+  public CommandEnvelope reject(String operation, Refusal refusal) {
+    return envelope(RejectRequest.newBuilder().setOperation(operation).setRefusal(refusal).build());
+  }
+
+  public CommandEnvelope unwrapFailed() {
+    return envelope(ReportUnwrapFailed.newBuilder().setTmkVersion(1).setFailure("access_denied").setMessage("CMK inaccessible").setReporter("node-1").build());
+  }
+
+  public CommandEnvelope unwrapSucceeded(boolean manual) {
+    return envelope(ReportUnwrapSucceeded.newBuilder().setTmkVersion(1).setReporter("node-1").setManual(manual).build());
+  }
+
+  public CommandEnvelope publishWaiver(String version) {
+    return envelope(PublishWaiver.newBuilder().setWaiver(WaiverText.newBuilder().setWaiverVersion(version)
+        .setEffectiveDate("2026-12-01").setTitle("t").setContent("c").setTerms(List.of("a")).build()).build());
+  }
+
+  public static CmkBinding cmk(String keyRef) {
+    return CmkBinding.newBuilder().setProvider("aws").setKeyRef(keyRef).setKeyArn(keyRef).setRegion("us-east-1").build();
+  }
+
+  public static TmkRef tmk(int version, String wrapMethod, String cmkArn) {
+    return TmkRef.newBuilder().setTmkId("tmk-" + version + "-" + wrapMethod).setVersion(version).setWrapMethod(wrapMethod)
+        .setFingerprint("f".repeat(31) + version).setCmkKeyArn(cmkArn).build();
+  }
+}
