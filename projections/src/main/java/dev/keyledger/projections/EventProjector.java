@@ -1,0 +1,53 @@
+package dev.keyledger.projections;
+
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.Evolver;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.schemas.Codecs;
+import dev.keyledger.schemas.UndecodableRecordException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies each event to the tenant view and files its exact bytes in the audit store. */
+final class EventProjector implements Processor<String, byte[], Void, Void> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventProjector.class);
+
+  private KeyValueStore<String, TenantState> views;
+  private KeyValueStore<Bytes, byte[]> audit;
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    views = context.getStateStore(ProjectionsTopology.TENANT_VIEW_STORE);
+    audit = context.getStateStore(ProjectionsTopology.AUDIT_STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    EventEnvelope event;
+    try {
+      event = Codecs.EVENTS.decode(record.value());
+    } catch (UndecodableRecordException e) {
+      // Only the fold writes this topic; a record it cannot have written is reported and skipped.
+      LOG.error("event log record for key {} is undecodable and was skipped: {}", record.key(), e.getMessage());
+      return;
+    }
+    String tenant = event.getTenantId();
+    TenantState view = views.get(tenant);
+    view = view == null ? TenantStates.empty(tenant) : view;
+    if (event.getSeq() <= view.getSeq()) {
+      return; // already applied: the log is read at least once by a projection rebuilt from scratch
+    }
+    if (event.getSeq() != view.getSeq() + 1) {
+      LOG.error("tenant {}: event seq {} follows {}; the log has a gap", tenant, event.getSeq(), view.getSeq());
+    }
+    views.put(tenant, Evolver.evolve(view, event));
+    audit.put(AuditKeys.of(tenant, event.getSeq()), record.value());
+  }
+}

@@ -1,0 +1,37 @@
+package dev.keyledger.projections;
+
+import dev.keyledger.engine.topology.CodecSerde;
+import dev.keyledger.engine.topology.Topics;
+import dev.keyledger.schemas.Codecs;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Read models folded from the event log: the tenant view (the same {@code evolve} as the fold, so a
+ * replay rebuilds it bit for bit), the audit trail (newest first per tenant) and command outcomes
+ * (for requests answered 202 before their outcome arrived).
+ */
+public final class ProjectionsTopology {
+
+  public static final String TENANT_VIEW_STORE = "tenant-view";
+  public static final String AUDIT_STORE = "audit-log";
+  public static final String OUTCOME_STORE = "command-outcomes";
+
+  private ProjectionsTopology() {}
+
+  public static void build(StreamsBuilder builder, Topics topics) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_VIEW_STORE),
+        Serdes.String(), new CodecSerde<>(Codecs.TENANT_STATE)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOME_STORE),
+        Serdes.String(), new CodecSerde<>(Codecs.OUTCOMES)));
+
+    builder.stream(topics.events().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(EventProjector::new, TENANT_VIEW_STORE, AUDIT_STORE);
+    builder.stream(topics.outcomes().name(), Consumed.with(topics.outcomes().keySerde(), topics.outcomes().valueSerde()))
+        .process(OutcomeProjector::new, OUTCOME_STORE);
+  }
+}
