@@ -2,7 +2,7 @@ package dev.keyledger.projections.query;
 
 import dev.keyledger.avro.EventEnvelope;
 import java.time.Instant;
-import java.util.function.Function;
+import dev.keyledger.projections.AuditEntries;
 
 /**
  * Which audit entries a page holds.
@@ -26,9 +26,9 @@ public record AuditFilter(int limit, long beforeSeq, Instant from, Instant to, S
     }
   }
 
-  boolean matches(EventEnvelope event, Function<EventEnvelope, String> operationOf) {
+  boolean matches(EventEnvelope event) {
     return (from == null || !event.getOccurredAt().isBefore(from))
         && (to == null || !event.getOccurredAt().isAfter(to))
-        && (operation == null || operation.equals(operationOf.apply(event)));
+        && (operation == null || operation.equals(AuditEntries.operation(event)));
   }
 }

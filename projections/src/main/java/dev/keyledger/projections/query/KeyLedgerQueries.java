@@ -5,6 +5,7 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.topology.Topics;
+import dev.keyledger.projections.AuditEntries;
 import dev.keyledger.projections.AuditKeys;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.ChainVerifier;
@@ -13,7 +14,6 @@ import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -35,17 +35,14 @@ public final class KeyLedgerQueries {
 
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final Function<EventEnvelope, String> operationOf;
 
   /**
    * @param streams the running instance
    * @param self this instance's {@code application.server}
-   * @param operationOf the audit operation name of an event (for the operation filter)
    */
-  public KeyLedgerQueries(KafkaStreams streams, HostInfo self, Function<EventEnvelope, String> operationOf) {
+  public KeyLedgerQueries(KafkaStreams streams, HostInfo self) {
     this.streams = streams;
     this.self = self;
-    this.operationOf = operationOf;
   }
 
   /** The fold's own state of a tenant: read-your-writes once a command's outcome is known. */
@@ -80,7 +77,7 @@ public final class KeyLedgerQueries {
           EventEnvelope event = decode(it.next().value);
           scanned++;
           lastSeq = event.getSeq();
-          if (filter.matches(event, operationOf)) {
+          if (filter.matches(event)) {
             page.add(event);
           }
         }

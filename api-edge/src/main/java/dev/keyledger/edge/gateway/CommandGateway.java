@@ -1,0 +1,175 @@
+package dev.keyledger.edge.gateway;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.engine.topology.Topics;
+import dev.keyledger.schemas.Codecs;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an HTTP request into a command on the log and waits for its outcome. A command and the
+ * wrapped key material it introduces are written in one Kafka transaction, so the fold never sees
+ * one without the other. Outcomes are read from the outcomes topic (read_committed) by one thread
+ * that was positioned at the end before the first submit, so no outcome can be missed.
+ */
+public final class CommandGateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandGateway.class);
+
+  private final Topics topics;
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaConsumer<String, byte[]> outcomes;
+  private final Map<String, CompletableFuture<CommandOutcome>> waiting = new ConcurrentHashMap<>();
+  private final Thread listener;
+  private volatile boolean running = true;
+
+  /**
+   * @param clientProps Kafka client settings (at least {@code bootstrap.servers}); passed through
+   * @param instanceId stable per instance: it names the transactional id, so a restarted instance fences its predecessor
+   */
+  public CommandGateway(Map<String, Object> clientProps, Topics topics, String instanceId) {
+    this.topics = topics;
+    Map<String, Object> producerProps = new HashMap<>(clientProps);
+    producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "keyledger-edge-" + instanceId);
+    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    Map<String, Object> consumerProps = new HashMap<>(clientProps);
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.outcomes = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+    this.listener = new Thread(this::listen, "keyledger-outcomes");
+    this.listener.setDaemon(true);
+  }
+
+  /** Initializes transactions and positions the outcome reader at the end; returns when both are done. */
+  public void start() {
+    producer.initTransactions();
+    List<TopicPartition> partitions = outcomes.partitionsFor(topics.outcomes().name(), Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+    outcomes.assign(partitions);
+    outcomes.seekToEnd(partitions);
+    partitions.forEach(p -> outcomes.position(p, Duration.ofSeconds(30)));
+    listener.start();
+  }
+
+  /**
+   * Writes the command (and its key material) and waits up to {@code wait} for the fold's outcome.
+   *
+   * @throws GatewayUnavailableException when Kafka did not take the command; nothing was written
+   */
+  public Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait) throws GatewayUnavailableException {
+    CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
+    waiting.put(command.getCommandId(), outcome);
+    try {
+      send(command, material);
+    } catch (KafkaException e) {
+      waiting.remove(command.getCommandId());
+      throw new GatewayUnavailableException("the command log is not reachable: " + e.getMessage(), e);
+    }
+    try {
+      return new Submission.Decided(outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return new Submission.Pending(command.getCommandId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Submission.Pending(command.getCommandId());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("outcome future cannot fail", e);
+    } finally {
+      waiting.remove(command.getCommandId());
+    }
+  }
+
+  // One transaction at a time per producer; commands are rare (rate limited), so a lock is enough.
+  private synchronized void send(CommandEnvelope command, List<KeyMaterial> material) {
+    producer.beginTransaction();
+    try {
+      for (KeyMaterial km : material) {
+        producer.send(new ProducerRecord<>(topics.keyMaterial().name(),
+            Topics.keyMaterialKey(km.getTenantId(), km.getTmk().getTmkId()), Codecs.KEY_MATERIAL.encode(km)));
+      }
+      producer.send(new ProducerRecord<>(topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      abortQuietly(e);
+      throw e;
+    }
+  }
+
+  private void abortQuietly(KafkaException cause) {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException abortFailure) {
+      cause.addSuppressed(abortFailure);
+    }
+  }
+
+  private void listen() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : outcomes.poll(Duration.ofMillis(500))) {
+          complete(record);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      outcomes.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private void complete(ConsumerRecord<String, byte[]> record) {
+    try {
+      CommandOutcome outcome = Codecs.OUTCOMES.decode(record.value());
+      CompletableFuture<CommandOutcome> future = waiting.get(outcome.getCommandId());
+      if (future != null) {
+        future.complete(outcome);
+      }
+    } catch (dev.keyledger.schemas.UndecodableRecordException e) {
+      LOG.error("undecodable outcome at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    outcomes.wakeup();
+    try {
+      listener.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.keyledger.edge.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.keyledger.edge.auth.AuthException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps every failure to the SPEC error body. Bad input is a 4xx with a stable type; a bug is a 500
+ * that names only the request id (the details go to the log, never to the client).
+ */
+public final class ErrorHandlers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+
+  private ErrorHandlers() {}
+
+  public static void register(RoutesConfig routes) {
+    routes.exception(ApiException.class, (e, ctx) -> {
+      if (e.retryAfterSeconds() != null) {
+        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+      }
+      write(ctx, e.status(), e.type(), e.code(), e.getMessage(), e.hint());
+    });
+    routes.exception(AuthException.class, (e, ctx) ->
+        write(ctx, e.error().httpStatus(), e.code(), null, e.getMessage(), e.hint()));
+    routes.exception(BadRequestResponse.class, (e, ctx) -> badBody(ctx, e));
+    routes.exception(HttpResponseException.class, (e, ctx) ->
+        write(ctx, e.getStatus(), typeOf(e.getStatus()), null, e.getMessage(), null));
+    routes.exception(Exception.class, (e, ctx) -> {
+      LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.method(), ctx.path(), e);
+      write(ctx, 500, "internal_error", null, "An unexpected error occurred", "Report request id " + RequestIds.of(ctx) + ".");
+    });
+    routes.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) {
+        write(ctx, 404, "not_found", null, "No such endpoint: " + ctx.method() + " " + ctx.path(), "See the API reference in README.md.");
+      }
+    });
+    routes.error(405, ctx -> write(ctx, 405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path(), null));
+  }
+
+  private static void badBody(Context ctx, BadRequestResponse e) {
+    Throwable cause = e.getCause();
+    while (cause != null && !(cause instanceof JsonProcessingException)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof UnrecognizedPropertyException unknown) {
+      write(ctx, 400, "invalid_request", null, "Unknown field \"" + unknown.getPropertyName() + "\"",
+          "Known fields: " + unknown.getKnownPropertyIds());
+    } else if (cause instanceof JsonProcessingException json) {
+      write(ctx, 400, "invalid_request", null, "The request body is not valid JSON for this call: " + json.getOriginalMessage(),
+          "Send Content-Type: application/json with the fields documented for this endpoint.");
+    } else {
+      write(ctx, 400, "invalid_request", null, e.getMessage(), null);
+    }
+  }
+
+  static void write(Context ctx, int status, String type, String code, String message, String hint) {
+    ctx.status(status).json(ErrorBody.of(type, code, message, hint, RequestIds.of(ctx)));
+  }
+
+  private static String typeOf(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 413 -> "payload_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> "http_" + status;
+    };
+  }
+}

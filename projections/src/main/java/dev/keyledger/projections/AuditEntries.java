@@ -1,0 +1,115 @@
+package dev.keyledger.projections;
+
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.CommandRefused;
+import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.event.KeyDeregistered;
+import dev.keyledger.avro.event.KeyRegistered;
+import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.TenantSealed;
+import dev.keyledger.avro.event.TenantUnsealed;
+import dev.keyledger.avro.event.TmkRewrapped;
+import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.event.WaiverAcknowledged;
+import dev.keyledger.avro.event.WaiverPublished;
+import dev.keyledger.engine.domain.Decider;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+/** How an event reads in the audit trail: its operation, status, key id and metadata. */
+public final class AuditEntries {
+
+  public static final String SUCCESS = "success";
+  public static final String REFUSED = "refused";
+  public static final String FAILURE = "failure";
+
+  private AuditEntries() {}
+
+  public static String operation(EventEnvelope event) {
+    Object p = event.getPayload();
+    if (p instanceof KeyRegistered r) {
+      return Decider.DIALECT_TENANT_KMS.equals(r.getDialect()) ? "onboard" : "register";
+    } else if (p instanceof TmkVersionAdded) {
+      return "create_tmk_version";
+    } else if (p instanceof KeyVerificationFailed f) {
+      return f.getOperation();
+    } else if (p instanceof WaiverPublished) {
+      return "publish_waiver";
+    } else if (p instanceof WaiverAcknowledged) {
+      return "acknowledge_waiver";
+    } else if (p instanceof ByokActivated) {
+      return "activate";
+    } else if (p instanceof KeyDeregistered) {
+      return "deregister";
+    } else if (p instanceof TmkRewrapped) {
+      return "rewrap_tmk";
+    } else if (p instanceof TenantSealed) {
+      return "seal";
+    } else if (p instanceof TenantUnsealed) {
+      return "unseal";
+    } else if (p instanceof CommandRefused r) {
+      return r.getOperation();
+    } else if (p instanceof CommandUndecodable) {
+      return "command_undecodable";
+    }
+    return p.getClass().getSimpleName();
+  }
+
+  public static String status(EventEnvelope event) {
+    Object p = event.getPayload();
+    if (p instanceof CommandRefused) {
+      return REFUSED;
+    }
+    if (p instanceof KeyVerificationFailed || p instanceof CommandUndecodable || p instanceof TenantSealed) {
+      return FAILURE;
+    }
+    return SUCCESS;
+  }
+
+  /** The binding's key id where the event names one. */
+  public static String keyId(EventEnvelope event) {
+    Object p = event.getPayload();
+    if (p instanceof KeyRegistered r) {
+      return r.getKeyId();
+    } else if (p instanceof ByokActivated a) {
+      return a.getKeyId();
+    } else if (p instanceof KeyDeregistered d) {
+      return d.getKeyId();
+    }
+    return null;
+  }
+
+  /** The event's payload as plain values (events never hold key material, so all of it may be shown). */
+  public static Map<String, Object> metadata(EventEnvelope event) {
+    Object plain = plain(event.getPayload());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = plain instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of("value", String.valueOf(plain));
+    return map;
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof IndexedRecord record) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Schema.Field field : record.getSchema().getFields()) {
+        map.put(field.name(), plain(record.get(field.pos())));
+      }
+      return map;
+    } else if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(item -> out.add(plain(item)));
+      return out;
+    } else if (value instanceof Instant || value instanceof CharSequence) {
+      return value.toString();
+    } else if (value instanceof ByteBuffer) {
+      throw new IllegalStateException("an event holds bytes; the event log must never hold key material");
+    }
+    return value;
+  }
+}
