@@ -2,7 +2,6 @@ package dev.keyledger.engine.topology;
 
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.EventEnvelope;
-import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
@@ -62,10 +61,9 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     TenantState state = current(tenant);
     Fold.Result result = Fold.apply(state, command);
     emit(tenant, result);
-    if (!result.outcome().getAccepted() && command.getPayload() instanceof RegisterKey register) {
-      // The sender wrote the wrapped TMK with the command; a refused registration must leave no copy.
-      context().forward(record.withKey(Topics.keyMaterialKey(tenant, register.getTmk().getTmkId()))
-          .withValue(new Routed(topics.keyMaterial().name(), null)));
+    for (String tmkId : result.erasedTmkIds()) {
+      context().forward(new Record<>(Topics.keyMaterialKey(tenant, tmkId), new Routed(topics.keyMaterial().name(), null),
+          context().currentSystemTimeMs()));
     }
   }
 

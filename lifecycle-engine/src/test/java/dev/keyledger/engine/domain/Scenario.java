@@ -63,6 +63,10 @@ final class Scenario {
     return result.events();
   }
 
+  TenantState stateAfterHistory() {
+    return state;
+  }
+
   TenantState before() {
     return state;
   }

@@ -1,0 +1,45 @@
+package dev.keyledger.edge.api;
+
+import dev.keyledger.edge.auth.AccessControl;
+import dev.keyledger.edge.auth.Principal;
+import dev.keyledger.edge.auth.Role;
+import dev.keyledger.edge.http.ApiException;
+import dev.keyledger.edge.http.RequestIds;
+import dev.keyledger.edge.ratelimit.RateLimitResult;
+import dev.keyledger.edge.ratelimit.RateLimiter;
+import dev.keyledger.edge.service.KeyOnboarding;
+import io.javalin.http.Context;
+import java.time.Duration;
+
+/** What every handler does first: authenticate, check roles (and step-up), then rate-limit by {@code sub}. */
+public final class Guard {
+
+  private final AccessControl access;
+  private final RateLimiter limiter;
+
+  public Guard(AccessControl access, RateLimiter limiter) {
+    this.access = access;
+    this.limiter = limiter;
+  }
+
+  /** @param limit a rate limit name of {@code RateLimitConfig}, or null for none */
+  public KeyOnboarding.Caller caller(Context ctx, String limit, Role... roles) {
+    return limited(ctx, limit, access.require(ctx, roles));
+  }
+
+  /** As {@link #caller} for a destructive call: also needs a step-up token issued within {@code window}. */
+  public KeyOnboarding.Caller stepUpCaller(Context ctx, String limit, Duration window, Role... roles) {
+    return limited(ctx, limit, access.requireStepUp(ctx, window, roles));
+  }
+
+  private KeyOnboarding.Caller limited(Context ctx, String limit, Principal principal) {
+    if (limit != null) {
+      RateLimitResult result = limiter.tryConsume(limit, principal.sub());
+      if (!result.allowed()) {
+        throw new ApiException(429, "rate_limit_exceeded", "RATE_LIMIT_EXCEEDED",
+            "Too many requests (" + limit + ")", "Retry after " + result.retryAfterSeconds() + " s.", (int) result.retryAfterSeconds());
+      }
+    }
+    return new KeyOnboarding.Caller(principal, ctx.ip(), RequestIds.of(ctx));
+  }
+}

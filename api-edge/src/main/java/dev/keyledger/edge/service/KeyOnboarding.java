@@ -1,0 +1,236 @@
+package dev.keyledger.edge.service;
+
+import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RejectRequest;
+import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.avro.state.TmkVersionState;
+import dev.keyledger.edge.auth.Principal;
+import dev.keyledger.edge.http.ApiException;
+import dev.keyledger.engine.crypto.KeyFingerprint;
+import dev.keyledger.engine.crypto.Keys;
+import dev.keyledger.engine.crypto.PlatformKeyWrapper;
+import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.engine.crypto.WrapContext;
+import dev.keyledger.engine.domain.ArnRules;
+import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.KmsRef;
+import dev.keyledger.engine.domain.Operations;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.domain.TmkStatus;
+import dev.keyledger.engine.kms.CmkProbe;
+import dev.keyledger.engine.kms.CmkRef;
+import dev.keyledger.engine.kms.CustomerKms;
+import dev.keyledger.engine.kms.KmsException;
+import dev.keyledger.engine.kms.ProbeResult;
+import dev.keyledger.projections.query.KeyLedgerQueries;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Binding and unbinding a tenant's CMK. Everything that talks to KMS happens here, before the
+ * command is sent: the probe (wrap and unwrap 32 random bytes) before anything is written, then a
+ * new TMK wrapped by the CMK. A refusal at any step is recorded in the tenant's audit trail.
+ */
+public final class KeyOnboarding {
+
+  /** Encryption-context value of {@code service} on every wrap and unwrap. */
+  public static final String SERVICE = "keyledger";
+
+  private final CustomerKms kms;
+  private final CmkProbe probe;
+  private final PlatformKeyWrapper platformKey;
+  private final CommandFactory commands;
+  private final CommandRunner runner;
+  private final TenantReader reader;
+
+  public KeyOnboarding(CustomerKms kms, CmkProbe probe, PlatformKeyWrapper platformKey, CommandFactory commands,
+      CommandRunner runner, TenantReader reader) {
+    this.kms = kms;
+    this.probe = probe;
+    this.platformKey = platformKey;
+    this.commands = commands;
+    this.runner = runner;
+    this.reader = reader;
+  }
+
+  /** Who asked, from where, for which request: the audit fields of every command. */
+  public record Caller(Principal principal, String ip, String requestId) {
+    String tenant() {
+      return principal.org();
+    }
+  }
+
+  /** A binding the fold accepted. */
+  public record Bound(String keyId, CmkBinding cmk, TmkRef tmk, ProbeResult probe, boolean active) {}
+
+  /** Registration (tenant API) or onboarding (admin API, an UPSERT). */
+  public Bound bind(Caller caller, OnboardingRequest request) {
+    KmsRef ref = checkedRef(caller, request);
+    String region = request.region() == null ? ref.region() : request.region();
+    for (Refusal refusal : new Refusal[] {
+        request.region() == null ? null : ArnRules.checkRegion(request.region(), ref),
+        ArnRules.checkRoleArn(request.roleArn()), ArnRules.checkExternalId(request.externalId()),
+        request.externalId() != null && request.roleArn() == null
+            ? Refusals.of("invalid_request", null, 400, "external_id needs role_arn", "Give the role_arn whose trust policy has this sts:ExternalId.")
+            : null}) {
+      if (refusal != null) {
+        throw reject(caller, refusal);
+      }
+    }
+    TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
+    if (Decider.DIALECT_BYOK.equals(request.dialect()) && TenantStates.status(state).isBound()) {
+      throw reject(caller, Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn()));
+    }
+    CmkRef cmkRef = request.roleArn() == null ? CmkRef.aws(request.keyRef(), region)
+        : CmkRef.awsWithRole(request.keyRef(), region, request.roleArn(), request.externalId());
+    long started = System.nanoTime();
+    ProbeResult probed;
+    TmkRef tmk;
+    KeyMaterial material;
+    try {
+      probed = probe.probe(cmkRef, caller.tenant());
+      CmkRef resolved = cmkRef.withKeyRef(probed.key().keyArn());
+      int version = TenantStates.nextTmkVersion(state);
+      byte[] wrapped = wrapNewTmk(resolved, caller.tenant(), version);
+      tmk = TmkRef.newBuilder().setTmkId(CommandFactory.newId("tmk")).setVersion(version).setWrapMethod("customer_kms")
+          .setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(probed.key().keyArn()).build();
+      material = KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(tmk).setWrappedKey(ByteBuffer.wrap(wrapped)).build();
+    } catch (KmsException e) {
+      throw verificationFailed(caller, request, e, elapsedMs(started));
+    }
+    CmkBinding binding = CmkBinding.newBuilder().setProvider("aws").setKeyRef(request.keyRef()).setKeyArn(probed.key().keyArn())
+        .setRegion(region).setRoleArn(request.roleArn()).setExternalId(request.externalId()).setKeyAlias(request.alias())
+        .setDescription(request.description()).build();
+    String keyId = CommandFactory.newId(Decider.DIALECT_BYOK.equals(request.dialect()) ? "byok" : "kms");
+    RegisterKey register = RegisterKey.newBuilder().setDialect(request.dialect()).setKeyId(keyId).setCmk(binding).setTmk(tmk)
+        .setProbeEncryptMs(probed.encryptMillis()).setProbeDecryptMs(probed.decryptMillis()).build();
+    runner.run(command(caller, elapsedMs(started), register), List.of(material));
+    BindingStatus after = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.PENDING_WAIVER);
+    return new Bound(keyId, binding, tmk, probed, after == BindingStatus.ACTIVE);
+  }
+
+  /** Ends BYOK: every live TMK version is re-wrapped under the platform key, so data stays readable. */
+  public List<TmkRef> unbind(Caller caller, String reason) {
+    TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
+    if (!TenantStates.status(state).isBound()) {
+      runner.run(command(caller, 0, Deregister.newBuilder().setRewrapped(List.of()).setReason(reason).build()), List.of());
+      throw new IllegalStateException("the fold accepted a deregistration of an unbound tenant");
+    }
+    BindingState binding = state.getBinding();
+    CmkRef cmkRef = binding.getCmk().getRoleArn() == null ? CmkRef.aws(binding.getCmk().getKeyArn(), binding.getCmk().getRegion())
+        : CmkRef.awsWithRole(binding.getCmk().getKeyArn(), binding.getCmk().getRegion(), binding.getCmk().getRoleArn(), binding.getCmk().getExternalId());
+    List<TmkRef> rewrapped = new ArrayList<>();
+    List<KeyMaterial> material = new ArrayList<>();
+    for (TmkVersionState version : state.getTmkVersions()) {
+      if (TmkStatus.DESTROYED.wire().equals(version.getStatus())) {
+        continue;
+      }
+      TmkRef current = version.getTmk();
+      if ("platform".equals(current.getWrapMethod())) {
+        rewrapped.add(current);
+        continue;
+      }
+      byte[] wrapped = rewrapUnderPlatformKey(caller, cmkRef, current);
+      TmkRef moved = TmkRef.newBuilder().setTmkId(CommandFactory.newId("tmk")).setVersion(current.getVersion())
+          .setWrapMethod("platform").setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(null).build();
+      rewrapped.add(moved);
+      material.add(KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(moved).setWrappedKey(ByteBuffer.wrap(wrapped)).build());
+    }
+    runner.run(command(caller, 0, Deregister.newBuilder().setRewrapped(rewrapped).setReason(reason).build()), material);
+    return rewrapped;
+  }
+
+  private byte[] rewrapUnderPlatformKey(Caller caller, CmkRef cmkRef, TmkRef current) {
+    KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(caller.tenant(), current.getTmkId()))
+        .orElseThrow(() -> new ApiException(409, "key_material_missing", null,
+            "The wrapped bytes of TMK version " + current.getVersion() + " are not in the key-material store",
+            "Retry in a few seconds; if it persists, the key-material topic lost this record."));
+    byte[] plaintext = null;
+    SecretBytes tmk = null;
+    try {
+      plaintext = kms.decrypt(cmkRef, encryptionContext(caller.tenant(), current.getVersion()), bytes(stored.getWrappedKey()));
+      tmk = SecretBytes.copyOf(plaintext);
+      return platformKey.wrap(tmk, new WrapContext(caller.tenant(), current.getTmkId(), current.getVersion(), WrapContext.Purpose.TMK));
+    } catch (KmsException e) {
+      throw new ApiException(409, "cmk_inaccessible", null,
+          "CMK inaccessible: cannot unwrap TMK version " + current.getVersion() + " to move it under the platform key: " + e.getMessage(),
+          "Restore the platform's access to the key (" + e.hint() + "), then retry DELETE.", null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("platform key wrapping failed", e);
+    } finally {
+      if (plaintext != null) {
+        java.util.Arrays.fill(plaintext, (byte) 0);
+      }
+      if (tmk != null) {
+        tmk.destroy();
+      }
+    }
+  }
+
+  private byte[] wrapNewTmk(CmkRef cmkRef, String tenant, int version) throws KmsException {
+    SecretBytes tmk = Keys.newAes256();
+    byte[] plaintext = tmk.toByteArray();
+    try {
+      return kms.encrypt(cmkRef, encryptionContext(tenant, version), plaintext);
+    } finally {
+      java.util.Arrays.fill(plaintext, (byte) 0);
+      tmk.destroy();
+    }
+  }
+
+  /** SPEC §1: the KMS encryption context of every TMK wrap and unwrap. */
+  public static Map<String, String> encryptionContext(String tenant, int tmkVersion) {
+    return Map.of("tenant_id", tenant, "service", SERVICE, "tmk_version", Integer.toString(tmkVersion));
+  }
+
+  private KmsRef checkedRef(Caller caller, OnboardingRequest request) {
+    ArnRules.Checked checked = Decider.DIALECT_BYOK.equals(request.dialect())
+        ? ArnRules.keyArnOnly(request.keyRef()) : ArnRules.keyOrAlias(request.keyRef(), "kms_key_ref");
+    if (checked instanceof ArnRules.Checked.Refused refused) {
+      throw reject(caller, refused.refusal());
+    }
+    return ((ArnRules.Checked.Ok) checked).ref();
+  }
+
+  private ApiException reject(Caller caller, Refusal refusal) {
+    RejectRequest reject = RejectRequest.newBuilder().setOperation(Operations.REGISTER).setRefusal(refusal).build();
+    return runner.refuse(command(caller, 0, reject), ApiException.of(refusal));
+  }
+
+  private ApiException verificationFailed(Caller caller, OnboardingRequest request, KmsException e, long latencyMs) {
+    Refusal refusal = KmsRefusals.verifyFailed(e);
+    RecordVerificationFailure failure = RecordVerificationFailure.newBuilder().setOperation(Operations.REGISTER)
+        .setKeyRef(Optional.ofNullable(request.keyRef()).orElse("")).setFailure(e.failure().wireName())
+        .setAwsErrorCode(e.awsErrorCode()).setRefusal(refusal).setLatencyMs(latencyMs).build();
+    return runner.refuse(command(caller, latencyMs, failure), KmsRefusals.answer(e, refusal));
+  }
+
+  private CommandEnvelope command(Caller caller, long latencyMs, Object payload) {
+    return commands.create(caller.tenant(), caller.principal(), caller.ip(), caller.requestId(), latencyMs, payload);
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+}
