@@ -87,7 +87,7 @@ public final class HmacTokenVerifier implements TokenVerifier {
         boolean valid;
         try {
             valid = jwt.verify(verifier);
-        } catch (JOSEException | IllegalStateException e) {
+        } catch (JOSEException e) {
             valid = false;
         }
         if (!valid) {

@@ -112,21 +112,13 @@ public final class JwtKeys {
     }
 
     private static void createPrivateDirectory(Path dir, boolean posix) throws IOException {
-        if (Files.isDirectory(dir)) {
-            if (posix) {
-                Files.setPosixFilePermissions(dir, OWNER_RWX);
-            }
-            return;
-        }
         Files.createDirectories(dir.getParent());
-        try {
-            if (posix) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
-            } else {
-                Files.createDirectory(dir);
-            }
-        } catch (FileAlreadyExistsException raced) {
-            // another process created it between the check and here; its permissions are the same
+        if (posix) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
+            // an existing directory keeps its old permissions otherwise
+            Files.setPosixFilePermissions(dir, OWNER_RWX);
+        } else {
+            Files.createDirectories(dir);
         }
     }
 
@@ -143,7 +135,7 @@ public final class JwtKeys {
             Files.write(pending, encoded);
             Files.createLink(file, pending);
         } catch (FileAlreadyExistsException lostRace) {
-            // another process published its secret first: use that one
+            LOG.debug("{} was created concurrently by another process; using that key", file);
         } finally {
             Arrays.fill(encoded, (byte) 0);
             Files.deleteIfExists(pending);

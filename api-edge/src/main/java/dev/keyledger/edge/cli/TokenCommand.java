@@ -26,33 +26,36 @@ import picocli.CommandLine.TypeConversionException;
  * that dir accepts it. The token is the last line of standard output; a human summary goes to standard
  * error. Unknown roles, a bad TTL or {@code --ttl} with {@code --step-up} are usage errors (exit 2).
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(name = "token", sortOptions = false,
         description = "Mint a dev-mode access token (or, with --step-up, a step-up token for X-Step-Up).")
 public final class TokenCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data-dir", defaultValue = "./keyledger-data",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./keyledger-data",
             description = "Data dir of the dev instance that must accept the token (default: ${DEFAULT-VALUE}).")
     private Path dataDir;
 
-    @Option(names = "--org", required = true, description = "Tenant id (the org claim).")
+    @Option(names = "--org", paramLabel = "ORG", required = true, description = "Tenant id (the org claim).")
     private String org;
 
-    @Option(names = "--sub", required = true, description = "Subject (user or agent id).")
+    @Option(names = "--sub", paramLabel = "SUB", required = true, description = "Subject (user or agent id).")
     private String sub;
 
-    @Option(names = "--roles", required = true, split = ",", converter = RoleConverter.class,
+    @Option(names = "--roles", paramLabel = "ROLE", required = true, split = ",", converter = RoleConverter.class,
             description = "Comma-separated roles: owner, admin, auditor, agent, platform.")
     private List<Role> roles;
 
     @Option(names = "--step-up", description = "Mint a step-up token (valid 5 minutes) instead of an access token.")
     private boolean stepUp;
 
-    @Option(names = "--ttl", converter = TtlConverter.class,
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = TtlConverter.class,
             description = "Access token lifetime, e.g. 30m, 12h, 7d (default: 12h).")
     private Duration ttl;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Override
     public Integer call() throws IOException {

@@ -57,8 +57,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats {@code dataDir} if needed and starts the node; returns once the broker has caught up with
-     * the metadata log and is serving.
+     * Formats {@code dataDir} if needed and starts the node; returns once the broker is unfenced and its
+     * listener accepts connections (Kafka's own startup waits for both).
      *
      * @param dataDir        the broker's own directory (log dirs and metadata log), created if missing
      * @param host           a concrete local address, normally {@code 127.0.0.1}
@@ -80,10 +80,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             server.startup();
         } catch (RuntimeException e) {
-            server.shutdown();
+            try {
+                server.shutdown();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
-        String bootstrapServers = host + ":" + port;
+        String bootstrapServers = hostPort(host, port);
         LOG.info("Embedded Kafka broker ready on {} (cluster {}, data in {})", bootstrapServers, clusterId, logDir);
         return new EmbeddedKafkaBroker(server, bootstrapServers, clusterId);
     }
@@ -113,9 +117,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<String, String> config = new HashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
-        config.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        config.put("controller.quorum.voters", NODE_ID + "@" + hostPort(host, controllerPort));
+        config.put("listeners", "PLAINTEXT://" + hostPort(host, port) + "," + CONTROLLER_LISTENER + "://" + hostPort(host, controllerPort));
+        config.put("advertised.listeners", "PLAINTEXT://" + hostPort(host, port));
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.put("controller.listener.names", CONTROLLER_LISTENER);
         config.put("inter.broker.listener.name", "PLAINTEXT");
@@ -129,6 +133,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "false");
         return config;
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static void checkArguments(String host, int port, int controllerPort) throws IOException {

@@ -162,6 +162,10 @@ class TokenVerifierTest {
         assertCode(() -> verifier.verify("not-a-jwt"), AuthError.INVALID_TOKEN);
         assertCode(() -> verifier.verify("a.b.c"), AuthError.INVALID_TOKEN);
         assertCode(() -> verifier.verify("x".repeat(10_000)), AuthError.INVALID_TOKEN);
+        for (String hostile : List.of("..", "a.b", "e30.e30.", "e30.e30.e30", "eyJhbGciOiJIUzI1NiJ9..", "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.AAAA",
+                "eyJhbGciOiJIUzI1NiIsImNyaXQiOlsieCJdLCJ4IjoxfQ.e30.AAAA", "\u0000.\u0000.\u0000")) {
+            assertCode(() -> verifier.verify(hostile), AuthError.INVALID_TOKEN);
+        }
     }
 
     @Test
