@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #loadOrCreate(Path)} keeps the secret at {@code <dataDir>/secrets/jwt-hs256.key}
  * (32 random bytes, base64, one line). Where the file system is POSIX the directory is 0700 and the
- * file 0600; a file found with wider permissions is narrowed to 0600. The same data dir always yields
+ * file 0600; a file found open to group or others is narrowed to 0600. The same data dir always yields
  * the same secret, so tokens minted by {@code keyledger token} are accepted by a dev instance on that
  * dir and survive restarts. Two processes creating the key at once agree on one secret: the file is
  * written aside and published with an atomic, non-replacing link.
@@ -76,8 +76,8 @@ public final class JwtKeys {
         if (!Files.exists(file)) {
             publishNewSecret(dir, file, posix);
         }
-        if (posix && !Files.getPosixFilePermissions(file).equals(OWNER_RW)) {
-            LOG.warn("{} was readable by others; narrowed its permissions to 0600", file);
+        if (posix && openToGroupOrOthers(file)) {
+            LOG.warn("{} was accessible to group or others; narrowed its permissions to 0600", file);
             Files.setPosixFilePermissions(file, OWNER_RW);
         }
         byte[] secret = read(file);
@@ -109,6 +109,10 @@ public final class JwtKeys {
     @Override
     public String toString() {
         return "JwtKeys[HS256, secret hidden]";
+    }
+
+    private static boolean openToGroupOrOthers(Path file) throws IOException {
+        return Files.getPosixFilePermissions(file).stream().anyMatch(permission -> !permission.name().startsWith("OWNER_"));
     }
 
     private static void createPrivateDirectory(Path dir, boolean posix) throws IOException {
