@@ -1,0 +1,35 @@
+package dev.keyledger.edge.dev;
+
+import java.io.IOException;
+
+/**
+ * A port a dev-mode component needs is already taken. The message is meant to be printed as is,
+ * without a stack trace, e.g. "port 9092 on 127.0.0.1 is already in use; stop the other process or
+ * pass --kafka-port".
+ */
+public final class PortInUseException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String host;
+    private final int port;
+
+    /**
+     * @param host the address that could not be bound
+     * @param port the port that could not be bound
+     * @param flag the command-line flag that chooses another port, e.g. {@code --kafka-port}
+     */
+    public PortInUseException(String host, int port, String flag) {
+        super("port " + port + " on " + host + " is already in use; stop the other process or pass " + flag);
+        this.host = host;
+        this.port = port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+}
