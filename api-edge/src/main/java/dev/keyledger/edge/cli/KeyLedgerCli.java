@@ -6,11 +6,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code keyledger} command: the runnable jar's entry point. Each subcommand is its own class;
- * exit codes follow picocli (0 success, 1 failure, 2 usage error).
+ * exit codes follow picocli (0 success, 1 failure, 2 usage error). Expected failures (a taken port,
+ * an unreachable broker) print one line, not a stack trace.
  */
 @Command(name = "keyledger",
         description = "Bring-your-own-key lifecycle engine on Kafka Streams.",
-        subcommands = {TokenCommand.class})
+        subcommands = {DevCommand.class, KmsCommand.class, TokenCommand.class})
 public final class KeyLedgerCli {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -18,10 +19,18 @@ public final class KeyLedgerCli {
 
     /** The configured command line, for {@link #main(String[])} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new KeyLedgerCli());
+        CommandLine cli = new CommandLine(new KeyLedgerCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("keyledger: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        if (code != 0 || args.length == 0 || !"dev".equals(args[0]) && !"kms".equals(args[0])) {
+            System.exit(code);
+        }
     }
 }

@@ -1,0 +1,54 @@
+package dev.keyledger.edge;
+
+import dev.keyledger.edge.api.AuditController;
+import dev.keyledger.edge.api.ByokKeysController;
+import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.TenantKmsController;
+import dev.keyledger.edge.api.WaiverController;
+import dev.keyledger.edge.http.ErrorHandlers;
+import dev.keyledger.edge.http.Json;
+import dev.keyledger.edge.http.RequestIds;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.util.Map;
+
+/** The HTTP edge: one app factory, every route in one block, handlers on thin controllers. */
+public final class KeyLedgerApp {
+
+  /** The controllers the routes call. */
+  public record Controllers(ByokKeysController keys, WaiverController waiver, AuditController audit,
+      CommandsController commands, TenantKmsController tenantKms) {}
+
+  private KeyLedgerApp() {}
+
+  /** A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral). */
+  public static Javalin create(Controllers c, String host, int port) {
+    return Javalin.create(config -> {
+      config.jetty.host = host;
+      config.jetty.port = port;
+      config.startup.showJavalinBanner = false;
+      config.http.maxRequestSize = 1024 * 1024;
+      config.http.prefer405over404 = true;
+      config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+      config.routes.before(RequestIds::assign);
+      ErrorHandlers.register(config.routes);
+
+      config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+
+      config.routes.post("/api/v1/byok/keys", c.keys()::register);
+      config.routes.get("/api/v1/byok/keys", c.keys()::get);
+      config.routes.delete("/api/v1/byok/keys", c.keys()::delete);
+      config.routes.get("/api/v1/byok/health", c.keys()::health);
+      config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
+      config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
+      config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);
+      config.routes.get("/api/v1/byok/audit", c.audit()::list);
+      config.routes.get("/api/v1/byok/audit/verify", c.audit()::verify);
+      config.routes.get("/api/v1/byok/commands/{id}", c.commands()::get);
+
+      config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
+      config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
+      config.routes.put("/admin/legal-waiver", c.waiver()::publish);
+    });
+  }
+}

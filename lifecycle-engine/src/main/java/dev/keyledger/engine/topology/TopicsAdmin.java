@@ -1,0 +1,83 @@
+package dev.keyledger.engine.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates KeyLedger's topics when they are missing, with the settings their roles need: the event
+ * log kept forever, key material compacted (a tombstone is erasure), the rest retained for a while.
+ * Existing topics are left as they are.
+ */
+public final class TopicsAdmin {
+
+  /**
+   * Topic settings.
+   *
+   * @param partitions partitions of every topic (the unit of scale)
+   * @param replicationFactor 1 in dev, 3 in production
+   * @param keyMaterialOverrides extra settings of the key-material topic (tests shorten compaction lags)
+   */
+  public record Settings(int partitions, short replicationFactor, Map<String, String> keyMaterialOverrides) {
+    public static Settings dev() {
+      return new Settings(12, (short) 1, Map.of());
+    }
+  }
+
+  private TopicsAdmin() {}
+
+  public static void ensure(Admin admin, Topics topics, Settings settings, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<NewTopic> missing = new ArrayList<>();
+    for (Topic<?, ?> topic : topics.all()) {
+      if (!existing.contains(topic.name())) {
+        missing.add(new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor()).configs(configOf(topics, topic, settings)));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e; // another instance creating the same topics at the same time is fine
+      }
+    }
+  }
+
+  private static Map<String, String> configOf(Topics topics, Topic<?, ?> topic, Settings settings) {
+    if (topic.equals(topics.events())) {
+      return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings));
+    }
+    if (topic.equals(topics.keyMaterial())) {
+      Map<String, String> config = new java.util.HashMap<>(Map.of(
+          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings),
+          // Erasure must not wait on the default 24 h tombstone retention or an idle segment.
+          TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000",
+          TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+      config.putAll(settings.keyMaterialOverrides());
+      return config;
+    }
+    if (topic.equals(topics.outcomes())) {
+      return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()));
+    }
+    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(30).toMillis()),
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings));
+  }
+
+  private static String minIsr(Settings settings) {
+    return settings.replicationFactor() >= 3 ? "2" : "1";
+  }
+}
