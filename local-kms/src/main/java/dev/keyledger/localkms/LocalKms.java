@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +32,7 @@ public final class LocalKms implements AutoCloseable {
     private final Emulator emulator;
     private final FaultInjector faults;
     private final URI endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalKms(HttpServer server, ExecutorService executor, Emulator emulator, URI endpoint) {
         this.server = server;
@@ -87,6 +89,9 @@ public final class LocalKms implements AutoCloseable {
     /** Stops accepting, releases held requests, and writes the state one last time. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         emulator.faults().close();
         server.stop(0);
         executor.shutdownNow();
