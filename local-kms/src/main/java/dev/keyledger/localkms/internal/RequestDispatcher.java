@@ -70,7 +70,7 @@ public final class RequestDispatcher implements HttpHandler {
                 return;
             }
             if (faults.refuseConnections()) {
-                return;
+                return; // switched on while this request was held by hang or latency
             }
             serve(ex);
         }
