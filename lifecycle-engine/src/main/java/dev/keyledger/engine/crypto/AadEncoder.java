@@ -1,9 +1,5 @@
 package dev.keyledger.engine.crypto;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +24,15 @@ final class AadEncoder {
 
   static AadEncoder labelled(String label) {
     return new AadEncoder().string(label);
+  }
+
+  /** Continues after {@code prefix}, an encoding made earlier by this class. */
+  static AadEncoder continuing(byte[] prefix) {
+    AadEncoder encoder = new AadEncoder();
+    encoder.ensure(prefix.length);
+    System.arraycopy(prefix, 0, encoder.buffer, 0, prefix.length);
+    encoder.length = prefix.length;
+    return encoder;
   }
 
   AadEncoder string(String value) {
@@ -80,16 +85,28 @@ final class AadEncoder {
 
   /** Strict UTF-8: a string that is not valid Unicode is refused, never silently replaced. */
   static byte[] utf8(String value) {
-    try {
-      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(value));
-      byte[] result = new byte[encoded.remaining()];
-      encoded.get(result);
-      return result;
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("string is not valid Unicode (lone surrogate)");
+    utf8Length(value); // validates: getBytes alone would turn a lone surrogate into '?'
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Length of the UTF-8 encoding, without encoding. */
+  static int utf8Length(String value) {
+    int length = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("string is not valid Unicode (lone surrogate)");
+      } else {
+        length += 3;
+      }
     }
+    return length;
   }
 }

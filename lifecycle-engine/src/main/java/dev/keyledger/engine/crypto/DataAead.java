@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>The associated data always binds the tenant id, the DEK id and version, and the caller's
  * optional context, encoded canonically (see {@code AadEncoder}): label {@code keyledger/data/v1},
- * tenant id, DEK id, DEK version, then the context entries sorted by key. So a ciphertext of tenant
+ * DEK id, DEK version, tenant id, then the context entries sorted by key. So a ciphertext of tenant
  * A never decrypts as tenant B, nor under another context, nor as another DEK's; each of those, a
  * tampered byte, and a malformed envelope all fail with the same {@link GeneralSecurityException}
  * "invalid ciphertext".
@@ -33,11 +33,13 @@ public final class DataAead {
   private final SecretBytes dek;
   private final DekRef dekRef;
   private final byte[] header;
+  private final byte[] aadPrefix;
 
   private DataAead(SecretBytes dek, DekRef dekRef) {
     this.dek = dek;
     this.dekRef = dekRef;
     this.header = DataEnvelope.header(dekRef);
+    this.aadPrefix = aadPrefix(dekRef);
   }
 
   /**
@@ -78,7 +80,7 @@ public final class DataAead {
       throw new IllegalArgumentException("plaintext is " + plaintext.length + " bytes; the limit is "
           + DataEnvelope.MAX_PLAINTEXT_BYTES + " (4 MiB)");
     }
-    byte[] aad = associatedData(tenantId, dekRef, context);
+    byte[] aad = associatedData(aadPrefix, tenantId, context);
     byte[] nonce = Keys.randomBytes(AesGcm.NONCE_BYTES);
     byte[] out = new byte[header.length + AesGcm.NONCE_BYTES + plaintext.length + AesGcm.TAG_BYTES];
     System.arraycopy(header, 0, out, 0, header.length);
@@ -96,11 +98,8 @@ public final class DataAead {
    */
   public byte[] decrypt(String tenantId, byte[] ciphertext, Map<String, String> context)
       throws GeneralSecurityException {
-    byte[] aad = associatedData(tenantId, dekRef, context);
-    DataEnvelope envelope = DataEnvelope.parse(ciphertext);
-    if (!envelope.dekRef().equals(dekRef)) {
-      throw DataEnvelope.invalid();
-    }
+    byte[] aad = associatedData(aadPrefix, tenantId, context);
+    DataEnvelope envelope = DataEnvelope.parseExpecting(header, dekRef, ciphertext);
     try {
       return AesGcm.decrypt(dek, ciphertext, envelope.nonceOffset(), envelope.bodyOffset(), envelope.bodyLength(), aad);
     } catch (GeneralSecurityException e) {
@@ -110,6 +109,14 @@ public final class DataAead {
 
   /** The canonical AAD; package-private so tests can check it is injective. */
   static byte[] associatedData(String tenantId, DekRef dekRef, Map<String, String> context) {
+    return associatedData(aadPrefix(dekRef), tenantId, context);
+  }
+
+  private static byte[] aadPrefix(DekRef dekRef) {
+    return AadEncoder.labelled(AAD_LABEL).string(dekRef.id()).u32(dekRef.version()).toByteArray();
+  }
+
+  private static byte[] associatedData(byte[] aadPrefix, String tenantId, Map<String, String> context) {
     Objects.requireNonNull(tenantId, "tenantId");
     Map<String, String> ctx = context == null ? Map.of() : context;
     checkField("tenant id", tenantId, 1);
@@ -120,19 +127,14 @@ public final class DataAead {
       checkField("context key", k, 1);
       checkField("context value", v, 0);
     });
-    return AadEncoder.labelled(AAD_LABEL)
-        .string(tenantId)
-        .string(dekRef.id())
-        .u32(dekRef.version())
-        .map(ctx)
-        .toByteArray();
+    return AadEncoder.continuing(aadPrefix).string(tenantId).map(ctx).toByteArray();
   }
 
   private static void checkField(String what, String value, int minBytes) {
     if (value == null) {
       throw new IllegalArgumentException(what + " must not be null");
     }
-    int length = value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8(value).length;
+    int length = value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8Length(value);
     if (length < minBytes || length > MAX_FIELD_BYTES) {
       throw new IllegalArgumentException(what + " must be " + minBytes + ".." + MAX_FIELD_BYTES + " bytes of UTF-8");
     }

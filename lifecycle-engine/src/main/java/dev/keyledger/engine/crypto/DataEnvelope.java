@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 
 /**
  * The binary wire format of a data ciphertext, format version 1. All integers big-endian.
@@ -101,13 +102,24 @@ public final class DataEnvelope {
     }
   }
 
+  /**
+   * Parses an envelope that must start with {@code expectedHeader} (the {@link #header} of
+   * {@code dekRef}): a byte comparison instead of decoding the header, for the decryption path.
+   */
+  static DataEnvelope parseExpecting(byte[] expectedHeader, DekRef dekRef, byte[] bytes) throws GeneralSecurityException {
+    int nonceOffset = expectedHeader.length;
+    int bodyOffset = nonceOffset + AesGcm.NONCE_BYTES;
+    if (bytes == null || bytes.length < bodyOffset + AesGcm.TAG_BYTES
+        || bytes.length > bodyOffset + MAX_PLAINTEXT_BYTES + AesGcm.TAG_BYTES
+        || !Arrays.equals(bytes, 0, nonceOffset, expectedHeader, 0, nonceOffset)) {
+      throw invalid();
+    }
+    return new DataEnvelope(dekRef, nonceOffset, bodyOffset, bytes.length - bodyOffset);
+  }
+
   /** The one error for every unparseable or unauthentic ciphertext; deliberately without a cause. */
   static GeneralSecurityException invalid() {
     return new GeneralSecurityException("invalid ciphertext");
-  }
-
-  DekRef dekRef() {
-    return dekRef;
   }
 
   int nonceOffset() {
