@@ -1,10 +1,8 @@
 package dev.keyledger.engine.kms;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,11 +92,11 @@ final class AwsErrorTranslator {
                             + "; verify the KMS key is in the correct region (" + ref.region() + ")",
                     null, error);
         }
-        Throwable network = firstOf(error, ConnectException.class, UnknownHostException.class,
-                NoRouteToHostException.class);
+        // Refused, unresolvable, unroutable, or dropped mid-request: either way no answer came from KMS.
+        IOException network = find(error, IOException.class);
         if (network != null) {
             return new KmsException(KmsFailure.UNREACHABLE,
-                    "KMS unreachable: cannot connect to " + endpoint(ref) + " (" + network.getClass().getSimpleName()
+                    "KMS unreachable: cannot reach " + endpoint(ref) + " (" + network.getClass().getSimpleName()
                             + ")",
                     null,
                     "Check DNS, firewall and proxy settings from the platform to " + endpoint(ref)
@@ -312,18 +310,6 @@ final class AwsErrorTranslator {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    @SafeVarargs
-    private static Throwable firstOf(Throwable error, Class<? extends Throwable>... types) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            for (Class<? extends Throwable> type : types) {
-                if (type.isInstance(t)) {
-                    return t;
-                }
             }
         }
         return null;

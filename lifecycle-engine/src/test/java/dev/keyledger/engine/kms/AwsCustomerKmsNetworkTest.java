@@ -36,7 +36,7 @@ class AwsCustomerKmsNetworkTest {
 
             assertThat(e.failure()).isEqualTo(KmsFailure.UNREACHABLE);
             assertThat(e.failure().sealsTenant()).isTrue();
-            assertThat(e.getMessage()).startsWith("KMS unreachable: cannot connect to " + closed);
+            assertThat(e.getMessage()).startsWith("KMS unreachable: cannot reach " + closed);
         }
     }
 

@@ -107,7 +107,7 @@ class AwsErrorTranslatorTest {
                 .isEqualTo(KmsFailure.UNREACHABLE);
         assertThat(translator.translate(SdkClientException.create("Unable to execute HTTP request",
                 new ConnectException("Connection refused")), "Encrypt", ref).getMessage())
-                .startsWith("KMS unreachable: cannot connect to https://kms.us-east-1.amazonaws.com");
+                .startsWith("KMS unreachable: cannot reach https://kms.us-east-1.amazonaws.com");
         var none = translator.translate(SdkClientException.create(
                 "Unable to load credentials from any of the providers in the chain"), "Encrypt", ref);
         assertThat(none.failure()).isEqualTo(KmsFailure.NO_CREDENTIALS);
