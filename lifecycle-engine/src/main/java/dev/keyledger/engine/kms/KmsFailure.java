@@ -42,10 +42,10 @@ public enum KmsFailure {
             "Check the KMS key is not in a pending-deletion state (aws kms describe-key --key-id <arn>) and that it is in the configured region"),
     /** The KMS or STS endpoint cannot be reached (connection refused, unknown host, no route). */
     UNREACHABLE("KMS unreachable", true, true,
-            "Check network access (DNS, firewall, proxy) from the platform to the KMS endpoint of the key's region; the call is retried automatically"),
+            "Check network access (DNS, firewall, proxy) from the platform to the KMS endpoint of the key's region; a sealed tenant is retried every 30 s and unseals by itself"),
     /** KMS answered with a server-side error (internal error, dependency timeout, key unavailable). */
     UNAVAILABLE("KMS unavailable", true, true,
-            "AWS KMS reported a service-side error; check the AWS Health Dashboard; the call is retried automatically"),
+            "AWS KMS reported a service-side error; check the AWS Health Dashboard; a sealed tenant is retried every 30 s and unseals by itself"),
     /** The platform itself has no usable AWS credentials: a platform fault, not the tenant's. */
     NO_CREDENTIALS("NoCredentialProviders", false, false,
             "The platform principal ARN must appear in the trust policy's Principal.AWS field and the role must be saved after adding the trust policy; operators: configure the platform's own AWS credentials"),
