@@ -69,7 +69,7 @@ public final class KeyOnboarding {
 
   /** Who asked, from where, for which request: the audit fields of every command. */
   public record Caller(Principal principal, String ip, String requestId) {
-    String tenant() {
+    public String tenant() {
       return principal.org();
     }
   }
@@ -158,7 +158,7 @@ public final class KeyOnboarding {
     KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(caller.tenant(), current.getTmkId()))
         .orElseThrow(() -> new ApiException(409, "key_material_missing", null,
             "The wrapped bytes of TMK version " + current.getVersion() + " are not in the key-material store",
-            "Retry in a few seconds; if it persists, the key-material topic lost this record."));
+            "Retry in a few seconds; if it persists, the key-material topic lost this record.", null));
     byte[] plaintext = null;
     SecretBytes tmk = null;
     try {
