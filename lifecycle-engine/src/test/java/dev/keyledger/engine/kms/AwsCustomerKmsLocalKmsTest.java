@@ -1,9 +1,10 @@
 package dev.keyledger.engine.kms;
 
-import static dev.keyledger.engine.kms.CustomerAccount.REGION;
+import static dev.keyledger.engine.testing.CustomerAccount.REGION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.localkms.LocalKms;
 import dev.keyledger.localkms.LocalKmsConfig;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.keyledger.engine.kms;
+package dev.keyledger.engine.testing;
 
 import java.net.URI;
 import java.util.UUID;
@@ -16,17 +16,17 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
  * The customer's side of the setup in the seed pages, done with the real SDK's KMS and IAM clients
  * as account 111122223333 ({@code test}/{@code test}) against local-kms.
  */
-final class CustomerAccount implements AutoCloseable {
-    static final String ACCOUNT = "111122223333";
-    static final String REGION = "us-east-1";
-    static final String PLATFORM_PRINCIPAL = "arn:aws:iam::000000000000:role/keyledger-service";
-    static final String PLATFORM_ACCOUNT_ROOT = "arn:aws:iam::000000000000:root";
+public final class CustomerAccount implements AutoCloseable {
+    public static final String ACCOUNT = "111122223333";
+    public static final String REGION = "us-east-1";
+    public static final String PLATFORM_PRINCIPAL = "arn:aws:iam::000000000000:role/keyledger-service";
+    public static final String PLATFORM_ACCOUNT_ROOT = "arn:aws:iam::000000000000:root";
 
-    final KmsClient kms;
-    final IamClient iam;
+    public final KmsClient kms;
+    public final IamClient iam;
     private final SdkHttpClient http = UrlConnectionHttpClient.create();
 
-    CustomerAccount(URI endpoint) {
+    public CustomerAccount(URI endpoint) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         kms = KmsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
                 .credentialsProvider(credentials).httpClient(http).build();
@@ -35,7 +35,7 @@ final class CustomerAccount implements AutoCloseable {
     }
 
     /** Seed 000: a key whose policy has the cross-account statement for the platform principal. */
-    String keyGrantingPlatform() {
+    public String keyGrantingPlatform() {
         return createKey(keyPolicy(", {\"Sid\": \"Allow KeyLedger\", \"Effect\": \"Allow\","
                 + " \"Principal\": {\"AWS\": \"" + PLATFORM_PRINCIPAL + "\"},"
                 + " \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:DescribeKey\"],"
@@ -43,19 +43,19 @@ final class CustomerAccount implements AutoCloseable {
     }
 
     /** The default key policy: the account (and so its IAM policies) may use the key, nobody else. */
-    String keyWithDefaultPolicy() {
+    public String keyWithDefaultPolicy() {
         return createKey(keyPolicy(""));
     }
 
     /** Seed 001 step 1: {@code aws kms create-alias}; returns the alias ARN. */
-    String alias(String keyArn) {
+    public String alias(String keyArn) {
         String name = "alias/keyledger-" + UUID.randomUUID();
         kms.createAlias(r -> r.aliasName(name).targetKeyId(keyArn));
         return "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":" + name;
     }
 
     /** Seed 001 step 2: the cross-account role with the external-id trust policy; returns the role ARN. */
-    String roleTrustingPlatform(String externalId) {
+    public String roleTrustingPlatform(String externalId) {
         String name = "KeyLedgerKMSAccess-" + UUID.randomUUID().toString().substring(0, 8);
         String trust = """
                 {"Version": "2012-10-17", "Statement": [{
@@ -67,7 +67,7 @@ final class CustomerAccount implements AutoCloseable {
     }
 
     /** Seed 001 step 2: the inline policy scoped to one key. */
-    void allowEncryptDecrypt(String roleArn, String keyArn) {
+    public void allowEncryptDecrypt(String roleArn, String keyArn) {
         String policy = """
                 {"Version": "2012-10-17", "Statement": [{
                   "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "%s"}]}""".formatted(keyArn);
@@ -75,7 +75,7 @@ final class CustomerAccount implements AutoCloseable {
     }
 
     /** The kill switch of seed 001: detach the inline policy. */
-    void removeInlinePolicy(String roleArn) {
+    public void removeInlinePolicy(String roleArn) {
         iam.deleteRolePolicy(r -> r.roleName(roleName(roleArn)).policyName("keyledger-kms"));
     }
 
