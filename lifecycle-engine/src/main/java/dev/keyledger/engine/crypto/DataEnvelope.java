@@ -21,7 +21,7 @@ import java.util.Arrays;
  * 20+n     c+16        AES-256-GCM ciphertext (c = plaintext length, 0 .. 4 MiB) || 16-byte tag
  * </pre>
  *
- * <p>So a ciphertext is between 37 and {@code 84 + 4 MiB} bytes. The associated data is not
+ * <p>So a ciphertext is between 37 and {@code 100 + 4 MiB} bytes. The associated data is not
  * stored: it is recomputed by {@link DataAead} from the tenant id, the DEK id and version, and the
  * caller's context.
  *
