@@ -5,7 +5,6 @@ import dev.keyledger.localkms.LocalKmsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -62,8 +61,8 @@ public final class Emulator {
     private static Principal platformPrincipal(LocalKmsConfig config) {
         String arn = config.platformPrincipalArn();
         String prefix = arn.contains(":role/") ? "AROA" : "AIDA";
-        String userId = prefix + HexFormat.of().formatHex(SigV4Verifier.sha256Hex(arn.getBytes(StandardCharsets.UTF_8))
-                .getBytes(StandardCharsets.US_ASCII)).substring(0, 17).toUpperCase(Locale.ROOT);
+        // a stable unique id in AWS's shape, derived from the ARN so it survives restarts
+        String userId = prefix + SigV4Verifier.sha256Hex(arn.getBytes(StandardCharsets.UTF_8)).substring(0, 17).toUpperCase(Locale.ROOT);
         return new Principal(arn, config.platformAccountId(), userId, null, true);
     }
 }

@@ -26,9 +26,4 @@ public record Principal(String arn, String accountId, String userId, String role
     public boolean isRoot() {
         return arn.endsWith(":root");
     }
-
-    /** The role's name when the caller is an assumed-role session; else null. */
-    public String roleName() {
-        return roleArn == null ? null : roleArn.substring(roleArn.lastIndexOf('/') + 1);
-    }
 }

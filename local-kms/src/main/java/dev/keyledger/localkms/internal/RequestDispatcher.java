@@ -70,7 +70,7 @@ public final class RequestDispatcher implements HttpHandler {
                 return;
             }
             if (faults.refuseConnections()) {
-                return;
+                return; // switched on while this request was held by hang or latency
             }
             serve(ex);
         }
@@ -99,7 +99,7 @@ public final class RequestDispatcher implements HttpHandler {
             if (body.length > MAX_BODY_BYTES) {
                 throw AwsErrors.requestTooLarge(service, MAX_BODY_BYTES);
             }
-            Map<String, String> params = service.usesQueryProtocol() ? queryParams(req) : Map.of();
+            Map<String, String> params = service.usesQueryProtocol() ? queryParams(req, service) : Map.of();
             operation = service.usesQueryProtocol() ? params.getOrDefault("Action", "") : kmsOperation(req);
             if (faults.takeThrottle(operation)) {
                 throw AwsErrors.throttled(service);
@@ -170,17 +170,17 @@ public final class RequestDispatcher implements HttpHandler {
     }
 
     /** Form body parameters plus URL query parameters (the Query protocol accepts both). */
-    private static Map<String, String> queryParams(IncomingRequest req) {
+    private static Map<String, String> queryParams(IncomingRequest req, Service service) {
         Map<String, String> params = new LinkedHashMap<>();
-        addForm(params, req.rawQuery());
+        addForm(params, req.rawQuery(), service);
         String contentType = req.header("content-type");
         if (contentType == null || contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            addForm(params, new String(req.body(), StandardCharsets.UTF_8));
+            addForm(params, new String(req.body(), StandardCharsets.UTF_8), service);
         }
         return params;
     }
 
-    private static void addForm(Map<String, String> params, String form) {
+    private static void addForm(Map<String, String> params, String form, Service service) {
         if (form == null || form.isEmpty()) {
             return;
         }
@@ -194,7 +194,7 @@ public final class RequestDispatcher implements HttpHandler {
                 String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 params.put(k, v);
             } catch (IllegalArgumentException e) {
-                throw AwsErrors.validation(Service.STS, "Malformed form parameter");
+                throw AwsErrors.validation(service, "Malformed form parameter");
             }
         }
     }
