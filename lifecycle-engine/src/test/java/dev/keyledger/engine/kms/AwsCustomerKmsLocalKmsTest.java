@@ -80,6 +80,16 @@ class AwsCustomerKmsLocalKmsTest {
         }
 
         @Test
+        void aMultiRegionKeyIsReportedAsSuch() throws KmsException {
+            String key = customer.multiRegionKeyGrantingPlatform();
+
+            ProbeResult result = probe.probe(CmkRef.aws(key, REGION), TENANT);
+
+            assertThat(result.key().keyId()).startsWith("mrk-");
+            assertThat(result.key().multiRegion()).isTrue();
+        }
+
+        @Test
         void keyPolicyWithoutThePlatformPrincipalIsAccessDeniedNamingEncrypt() {
             String key = customer.keyWithDefaultPolicy();
 
