@@ -265,6 +265,22 @@ class AwsCustomerKmsLocalKmsTest {
         }
 
         @Test
+        void throttledRoleAssumptionIsRetriedOnlyWithinTheSameAttemptBudget() {
+            String externalId = UUID.randomUUID().toString();
+            String key = customer.keyWithDefaultPolicy();
+            String role = customer.roleTrustingPlatform(externalId);
+            customer.allowEncryptDecrypt(role, key);
+            localKms.faults().throttle(10, "AssumeRole");
+
+            var e = catchThrowableOfType(KmsException.class,
+                    () -> kms.encrypt(CmkRef.awsWithRole(key, REGION, role, externalId), CONTEXT, random32()));
+
+            assertThat(e.failure()).isEqualTo(KmsFailure.THROTTLED);
+            assertThat(e.retryAfterSeconds()).isPresent();
+            assertThat(localKms.faults().current().throttle().count()).isEqualTo(10 - 3);
+        }
+
+        @Test
         void latencyAboveTheAttemptTimeoutTimesOutWithinTheTotalBound() throws KmsException {
             var ref = CmkRef.aws(customer.keyGrantingPlatform(), REGION);
             Duration total = Duration.ofMillis(1200);
