@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ByokLifecycleIT {
 
   @TempDir
-  Path dataDir;
+  static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll

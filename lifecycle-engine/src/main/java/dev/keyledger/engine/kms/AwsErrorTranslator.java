@@ -24,6 +24,7 @@ final class AwsErrorTranslator {
     static final long DEFAULT_THROTTLE_RETRY_AFTER_SECONDS = 1;
 
     private static final Pattern KMS_ACTION = Pattern.compile("kms:[A-Za-z]+");
+    private static final Pattern KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+");
     private static final Pattern PENDING_DELETION =
             Pattern.compile("pending\\s*(replica\\s*)?deletion|pending_deletion", Pattern.CASE_INSENSITIVE);
 
@@ -112,7 +113,7 @@ final class AwsErrorTranslator {
     private KmsException fromKms(AwsServiceException e, String operation, CmkRef ref) {
         String code = code(e);
         String awsMessage = awsMessage(e);
-        String key = ref.keyRef();
+        String key = keyForCli(awsMessage, ref);
         if (e.isThrottlingException()) {
             return throttled(e, operation);
         }
@@ -235,7 +236,7 @@ final class AwsErrorTranslator {
     private String accessDeniedHint(AwsServiceException e, String operation, CmkRef ref) {
         Matcher action = KMS_ACTION.matcher(awsMessage(e));
         String denied = action.find() ? action.group() : "kms:" + operation;
-        String key = ref.keyRef();
+        String key = keyForCli(awsMessage(e), ref);
         String showPolicy = "aws kms get-key-policy --key-id " + key + " --policy-name default --region " + ref.region();
         if (ref.roleArn() == null) {
             String principal = settings.platformPrincipalArn() != null ? settings.platformPrincipalArn()
@@ -281,6 +282,19 @@ final class AwsErrorTranslator {
             }
         }
         return false;
+    }
+
+    /**
+     * The key for {@code enable-key} / {@code cancel-key-deletion}, which take no alias: the key ARN from
+     * AWS's message, else the reference if it names a key, else a placeholder naming the alias.
+     */
+    private static String keyForCli(String awsMessage, CmkRef ref) {
+        Matcher arn = KEY_ARN.matcher(awsMessage);
+        if (arn.find()) {
+            return arn.group();
+        }
+        boolean alias = ref.keyRef().startsWith("alias/") || ref.keyRef().contains(":alias/");
+        return alias ? "<key id behind " + ref.keyRef() + ">" : ref.keyRef();
     }
 
     private static String code(AwsServiceException e) {

@@ -81,6 +81,16 @@ class AwsCustomerKmsLocalKmsTest {
         }
 
         @Test
+        void aMultiRegionKeyIsReportedAsSuch() throws KmsException {
+            String key = customer.multiRegionKeyGrantingPlatform();
+
+            ProbeResult result = probe.probe(CmkRef.aws(key, REGION), TENANT);
+
+            assertThat(result.key().keyId()).startsWith("mrk-");
+            assertThat(result.key().multiRegion()).isTrue();
+        }
+
+        @Test
         void keyPolicyWithoutThePlatformPrincipalIsAccessDeniedNamingEncrypt() {
             String key = customer.keyWithDefaultPolicy();
 
@@ -252,6 +262,22 @@ class AwsCustomerKmsLocalKmsTest {
             assertThat(e.getMessage()).startsWith("KMS ThrottlingException");
             assertThat(e.retryAfterSeconds()).isPresent();
             assertThat(e.failure().sealsTenant()).isFalse();
+            assertThat(localKms.faults().current().throttle().count()).isEqualTo(10 - 3);
+        }
+
+        @Test
+        void throttledRoleAssumptionIsRetriedOnlyWithinTheSameAttemptBudget() {
+            String externalId = UUID.randomUUID().toString();
+            String key = customer.keyWithDefaultPolicy();
+            String role = customer.roleTrustingPlatform(externalId);
+            customer.allowEncryptDecrypt(role, key);
+            localKms.faults().throttle(10, "AssumeRole");
+
+            var e = catchThrowableOfType(KmsException.class,
+                    () -> kms.encrypt(CmkRef.awsWithRole(key, REGION, role, externalId), CONTEXT, random32()));
+
+            assertThat(e.failure()).isEqualTo(KmsFailure.THROTTLED);
+            assertThat(e.retryAfterSeconds()).isPresent();
             assertThat(localKms.faults().current().throttle().count()).isEqualTo(10 - 3);
         }
 

@@ -58,7 +58,7 @@ class AwsCustomerKmsNetworkTest {
     }
 
     @Test
-    void noPlatformCredentialsIsNoCredentialProviders() {
+    void noPlatformCredentialsIsNoCredentialProvidersInBothAccessModels() {
         // What the default chain does on a host without any credentials: every provider in it comes up empty.
         var nothing = AwsCredentialsProviderChain.of(ProfileCredentialsProvider.builder()
                 .profileFile(ProfileFile.builder().content(new ByteArrayInputStream(new byte[0]))
@@ -67,13 +67,16 @@ class AwsCustomerKmsNetworkTest {
                 .build());
         var settings = settings(URI.create("http://127.0.0.1:9")).withPlatformCredentials(nothing,
                 "arn:aws:iam::000000000000:role/keyledger-service");
+        var withRole = CmkRef.awsWithRole(KEY, "us-east-1", "arn:aws:iam::111122223333:role/KeyLedgerKmsAccess", "x");
 
         try (var kms = new AwsCustomerKms(settings)) {
-            var e = catchThrowableOfType(KmsException.class, () -> kms.encrypt(REF, Map.of(), new byte[32]));
+            for (CmkRef ref : new CmkRef[] {REF, withRole}) {
+                var e = catchThrowableOfType(KmsException.class, () -> kms.encrypt(ref, Map.of(), new byte[32]));
 
-            assertThat(e.failure()).isEqualTo(KmsFailure.NO_CREDENTIALS);
-            assertThat(e.getMessage()).startsWith("NoCredentialProviders");
-            assertThat(e.hint()).contains("arn:aws:iam::000000000000:role/keyledger-service", "Principal.AWS");
+                assertThat(e.failure()).isEqualTo(KmsFailure.NO_CREDENTIALS);
+                assertThat(e.getMessage()).startsWith("NoCredentialProviders");
+                assertThat(e.hint()).contains("arn:aws:iam::000000000000:role/keyledger-service", "Principal.AWS");
+            }
         }
     }
 

@@ -74,6 +74,25 @@ class AwsErrorTranslatorTest {
     }
 
     @Test
+    void anAsymmetricOrSigningKeyIsInvalidKeyUsage() {
+        var e = translator.translate(kms(400, "InvalidKeyUsageException",
+                "KeyUsage for " + KEY + " is SIGN_VERIFY"), "Encrypt", CmkRef.aws(KEY, "us-east-1"));
+
+        assertThat(e.failure()).isEqualTo(KmsFailure.INVALID_KEY_USAGE);
+        assertThat(e.hint()).contains("--key-usage ENCRYPT_DECRYPT --key-spec SYMMETRIC_DEFAULT");
+    }
+
+    @Test
+    void cliFixesNameTheKeyEvenWhenTheTenantGaveAnAlias() {
+        var viaAlias = CmkRef.awsWithRole("arn:aws:kms:us-east-1:111122223333:alias/keyledger", "us-east-1", ROLE, "x");
+
+        var e = translator.translate(kms(400, "KMSInvalidStateException", KEY + " is pending deletion."),
+                "Encrypt", viaAlias);
+
+        assertThat(e.hint()).contains("aws kms cancel-key-deletion --key-id " + KEY).doesNotContain("alias/");
+    }
+
+    @Test
     void serviceSideErrorsAreUnavailableAndRetryable() {
         var e = translator.translate(kms(500, "KMSInternalException", "internal"), "Decrypt",
                 CmkRef.aws(KEY, "us-east-1"));

@@ -36,10 +36,21 @@ public final class CustomerAccount implements AutoCloseable {
 
     /** Seed 000: a key whose policy has the cross-account statement for the platform principal. */
     public String keyGrantingPlatform() {
-        return createKey(keyPolicy(", {\"Sid\": \"Allow KeyLedger\", \"Effect\": \"Allow\","
+        return createKey(platformGrantPolicy());
+    }
+
+    private static String platformGrantPolicy() {
+        return keyPolicy(", {\"Sid\": \"Allow KeyLedger\", \"Effect\": \"Allow\","
                 + " \"Principal\": {\"AWS\": \"" + PLATFORM_PRINCIPAL + "\"},"
                 + " \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:DescribeKey\"],"
-                + " \"Resource\": \"*\"}"));
+                + " \"Resource\": \"*\"}");
+    }
+
+    /** A multi-Region primary key ({@code mrk-...}) with the cross-account statement. */
+    public String multiRegionKeyGrantingPlatform() {
+        return kms.createKey(r -> r.multiRegion(true).keyUsage(KeyUsageType.ENCRYPT_DECRYPT)
+                        .keySpec(KeySpec.SYMMETRIC_DEFAULT).policy(platformGrantPolicy()))
+                .keyMetadata().arn();
     }
 
     /** The default key policy: the account (and so its IAM policies) may use the key, nobody else. */
