@@ -21,8 +21,12 @@ final class KmsRefusals {
   }
 
   static ApiException answer(KmsException e, Refusal refusal) {
-    Integer retryAfter = e.retryAfterSeconds().isPresent() ? (int) e.retryAfterSeconds().getAsLong()
-        : refusal.getHttpStatus() == 503 ? 5 : null;
+    Integer retryAfter = null;
+    if (e.retryAfterSeconds().isPresent()) {
+      retryAfter = (int) e.retryAfterSeconds().getAsLong();
+    } else if (refusal.getHttpStatus() == 503) {
+      retryAfter = 5;
+    }
     return new ApiException(refusal.getHttpStatus(), refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint(), retryAfter);
   }
 }

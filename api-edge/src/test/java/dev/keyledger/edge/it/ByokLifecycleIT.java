@@ -114,7 +114,8 @@ class ByokLifecycleIT {
     assertThat(denied.status()).as(denied.body().toString()).isEqualTo(400);
     assertThat(denied.error()).isEqualTo("kms_verify_failed");
     assertThat(denied.body().path("error").path("code").asText()).isEqualTo("BYOK_002");
-    assertThat(denied.body().path("error").path("message").asText()).startsWith("Cannot access CMK").contains("AccessDenied");
+    assertThat(denied.body().path("error").path("message").asText()).startsWith("Cannot access CMK").contains("kms:Encrypt");
+    assertThat(denied.body().path("error").path("hint").asText()).contains("aws kms get-key-policy");
     assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("error").path("code").asText()).isEqualTo("BYOK_005");
 
     assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
