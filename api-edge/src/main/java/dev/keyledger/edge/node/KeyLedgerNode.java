@@ -39,6 +39,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -98,7 +99,7 @@ public final class KeyLedgerNode implements AutoCloseable {
     // application.server must name the port clients reach, so an ephemeral port is chosen before Streams starts.
     int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
     HostInfo self = new HostInfo(s.httpHost(), httpPort);
-    streams = new KafkaStreams(topology, streamsProperties(s, self));
+    streams = new KafkaStreams(topology, streamsProperties(s, self, instanceId));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; shutting this instance down", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -152,7 +153,7 @@ public final class KeyLedgerNode implements AutoCloseable {
     app.start();
   }
 
-  private static Properties streamsProperties(NodeSettings s, HostInfo self) {
+  private static Properties streamsProperties(NodeSettings s, HostInfo self, String instanceId) {
     Properties props = new Properties();
     props.putAll(s.kafka());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
@@ -162,6 +163,9 @@ public final class KeyLedgerNode implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.topics().replicationFactor());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Static membership: a restarted instance (even after kill -9) takes its own place in the group at
+    // once instead of waiting for the broker to time the old member out.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "keyledger-" + instanceId);
     return props;
   }
 
