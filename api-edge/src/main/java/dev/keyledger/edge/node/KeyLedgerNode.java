@@ -125,6 +125,7 @@ public final class KeyLedgerNode implements AutoCloseable {
     resources.push(gateway);
     gateway.start();
 
+    checkPlatformCredentials(s);
     AwsCustomerKms kms = new AwsCustomerKms(s.kms());
     resources.push(kms);
     SecureRandom random = new SecureRandom();
@@ -151,6 +152,16 @@ public final class KeyLedgerNode implements AutoCloseable {
     Javalin app = http;
     resources.push(app::stop);
     app.start();
+  }
+
+  /** Every KMS call needs the platform's own credentials (also to assume customer roles): say so at start. */
+  private static void checkPlatformCredentials(NodeSettings s) {
+    try {
+      s.kms().platformCredentials().resolveCredentials();
+    } catch (RuntimeException e) {
+      LOG.error("NoCredentialProviders: the platform has no AWS credentials ({}); every key registration and unwrap will fail"
+          + " until credentials are configured (environment, profile, or instance role of {})", e.getMessage(), s.kms().platformPrincipalArn());
+    }
   }
 
   private static Properties streamsProperties(NodeSettings s, HostInfo self, String instanceId) {

@@ -235,4 +235,37 @@ class ByokLifecycleIT {
     return "{\"provider\":\"aws\",\"kms_key_ref\":\"" + keyRef + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
         + roleArn + "\",\"external_id\":\"" + externalId + "\"}}";
   }
+
+  @Test
+  void concurrentCommandsForOneTenantStayGapFreeAndHashChained() throws Exception {
+    String tenant = tenant();
+    String token = owner(tenant);
+    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
+    int writers = 24;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String by = "writer-" + i + "@" + tenant;
+        answers.add(pool.submit(() -> kl.http().post("/api/v1/byok/legal-waiver", token,
+            "{\"acknowledged\":true,\"acknowledged_by\":\"" + by + "\"}").status()));
+      }
+      for (java.util.concurrent.Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    // register (2) + the first acknowledgment (2: it also activates) + one event per further acknowledgment
+    long expected = 2 + 2 + (writers - 1);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
+      assertThat(verify.path("checked").asLong()).isEqualTo(expected);
+      assertThat(verify.path("intact").asBoolean()).isTrue();
+    });
+    List<Long> seqs = new ArrayList<>();
+    kl.http().get("/api/v1/byok/audit?limit=500", token).body().path("entries").forEach(e -> seqs.add(e.path("seq").asLong()));
+    assertThat(seqs).hasSize((int) expected).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(seqs.get(0)).isEqualTo(expected);
+  }
 }
