@@ -4,6 +4,13 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.event.DekCreated;
+import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.KeyValidated;
+import dev.keyledger.avro.event.RewrapCompleted;
+import dev.keyledger.avro.event.RewrapStarted;
+import dev.keyledger.avro.event.TmkDestroyed;
+import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyVerificationFailed;
@@ -58,6 +65,20 @@ public final class AuditEntries {
       return r.getOperation();
     } else if (p instanceof CommandUndecodable) {
       return "command_undecodable";
+    } else if (p instanceof DekCreated) {
+      return "create_dek";
+    } else if (p instanceof RewrapStarted) {
+      return "rewrap_started";
+    } else if (p instanceof DeksRewrapped) {
+      return "rewrap";
+    } else if (p instanceof RewrapCompleted) {
+      return "rewrap_completed";
+    } else if (p instanceof TmkDestroyed) {
+      return "revoke";
+    } else if (p instanceof UsageRecorded) {
+      return "usage";
+    } else if (p instanceof KeyValidated) {
+      return "validate";
     }
     return p.getClass().getSimpleName();
   }

@@ -97,7 +97,7 @@ class KeyLedgerTopologyTest {
     send(acme.register(KEY_ARN, 1));
     CommandEnvelope second = acme.register(OTHER_KEY_ARN, 2);
     String tmkId = ((RegisterKey) second.getPayload()).getTmk().getTmkId();
-    keyMaterialIn.pipeInput(Topics.keyMaterialKey("acme", tmkId), KeyMaterial.newBuilder().setTenantId("acme")
+    keyMaterialIn.pipeInput(dev.keyledger.engine.domain.MaterialKeys.tmk("acme", tmkId), KeyMaterial.newBuilder().setTenantId("acme")
         .setTmk(((RegisterKey) second.getPayload()).getTmk()).setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
     send(second);
     assertThat(outcomes.readValuesToList()).extracting(o -> o.getAccepted()).containsExactly(true, false);

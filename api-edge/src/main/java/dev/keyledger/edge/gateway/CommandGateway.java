@@ -3,6 +3,7 @@ package dev.keyledger.edge.gateway;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import java.time.Duration;
@@ -114,8 +115,7 @@ public final class CommandGateway implements AutoCloseable {
     producer.beginTransaction();
     try {
       for (KeyMaterial km : material) {
-        producer.send(new ProducerRecord<>(topics.keyMaterial().name(),
-            Topics.keyMaterialKey(km.getTenantId(), km.getTmk().getTmkId()), Codecs.KEY_MATERIAL.encode(km)));
+        producer.send(new ProducerRecord<>(topics.keyMaterial().name(), MaterialKeys.of(km), Codecs.KEY_MATERIAL.encode(km)));
       }
       producer.send(new ProducerRecord<>(topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
       producer.commitTransaction();

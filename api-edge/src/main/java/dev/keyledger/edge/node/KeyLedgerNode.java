@@ -90,16 +90,17 @@ public final class KeyLedgerNode implements AutoCloseable {
     SecretBytes platformSecret = PlatformKey.loadOrCreate(s.dataDir());
     resources.push(platformSecret::destroy);
 
-    StreamsBuilder builder = new StreamsBuilder();
-    LifecycleTopology.build(builder, topics);
-    ProjectionsTopology.build(builder, topics);
-    Topology topology = builder.build();
-    LOG.info("topology:\n{}", topology.describe());
-
     // application.server must name the port clients reach, so an ephemeral port is chosen before Streams starts.
     int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
     HostInfo self = new HostInfo(s.httpHost(), httpPort);
-    streams = new KafkaStreams(topology, streamsProperties(s, self, instanceId));
+    Properties streamsProps = streamsProperties(s, self, instanceId);
+    StreamsBuilder builder = new StreamsBuilder();
+    LifecycleTopology.build(builder, topics);
+    ProjectionsTopology.build(builder, topics);
+    Topology topology = builder.build(streamsProps);
+    LOG.info("topology:\n{}", topology.describe());
+
+    streams = new KafkaStreams(topology, streamsProps);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; shutting this instance down", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -174,6 +175,7 @@ public final class KeyLedgerNode implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.topics().replicationFactor());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
     // Static membership: a restarted instance (even after kill -9) takes its own place in the group at
     // once instead of waiting for the broker to time the old member out.
     props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "keyledger-" + instanceId);

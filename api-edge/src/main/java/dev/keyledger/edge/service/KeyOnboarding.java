@@ -23,6 +23,7 @@ import dev.keyledger.engine.domain.ArnRules;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.Decider;
 import dev.keyledger.engine.domain.KmsRef;
+import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
@@ -155,7 +156,7 @@ public final class KeyOnboarding {
   }
 
   private byte[] rewrapUnderPlatformKey(Caller caller, CmkRef cmkRef, TmkRef current) {
-    KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(caller.tenant(), current.getTmkId()))
+    KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
         .orElseThrow(() -> new ApiException(409, "key_material_missing", null,
             "The wrapped bytes of TMK version " + current.getVersion() + " are not in the key-material store",
             "Retry in a few seconds; if it persists, the key-material topic lost this record.", null));

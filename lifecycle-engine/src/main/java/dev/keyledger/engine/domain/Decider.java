@@ -8,6 +8,15 @@ import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordVerificationFailure;
 import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RecordUsage;
+import dev.keyledger.avro.command.RecordValidation;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.event.DekCreated;
+import dev.keyledger.avro.event.KeyValidated;
+import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
@@ -75,6 +84,27 @@ public final class Decider {
     if (payload instanceof ReportUnwrapSucceeded succeeded) {
       return unwrapSucceeded(state, succeeded);
     }
+    if (payload instanceof RotateDek rotate) {
+      return KeyRotation.rotateDek(state, rotate);
+    }
+    if (payload instanceof RotateMaster rotate) {
+      return KeyRotation.rotateMaster(state, rotate);
+    }
+    if (payload instanceof RecordRewrapBatch batch) {
+      return KeyRotation.rewrapBatch(state, batch);
+    }
+    if (payload instanceof RevokeTmkVersion revoke) {
+      return KeyRotation.revoke(state, revoke);
+    }
+    if (payload instanceof RecordUsage usage) {
+      return TenantStates.activeTmk(state).isEmpty() ? refuse(Operations.USAGE, Refusals.noKey())
+          : Decision.accept(UsageRecorded.newBuilder().setEncryptions(usage.getEncryptions()).setDecryptions(usage.getDecryptions())
+              .setLastUsed(usage.getLastUsed()).setPerDek(usage.getPerDek()).build());
+    }
+    if (payload instanceof RecordValidation validation) {
+      return TenantStates.status(state) != BindingStatus.ACTIVE ? Decision.accept()
+          : Decision.accept(KeyValidated.newBuilder().setEncryptMs(validation.getEncryptMs()).setDecryptMs(validation.getDecryptMs()).build());
+    }
     throw new IllegalArgumentException("no rule for command " + payload.getClass().getName());
   }
 
@@ -98,12 +128,19 @@ public final class Decider {
     KeyRegistered registered = KeyRegistered.newBuilder().setDialect(register.getDialect()).setKeyId(register.getKeyId())
         .setCmk(register.getCmk()).setProbeEncryptMs(register.getProbeEncryptMs())
         .setProbeDecryptMs(register.getProbeDecryptMs()).build();
-    TmkVersionAdded added = TmkVersionAdded.newBuilder().setTmk(tmk).build();
+    List<Object> events = new ArrayList<>(List.of(registered, TmkVersionAdded.newBuilder().setTmk(tmk).build()));
+    if (register.getDek() != null) {
+      if (!KeyRotation.fitsNextDek(state, register.getDek(), tmk.getVersion())) {
+        return refuse(Operations.REGISTER, KeyRotation.staleDek(state, register.getDek(), tmk.getVersion()));
+      }
+      events.add(DekCreated.newBuilder().setDek(register.getDek()).setReason("initial").setAutomatic(true).build());
+    }
+    KeyRotation.startRewrap(state, tmk.getVersion(), events, false);
     if (upsert && status == BindingStatus.ACTIVE && state.getBinding().getWaiverVersion() != null) {
       // Re-onboarding an active tenant keeps its acknowledged waiver: the binding stays active.
-      return Decision.accept(registered, added, ByokActivated.newBuilder().setKeyId(register.getKeyId()).build());
+      events.add(ByokActivated.newBuilder().setKeyId(register.getKeyId()).build());
     }
-    return Decision.accept(registered, added);
+    return new Decision(events, java.util.Optional.empty());
   }
 
   private static Decision acknowledge(TenantState state, AcknowledgeWaiver ack) {
@@ -163,7 +200,7 @@ public final class Decider {
     return Decision.accept(WaiverPublished.newBuilder().setWaiver(publish.getWaiver()).build());
   }
 
-  private static Decision refuse(String operation, Refusal refusal) {
+  static Decision refuse(String operation, Refusal refusal) {
     return Decision.refuse(refusal, CommandRefused.newBuilder().setOperation(operation).setRefusal(refusal).build());
   }
 }

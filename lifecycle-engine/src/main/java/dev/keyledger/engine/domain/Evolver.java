@@ -1,7 +1,17 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.DekRef;
 import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.event.DekCreated;
+import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.KeyValidated;
+import dev.keyledger.avro.event.RewrapCompleted;
+import dev.keyledger.avro.event.RewrapStarted;
+import dev.keyledger.avro.event.TmkDestroyed;
+import dev.keyledger.avro.event.UsageRecorded;
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.RewrapState;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
@@ -17,6 +27,8 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -52,7 +64,7 @@ public final class Evolver {
             ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.RETIRED.wire()).setRetiredAt(at).build() : v);
       }
       versions.add(TmkVersionState.newBuilder().setTmk(added.getTmk()).setStatus(TmkStatus.ACTIVE.wire()).setCreatedAt(at).build());
-      next.setTmkVersions(versions);
+      next.setTmkVersions(versions).setLastRotationAt(at);
     } else if (payload instanceof TmkRewrapped rewrapped) {
       next.setTmkVersions(replace(state.getTmkVersions(), rewrapped.getTmk()));
     } else if (payload instanceof KeyVerificationFailed failed && binding != null
@@ -71,6 +83,54 @@ public final class Evolver {
     } else if (payload instanceof TenantSealed sealed) {
       next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.SEALED.wire()).setSealedSince(at)
           .setLastVerifyError(sealed.getMessage()).build());
+    } else if (payload instanceof DekCreated created) {
+      List<DekState> deks = new ArrayList<>();
+      for (DekState d : state.getDeks()) {
+        deks.add(DekStatus.ACTIVE.equals(d.getStatus()) ? DekState.newBuilder(d).setStatus(DekStatus.RETIRED).setRetiredAt(at).build() : d);
+      }
+      deks.add(DekState.newBuilder().setDek(created.getDek()).setStatus(DekStatus.ACTIVE).setCreatedAt(at).build());
+      next.setDeks(deks).setLastRotationAt(at);
+    } else if (payload instanceof RewrapStarted started) {
+      next.setRewrap(RewrapState.newBuilder().setLeaseId(started.getLeaseId()).setToTmkVersion(started.getToTmkVersion())
+          .setTotal(started.getTotalDeks()).setDone(0).setStartedAt(at).build());
+    } else if (payload instanceof DeksRewrapped rewrapped) {
+      Map<String, DekRef> moved = new HashMap<>();
+      rewrapped.getDeks().forEach(d -> moved.put(d.getDekId(), d));
+      List<DekState> deks = new ArrayList<>();
+      for (DekState d : state.getDeks()) {
+        DekRef to = moved.get(d.getDek().getDekId());
+        deks.add(to == null ? d : DekState.newBuilder(d).setDek(to).build());
+      }
+      next.setDeks(deks);
+      if (state.getRewrap() != null) {
+        next.setRewrap(RewrapState.newBuilder(state.getRewrap()).setDone(state.getRewrap().getDone() + rewrapped.getDeks().size()).build());
+      }
+    } else if (payload instanceof RewrapCompleted) {
+      next.setRewrap(null);
+    } else if (payload instanceof TmkDestroyed destroyed) {
+      List<TmkVersionState> versions = new ArrayList<>();
+      for (TmkVersionState v : state.getTmkVersions()) {
+        versions.add(v.getTmk().getVersion() == destroyed.getVersion()
+            ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.DESTROYED.wire()).build() : v);
+      }
+      List<DekState> deks = new ArrayList<>();
+      for (DekState d : state.getDeks()) {
+        deks.add(d.getDek().getTmkVersion() == destroyed.getVersion() ? DekState.newBuilder(d).setStatus(DekStatus.LOST).build() : d);
+      }
+      next.setTmkVersions(versions).setDeks(deks);
+    } else if (payload instanceof UsageRecorded usage) {
+      Map<String, Long> perDek = new HashMap<>();
+      usage.getPerDek().forEach(u -> perDek.merge(u.getDekId(), u.getEncryptions(), Long::sum));
+      List<DekState> deks = new ArrayList<>();
+      for (DekState d : state.getDeks()) {
+        Long more = perDek.get(d.getDek().getDekId());
+        deks.add(more == null ? d : DekState.newBuilder(d).setEncryptions(d.getEncryptions() + more).build());
+      }
+      Instant last = state.getLastUsed() == null || usage.getLastUsed().isAfter(state.getLastUsed()) ? usage.getLastUsed() : state.getLastUsed();
+      next.setDeks(deks).setEncryptionCount(state.getEncryptionCount() + usage.getEncryptions())
+          .setDecryptionCount(state.getDecryptionCount() + usage.getDecryptions()).setLastUsed(last);
+    } else if (payload instanceof KeyValidated && binding != null) {
+      next.setBinding(BindingState.newBuilder(binding).setLastVerifiedAt(at).setLastVerifyError(null).build());
     } else if (payload instanceof TenantUnsealed) {
       next.setBinding(BindingState.newBuilder(binding).setStatus(BindingStatus.ACTIVE.wire()).setSealedSince(null)
           .setLastVerifyError(null).setLastVerifiedAt(at).build());

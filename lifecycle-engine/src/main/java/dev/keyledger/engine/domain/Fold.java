@@ -4,9 +4,6 @@ import dev.keyledger.avro.Actor;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
-import dev.keyledger.avro.TmkRef;
-import dev.keyledger.avro.command.Deregister;
-import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.schemas.EventHashes;
@@ -14,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * One step of the per-tenant fold: decide, number and chain the events, evolve the state. Pure; the
@@ -32,10 +27,10 @@ public final class Fold {
    * @param state the tenant's state after the events
    * @param events the sealed events to append, in order (gap-free seq, hash-chained)
    * @param outcome what to tell the sender
-   * @param erasedTmkIds TMK ids whose wrapped bytes must be tombstoned on the key-material topic: material
-   *     a refused command introduced, and copies that an accepted re-wrap replaced
+   * @param erasedMaterial key-material record keys ({@link MaterialKeys}) to tombstone: material a refused
+   *     command introduced, copies an accepted re-wrap replaced, everything a destroyed TMK version wrapped
    */
-  public record Result(TenantState state, List<EventEnvelope> events, CommandOutcome outcome, List<String> erasedTmkIds) {}
+  public record Result(TenantState state, List<EventEnvelope> events, CommandOutcome outcome, List<String> erasedMaterial) {}
 
   public static Result apply(TenantState state, CommandEnvelope command) {
     Decision decision = Decider.decide(state, command);
@@ -49,25 +44,7 @@ public final class Fold {
         .setTenantId(command.getTenantId()).setAccepted(decision.accepted()).setRefusal(decision.refusal().orElse(null))
         .setFirstSeq(events.isEmpty() ? state.getSeq() : events.get(0).getSeq()).setLastSeq(next.getSeq())
         .setDecidedAt(command.getIssuedAt()).build();
-    return new Result(next, events, outcome, erasedTmkIds(state, command.getPayload(), decision.accepted()));
-  }
-
-  private static List<String> erasedTmkIds(TenantState before, Object payload, boolean accepted) {
-    List<String> erased = new ArrayList<>();
-    if (payload instanceof RegisterKey register && !accepted) {
-      erased.add(register.getTmk().getTmkId());
-    } else if (payload instanceof Deregister deregister) {
-      Set<String> known = before.getTmkVersions().stream().map(v -> v.getTmk().getTmkId()).collect(Collectors.toSet());
-      for (TmkRef moved : deregister.getRewrapped()) {
-        if (!accepted && !known.contains(moved.getTmkId())) {
-          erased.add(moved.getTmkId());
-        } else if (accepted) {
-          before.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == moved.getVersion())
-              .map(v -> v.getTmk().getTmkId()).filter(old -> !old.equals(moved.getTmkId())).forEach(erased::add);
-        }
-      }
-    }
-    return erased;
+    return new Result(next, events, outcome, Erasure.keys(state, command.getPayload(), decision.accepted()));
   }
 
   /** Audits a commands-topic record that could not be decoded (it went to the dead-letter topic). */

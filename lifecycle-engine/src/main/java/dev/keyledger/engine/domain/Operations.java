@@ -3,7 +3,13 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RecordUsage;
+import dev.keyledger.avro.command.RecordValidation;
 import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
@@ -20,6 +26,11 @@ public final class Operations {
   public static final String UNSEAL = "unseal";
   public static final String HEALTH_CHECK = "health_check";
   public static final String COMMAND_UNDECODABLE = "command_undecodable";
+  public static final String ROTATE = "rotate";
+  public static final String REWRAP = "rewrap";
+  public static final String REVOKE = "revoke";
+  public static final String USAGE = "usage";
+  public static final String VALIDATE = "validate";
 
   private Operations() {}
 
@@ -37,6 +48,16 @@ public final class Operations {
       return SEAL;
     } else if (commandPayload instanceof ReportUnwrapSucceeded) {
       return UNSEAL;
+    } else if (commandPayload instanceof RotateDek || commandPayload instanceof RotateMaster) {
+      return ROTATE;
+    } else if (commandPayload instanceof RecordRewrapBatch) {
+      return REWRAP;
+    } else if (commandPayload instanceof RevokeTmkVersion) {
+      return REVOKE;
+    } else if (commandPayload instanceof RecordUsage) {
+      return USAGE;
+    } else if (commandPayload instanceof RecordValidation) {
+      return VALIDATE;
     } else if (commandPayload instanceof RecordVerificationFailure failure) {
       return failure.getOperation();
     } else if (commandPayload instanceof RejectRequest reject) {

@@ -59,4 +59,40 @@ public final class Refusals {
   public static Refusal incompleteRewrap(String detail) {
     return of("conflict", null, 409, "Deregistration must re-wrap every live TMK version: " + detail, "Retry the request.");
   }
+
+  public static Refusal sealed() {
+    return of("tenant_sealed", null, 503, "Tenant is sealed: the customer's KMS key is not accessible",
+        "Restore the platform's access to the key; the tenant unseals by itself within 30 s (or POST /admin/tenant-kms/unseal).");
+  }
+
+  public static Refusal notActive(BindingStatus status) {
+    return status == BindingStatus.PENDING_WAIVER ? waiverNotAcknowledged() : noKey();
+  }
+
+  public static Refusal staleDek(int expectedVersion, int expectedTmk, int version, int tmkVersion) {
+    return of("conflict", null, 409, "The tenant's keys changed while this request was prepared (expected DEK v" + expectedVersion
+        + " under TMK v" + expectedTmk + ", request built for DEK v" + version + " under TMK v" + tmkVersion + ")", "Retry the request.");
+  }
+
+  public static Refusal leaseSuperseded(long lease) {
+    return of("lease_superseded", null, 409, "Rewrap lease " + lease + " is no longer current", "A newer rotation took over; nothing to do.");
+  }
+
+  public static Refusal unknownTmkVersion(int version) {
+    return of("unknown_key_version", null, 404, "No TMK version " + version + " for this tenant", "GET /admin/tenant-kms lists the versions.");
+  }
+
+  public static Refusal activeVersion(int version) {
+    return of("active_version", null, 409, "TMK version " + version + " is the active version and cannot be destroyed",
+        "Rotate first (POST /admin/tenant-kms/rotate), wait for the rewrap to complete, then revoke the old version.");
+  }
+
+  public static Refusal alreadyDestroyed(int version) {
+    return of("key_destroyed", null, 409, "TMK version " + version + " is already destroyed", null);
+  }
+
+  public static Refusal rewrapInProgress(int version, long lease) {
+    return of("rewrap_in_progress", null, 409, "TMK version " + version + " still wraps DEKs that rewrap lease " + lease + " has not moved yet",
+        "Wait until GET /admin/tenant-kms shows the rewrap completed, then revoke.");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.schemas.EventHashes;
@@ -27,6 +28,28 @@ public final class TenantStates {
 
   public static Optional<TmkVersionState> activeTmk(TenantState state) {
     return state.getTmkVersions().stream().filter(v -> TmkStatus.ACTIVE.wire().equals(v.getStatus())).findFirst();
+  }
+
+  public static Optional<DekState> activeDek(TenantState state) {
+    return state.getDeks().stream().filter(d -> DekStatus.ACTIVE.equals(d.getStatus())).findFirst();
+  }
+
+  public static Optional<DekState> dek(TenantState state, String dekId) {
+    return state.getDeks().stream().filter(d -> d.getDek().getDekId().equals(dekId)).findFirst();
+  }
+
+  public static Optional<TmkVersionState> tmk(TenantState state, int version) {
+    return state.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == version).findFirst();
+  }
+
+  /** The version number a new DEK must take. */
+  public static int nextDekVersion(TenantState state) {
+    return state.getDeks().stream().mapToInt(d -> d.getDek().getVersion()).max().orElse(0) + 1;
+  }
+
+  /** DEKs that still decrypt data (not lost with a destroyed TMK version). */
+  public static java.util.List<DekState> liveDeks(TenantState state) {
+    return state.getDeks().stream().filter(d -> !DekStatus.LOST.equals(d.getStatus())).toList();
   }
 
   /** The version number a new TMK must take: one more than the highest so far. */

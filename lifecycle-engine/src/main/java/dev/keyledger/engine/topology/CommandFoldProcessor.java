@@ -61,8 +61,8 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     TenantState state = current(tenant);
     Fold.Result result = Fold.apply(state, command);
     emit(tenant, result);
-    for (String tmkId : result.erasedTmkIds()) {
-      context().forward(new Record<>(Topics.keyMaterialKey(tenant, tmkId), new Routed(topics.keyMaterial().name(), null),
+    for (String materialKey : result.erasedMaterial()) {
+      context().forward(new Record<>(materialKey, new Routed(topics.keyMaterial().name(), null),
           context().currentSystemTimeMs()));
     }
   }

@@ -1,14 +1,12 @@
 package dev.keyledger.engine.topology;
 
-import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.schemas.Codecs;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -28,9 +26,12 @@ public final class LifecycleTopology {
         .process(() -> new CommandFoldProcessor(topics), Topics.TENANT_STATE_STORE)
         .to((key, routed, context) -> routed.topic(), Produced.with(Serdes.String(), Routed.SERDE));
 
+    // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
+    // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no changelog
+    // ever holds a copy, so a tombstone plus compaction is a complete erasure.
     builder.table(topics.keyMaterial().name(),
         Consumed.with(topics.keyMaterial().keySerde(), topics.keyMaterial().valueSerde()),
-        Materialized.<String, dev.keyledger.avro.KeyMaterial, KeyValueStore<Bytes, byte[]>>as(Topics.KEY_MATERIAL_STORE)
+        Materialized.<String, KeyMaterial>as(Stores.inMemoryKeyValueStore(Topics.KEY_MATERIAL_STORE))
             .withKeySerde(topics.keyMaterial().keySerde()).withValueSerde(topics.keyMaterial().valueSerde()));
   }
 }

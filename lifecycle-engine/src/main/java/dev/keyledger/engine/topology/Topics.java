@@ -65,9 +65,4 @@ public final class Topics {
   public List<Topic<?, ?>> all() {
     return List.of(commands, events, outcomes, keyMaterial, deadLetter);
   }
-
-  /** Key of a TMK version's record on the key-material topic. */
-  public static String keyMaterialKey(String tenantId, String tmkId) {
-    return tenantId + "/" + tmkId;
-  }
 }

@@ -182,14 +182,14 @@ class DeciderTest {
   @Test
   void aRefusedRegistrationErasesTheMaterialItIntroduced() {
     Fold.Result refused = Fold.apply(given("acme", acme.register(KEY_ARN, 1)).stateAfterHistory(), acme.register(OTHER_KEY_ARN, 2));
-    assertThat(refused.erasedTmkIds()).containsExactly("tmk-2-customer_kms");
+    assertThat(refused.erasedMaterial()).containsExactly("acme/tmk-2-customer_kms");
   }
 
   @Test
   void anAcceptedDeregistrationErasesTheCmkWrappedCopies() {
     Fold.Result done = Fold.apply(given("acme", acme.register(KEY_ARN, 1)).stateAfterHistory(), acme.deregister(1));
-    assertThat(done.erasedTmkIds()).containsExactly("tmk-1-customer_kms");
+    assertThat(done.erasedMaterial()).containsExactly("acme/tmk-1-customer_kms");
     Fold.Result refused = Fold.apply(TenantStates.empty("acme"), acme.deregister(1));
-    assertThat(refused.erasedTmkIds()).containsExactly("tmk-1-platform");
+    assertThat(refused.erasedMaterial()).containsExactly("acme/tmk-1-platform");
   }
 }

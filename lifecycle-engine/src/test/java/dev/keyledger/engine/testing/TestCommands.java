@@ -3,6 +3,8 @@ package dev.keyledger.engine.testing;
 import dev.keyledger.avro.Actor;
 import dev.keyledger.avro.CmkBinding;
 import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.WaiverText;
@@ -10,7 +12,12 @@ import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
@@ -83,6 +90,42 @@ public final class TestCommands {
   public CommandEnvelope publishWaiver(String version) {
     return envelope(PublishWaiver.newBuilder().setWaiver(WaiverText.newBuilder().setWaiverVersion(version)
         .setEffectiveDate("2026-12-01").setTitle("t").setContent("c").setTerms(List.of("a")).build()).build());
+  }
+
+  /** Registration that also brings DEK v1 (under TMK v{@code tmkVersion}). */
+  public CommandEnvelope registerWithDek(String keyArn, int tmkVersion, int dekVersion) {
+    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_BYOK).setKeyId("byok_" + ids.get())
+        .setCmk(cmk(keyArn)).setTmk(tmk(tmkVersion, "customer_kms", keyArn)).setDek(dek(dekVersion, tmkVersion))
+        .setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+  }
+
+  public CommandEnvelope rotateDek(int dekVersion, int tmkVersion) {
+    return envelope(RotateDek.newBuilder().setDek(dek(dekVersion, tmkVersion)).setReason("test").build());
+  }
+
+  public CommandEnvelope rotateMaster(int tmkVersion) {
+    return envelope(RotateMaster.newBuilder().setTmk(tmk(tmkVersion, "customer_kms", KEY_ARN)).setReason("test").build());
+  }
+
+  public CommandEnvelope rewrap(long leaseId, int toTmkVersion, int... dekVersions) {
+    List<DekRef> deks = java.util.Arrays.stream(dekVersions).mapToObj(v -> dek(v, toTmkVersion)).toList();
+    return envelope(RecordRewrapBatch.newBuilder().setLeaseId(leaseId).setDeks(deks).build());
+  }
+
+  public CommandEnvelope revoke(int tmkVersion) {
+    return envelope(RevokeTmkVersion.newBuilder().setVersion(tmkVersion).build());
+  }
+
+  public CommandEnvelope usage(long encryptions, long decryptions, int dekVersion) {
+    return envelope(RecordUsage.newBuilder().setEncryptions(encryptions).setDecryptions(decryptions)
+        .setLastUsed(Instant.ofEpochMilli(clock.get())).setReporter("node-1")
+        .setPerDek(List.of(DekUsage.newBuilder().setDekId("dek-" + dekVersion).setEncryptions(encryptions).build())).build());
+  }
+
+  /** DEK {@code version}, id {@code dek-<version>}, as wrapped by TMK {@code tmkVersion}. */
+  public static DekRef dek(int version, int tmkVersion) {
+    return DekRef.newBuilder().setDekId("dek-" + version).setVersion(version).setTmkVersion(tmkVersion)
+        .setFingerprint("d".repeat(30) + version + tmkVersion).build();
   }
 
   public static CmkBinding cmk(String keyRef) {

@@ -56,8 +56,8 @@ public final class KeyLedgerQueries {
         QueryResult.ofNullable(store.get(tenantId + "/" + commandId)));
   }
 
-  public QueryResult<KeyMaterial> keyMaterial(String tenantId, String tmkId) {
-    String key = Topics.keyMaterialKey(tenantId, tmkId);
+  /** A key-material record by its record key ({@code MaterialKeys}). */
+  public QueryResult<KeyMaterial> keyMaterial(String key) {
     return onOwner(Topics.KEY_MATERIAL_STORE, key, (ReadOnlyKeyValueStore<String, KeyMaterial> store) ->
         QueryResult.ofNullable(store.get(key)));
   }

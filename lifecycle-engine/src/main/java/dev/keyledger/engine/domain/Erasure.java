@@ -1,0 +1,75 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.avro.state.TmkVersionState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Which key-material records a command leaves without an owner, so the fold tombstones them: what
+ * a refused command introduced, copies an accepted re-wrap replaced, and everything a destroyed TMK
+ * version wrapped. After compaction no copy of those bytes remains in Kafka.
+ */
+final class Erasure {
+
+  private Erasure() {}
+
+  static List<String> keys(TenantState before, Object payload, boolean accepted) {
+    String tenant = before.getTenantId();
+    List<String> erased = new ArrayList<>();
+    if (payload instanceof RegisterKey register && !accepted) {
+      erased.add(MaterialKeys.tmk(tenant, register.getTmk().getTmkId()));
+      Optional.ofNullable(register.getDek()).ifPresent(d -> erased.add(dekKey(tenant, d)));
+    } else if (payload instanceof RotateDek rotate && !accepted) {
+      erased.add(dekKey(tenant, rotate.getDek()));
+    } else if (payload instanceof RotateMaster rotate && !accepted) {
+      erased.add(MaterialKeys.tmk(tenant, rotate.getTmk().getTmkId()));
+      Optional.ofNullable(rotate.getDek()).ifPresent(d -> erased.add(dekKey(tenant, d)));
+    } else if (payload instanceof RecordRewrapBatch batch) {
+      Map<String, DekState> deks = before.getDeks().stream().collect(Collectors.toMap(d -> d.getDek().getDekId(), Function.identity()));
+      for (DekRef moved : batch.getDeks()) {
+        DekState known = deks.get(moved.getDekId());
+        boolean alreadyThere = known != null && known.getDek().getTmkVersion() == moved.getTmkVersion();
+        if (accepted && known != null && !alreadyThere) {
+          erased.add(dekKey(tenant, known.getDek()));
+        } else if (!accepted && !alreadyThere) {
+          erased.add(dekKey(tenant, moved));
+        }
+      }
+    } else if (payload instanceof RevokeTmkVersion revoke && accepted) {
+      before.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == revoke.getVersion())
+          .forEach(v -> erased.add(MaterialKeys.tmk(tenant, v.getTmk().getTmkId())));
+      before.getDeks().stream().filter(d -> d.getDek().getTmkVersion() == revoke.getVersion())
+          .forEach(d -> erased.add(dekKey(tenant, d.getDek())));
+    } else if (payload instanceof Deregister deregister) {
+      List<String> known = before.getTmkVersions().stream().map(v -> v.getTmk().getTmkId()).toList();
+      for (TmkRef moved : deregister.getRewrapped()) {
+        if (!accepted && !known.contains(moved.getTmkId())) {
+          erased.add(MaterialKeys.tmk(tenant, moved.getTmkId()));
+        } else if (accepted) {
+          before.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == moved.getVersion())
+              .map(TmkVersionState::getTmk).map(TmkRef::getTmkId).filter(old -> !old.equals(moved.getTmkId()))
+              .forEach(old -> erased.add(MaterialKeys.tmk(tenant, old)));
+        }
+      }
+    }
+    return erased;
+  }
+
+  private static String dekKey(String tenant, DekRef dek) {
+    return MaterialKeys.dek(tenant, dek.getDekId(), dek.getTmkVersion());
+  }
+}

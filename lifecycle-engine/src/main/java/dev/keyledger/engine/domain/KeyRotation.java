@@ -1,0 +1,145 @@
+package dev.keyledger.engine.domain;
+
+import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.event.DekCreated;
+import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.RewrapCompleted;
+import dev.keyledger.avro.event.RewrapStarted;
+import dev.keyledger.avro.event.TmkDestroyed;
+import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.RewrapState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.avro.state.TmkVersionState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rules of rotation, background rewrap and cryptographic erasure (SPEC §1-§3). Part of {@link
+ * Decider}; pure. A rewrap lease id is the seq of its {@code RewrapStarted} event, so it is unique
+ * per tenant and the same on replay.
+ */
+final class KeyRotation {
+
+  private KeyRotation() {}
+
+  static Decision rotateDek(TenantState state, RotateDek rotate) {
+    Optional<Refusal> refused = checkRotatable(state);
+    if (refused.isPresent()) {
+      return Decider.refuse(Operations.ROTATE, refused.get());
+    }
+    int activeTmk = TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion();
+    if (!fitsNextDek(state, rotate.getDek(), activeTmk)) {
+      return Decider.refuse(Operations.ROTATE, staleDek(state, rotate.getDek(), activeTmk));
+    }
+    return Decision.accept(DekCreated.newBuilder().setDek(rotate.getDek()).setReason(rotate.getReason())
+        .setAutomatic(rotate.getAutomatic()).build());
+  }
+
+  static Decision rotateMaster(TenantState state, RotateMaster rotate) {
+    Optional<Refusal> refused = checkRotatable(state);
+    if (refused.isPresent()) {
+      return Decider.refuse(Operations.ROTATE, refused.get());
+    }
+    TmkRef tmk = rotate.getTmk();
+    int expected = TenantStates.nextTmkVersion(state);
+    if (tmk.getVersion() != expected) {
+      return Decider.refuse(Operations.ROTATE, Refusals.staleVersion(expected, tmk.getVersion()));
+    }
+    List<Object> events = new ArrayList<>(List.of(TmkVersionAdded.newBuilder().setTmk(tmk).build()));
+    if (rotate.getDek() != null) {
+      if (!fitsNextDek(state, rotate.getDek(), tmk.getVersion())) {
+        return Decider.refuse(Operations.ROTATE, staleDek(state, rotate.getDek(), tmk.getVersion()));
+      }
+      events.add(DekCreated.newBuilder().setDek(rotate.getDek()).setReason(rotate.getReason()).build());
+    }
+    startRewrap(state, tmk.getVersion(), events, true);
+    return new Decision(events, Optional.empty());
+  }
+
+  /**
+   * Appends a rewrap lease for the live DEKs wrapped by another version than {@code toVersion}; with
+   * none pending, a lease (already completed) only when {@code always}, so a rotation can name it.
+   */
+  static void startRewrap(TenantState state, int toVersion, List<Object> events, boolean always) {
+    int pending = (int) TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() != toVersion).count();
+    if (pending == 0 && !always) {
+      return;
+    }
+    long leaseId = state.getSeq() + events.size() + 1;
+    events.add(RewrapStarted.newBuilder().setLeaseId(leaseId).setToTmkVersion(toVersion).setTotalDeks(pending).build());
+    if (pending == 0) {
+      events.add(RewrapCompleted.newBuilder().setLeaseId(leaseId).setToTmkVersion(toVersion).build());
+    }
+  }
+
+  static Decision rewrapBatch(TenantState state, RecordRewrapBatch batch) {
+    RewrapState lease = state.getRewrap();
+    if (lease == null || lease.getLeaseId() != batch.getLeaseId()) {
+      return Decider.refuse(Operations.REWRAP, Refusals.leaseSuperseded(batch.getLeaseId()));
+    }
+    for (DekRef moved : batch.getDeks()) {
+      Optional<DekState> known = TenantStates.dek(state, moved.getDekId());
+      if (known.isEmpty() || DekStatus.LOST.equals(known.get().getStatus()) || moved.getTmkVersion() != lease.getToTmkVersion()
+          || known.get().getDek().getVersion() != moved.getVersion()) {
+        return Decider.refuse(Operations.REWRAP, Refusals.of("invalid_rewrap", null, 409,
+            "DEK " + moved.getDekId() + " cannot be re-wrapped to TMK v" + moved.getTmkVersion() + " under lease " + lease.getLeaseId(), null));
+      }
+    }
+    long stillPending = TenantStates.liveDeks(state).stream()
+        .filter(d -> d.getDek().getTmkVersion() != lease.getToTmkVersion())
+        .filter(d -> batch.getDeks().stream().noneMatch(m -> m.getDekId().equals(d.getDek().getDekId())))
+        .count();
+    DeksRewrapped rewrapped = DeksRewrapped.newBuilder().setLeaseId(lease.getLeaseId()).setDeks(batch.getDeks())
+        .setRemaining((int) stillPending).build();
+    return stillPending > 0 ? Decision.accept(rewrapped) : Decision.accept(rewrapped,
+        RewrapCompleted.newBuilder().setLeaseId(lease.getLeaseId()).setToTmkVersion(lease.getToTmkVersion()).build());
+  }
+
+  static Decision revoke(TenantState state, RevokeTmkVersion revoke) {
+    int version = revoke.getVersion();
+    Optional<TmkVersionState> target = TenantStates.tmk(state, version);
+    if (target.isEmpty()) {
+      return Decider.refuse(Operations.REVOKE, Refusals.unknownTmkVersion(version));
+    }
+    if (TmkStatus.DESTROYED.wire().equals(target.get().getStatus())) {
+      return Decider.refuse(Operations.REVOKE, Refusals.alreadyDestroyed(version));
+    }
+    if (TmkStatus.ACTIVE.wire().equals(target.get().getStatus())) {
+      return Decider.refuse(Operations.REVOKE, Refusals.activeVersion(version));
+    }
+    List<DekState> wrapped = TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() == version).toList();
+    if (state.getRewrap() != null && !wrapped.isEmpty()) {
+      return Decider.refuse(Operations.REVOKE, Refusals.rewrapInProgress(version, state.getRewrap().getLeaseId()));
+    }
+    return Decision.accept(TmkDestroyed.newBuilder().setVersion(version).setTmkId(target.get().getTmk().getTmkId())
+        .setDeksLost(wrapped.size()).setReason(revoke.getReason()).build());
+  }
+
+  /** Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform key). */
+  private static Optional<Refusal> checkRotatable(TenantState state) {
+    BindingStatus status = TenantStates.status(state);
+    if (status == BindingStatus.SEALED) {
+      return Optional.of(Refusals.sealed());
+    }
+    if (status != BindingStatus.ACTIVE && status != BindingStatus.DISABLED || TenantStates.activeTmk(state).isEmpty()) {
+      return Optional.of(Refusals.notActive(status));
+    }
+    return Optional.empty();
+  }
+
+  static boolean fitsNextDek(TenantState state, DekRef dek, int wrappingTmkVersion) {
+    return dek.getVersion() == TenantStates.nextDekVersion(state) && dek.getTmkVersion() == wrappingTmkVersion;
+  }
+
+  static Refusal staleDek(TenantState state, DekRef dek, int wrappingTmkVersion) {
+    return Refusals.staleDek(TenantStates.nextDekVersion(state), wrappingTmkVersion, dek.getVersion(), dek.getTmkVersion());
+  }
+}
