@@ -1,0 +1,25 @@
+package dev.keyledger.engine.keys;
+
+import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.engine.kms.CmkRef;
+import java.util.Map;
+
+/** How a TMK version is bound to its tenant when the customer's CMK wraps or unwraps it (SPEC §1). */
+public final class TmkContext {
+
+  /** Encryption-context value of {@code service}. */
+  public static final String SERVICE = "keyledger";
+
+  private TmkContext() {}
+
+  /** The KMS encryption context of every TMK wrap and unwrap: {@code tenant_id}, {@code service}, {@code tmk_version}. */
+  public static Map<String, String> encryptionContext(String tenantId, int tmkVersion) {
+    return Map.of("tenant_id", tenantId, "service", SERVICE, "tmk_version", Integer.toString(tmkVersion));
+  }
+
+  /** How to reach a bound CMK: the platform's own principal, or the customer's role. */
+  public static CmkRef refOf(CmkBinding cmk) {
+    return cmk.getRoleArn() == null ? CmkRef.aws(cmk.getKeyArn(), cmk.getRegion())
+        : CmkRef.awsWithRole(cmk.getKeyArn(), cmk.getRegion(), cmk.getRoleArn(), cmk.getExternalId());
+  }
+}
