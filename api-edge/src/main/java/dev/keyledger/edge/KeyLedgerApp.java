@@ -1,8 +1,11 @@
 package dev.keyledger.edge;
 
+import dev.keyledger.edge.api.AgentController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.DataPlaneController;
+import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.http.ErrorHandlers;
@@ -17,7 +20,8 @@ public final class KeyLedgerApp {
 
   /** The controllers the routes call. */
   public record Controllers(ByokKeysController keys, WaiverController waiver, AuditController audit,
-      CommandsController commands, TenantKmsController tenantKms) {}
+      CommandsController commands, TenantKmsController tenantKms, DataPlaneController dataPlane, RotationController rotation,
+      AgentController agent) {}
 
   private KeyLedgerApp() {}
 
@@ -27,7 +31,7 @@ public final class KeyLedgerApp {
       config.jetty.host = host;
       config.jetty.port = port;
       config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = 1024 * 1024;
+      config.http.maxRequestSize = 8 * 1024 * 1024;
       config.http.prefer405over404 = true;
       config.jsonMapper(new JavalinJackson(Json.mapper(), false));
       config.routes.before(RequestIds::assign);
@@ -38,7 +42,10 @@ public final class KeyLedgerApp {
       config.routes.post("/api/v1/byok/keys", c.keys()::register);
       config.routes.get("/api/v1/byok/keys", c.keys()::get);
       config.routes.delete("/api/v1/byok/keys", c.keys()::delete);
+      config.routes.post("/api/v1/byok/keys/rotate", c.rotation()::rotateByok);
       config.routes.get("/api/v1/byok/health", c.keys()::health);
+      config.routes.post("/api/v1/byok/encrypt", c.dataPlane()::encrypt);
+      config.routes.post("/api/v1/byok/decrypt", c.dataPlane()::decrypt);
       config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
       config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
       config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);
@@ -48,6 +55,10 @@ public final class KeyLedgerApp {
 
       config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
       config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
+      config.routes.post("/admin/tenant-kms/rotate", c.rotation()::rotateAdmin);
+      config.routes.post("/admin/tenant-kms/unseal", c.rotation()::unseal);
+      config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);
+      config.routes.post("/agent/v1/session", c.agent()::session);
       config.routes.put("/admin/legal-waiver", c.waiver()::publish);
     });
   }

@@ -23,7 +23,30 @@ final class Bodies {
   private Bodies() {}
 
   static <T> T read(Context ctx, Class<T> type) {
-    Object tree = tree(ctx);
+    return convert(tree(ctx), type);
+  }
+
+  /**
+   * Reads a data-plane body: up to {@code maxBytes}, and not scanned for credentials (the payload is
+   * the caller's opaque data).
+   */
+  static <T> T readData(Context ctx, Class<T> type, int maxBytes) {
+    String body = ctx.body();
+    if (body.length() > maxBytes) {
+      throw new ApiException(413, "payload_too_large", null, "The request body is larger than " + maxBytes + " bytes",
+          "Plaintext is limited to 4 MiB per call.", null);
+    }
+    try {
+      return convert(MAPPER.readValue(body.isBlank() ? "null" : body, Object.class), type);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("invalid_request", "The request body is not valid JSON", "Send Content-Type: application/json.");
+    }
+  }
+
+  private static <T> T convert(Object tree, Class<T> type) {
+    if (tree == null) {
+      throw ApiException.badRequest("invalid_request", "A JSON request body is required", "Send Content-Type: application/json.");
+    }
     try {
       return MAPPER.convertValue(tree, type);
     } catch (IllegalArgumentException e) {

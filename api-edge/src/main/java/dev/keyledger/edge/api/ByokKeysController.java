@@ -107,9 +107,10 @@ public final class ByokKeysController {
     view.put("sealed_since", b.getSealedSince());
     view.put("last_verified_at", b.getLastVerifiedAt());
     view.put("last_verify_error", b.getLastVerifyError());
-    view.put("last_used", null);
-    view.put("encryption_count", 0);
-    view.put("decryption_count", 0);
+    view.put("last_used", state.getLastUsed());
+    view.put("encryption_count", state.getEncryptionCount());
+    view.put("decryption_count", state.getDecryptionCount());
+    view.put("last_rotation_at", state.getLastRotationAt());
     view.put("active_tmk_version", TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(null));
     view.put("tmk_versions", state.getTmkVersions().stream().map(v -> {
       Map<String, Object> tmk = new LinkedHashMap<>();
@@ -121,7 +122,19 @@ public final class ByokKeysController {
       tmk.put("retired_at", v.getRetiredAt());
       return tmk;
     }).toList());
-    view.put("dek_versions", List.of());
+    view.put("active_dek_version", TenantStates.activeDek(state).map(d -> d.getDek().getVersion()).orElse(null));
+    view.put("dek_versions", state.getDeks().stream().map(d -> {
+      Map<String, Object> dek = new LinkedHashMap<>();
+      dek.put("dek_id", d.getDek().getDekId());
+      dek.put("version", d.getDek().getVersion());
+      dek.put("status", d.getStatus());
+      dek.put("tmk_version", d.getDek().getTmkVersion());
+      dek.put("encryptions", d.getEncryptions());
+      dek.put("created_at", d.getCreatedAt());
+      dek.put("retired_at", d.getRetiredAt());
+      return dek;
+    }).toList());
+    view.put("rewrap", RewrapView.of(state));
     return view;
   }
 }

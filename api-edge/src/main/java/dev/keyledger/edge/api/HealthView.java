@@ -3,6 +3,7 @@ package dev.keyledger.edge.api;
 import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.TenantStates;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,11 +30,13 @@ final class HealthView {
     view.put("latency_ms", Map.of("encrypt", b.getProbeEncryptMs(), "decrypt", b.getProbeDecryptMs()));
     view.put("checks", Map.of(
         "cmk_access", !bound ? "unknown" : sealed ? "fail" : "pass",
-        "dek_valid", "unknown",
+        "dek_valid", TenantStates.activeDek(state).isPresent() ? "pass" : "fail",
         "kms_connection", !bound ? "unknown" : sealed ? "fail" : "pass"));
     view.put("last_successful_operation", b.getLastVerifiedAt());
     if (sealed) {
       view.put("error", "CMK inaccessible" + (b.getLastVerifyError() == null ? "" : ": " + b.getLastVerifyError()));
+    } else if (TenantStates.activeDek(state).isEmpty()) {
+      view.put("error", "DEK invalid");
     } else if (b.getLastVerifyError() != null) {
       view.put("error", b.getLastVerifyError());
     }

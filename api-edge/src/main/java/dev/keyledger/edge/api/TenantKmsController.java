@@ -80,6 +80,7 @@ public final class TenantKmsController {
     config.put("last_verify_error", b.getLastVerifyError());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("config", config);
+    answer.put("rewrap", RewrapView.of(state));
     answer.put("keys", state.getTmkVersions().stream().map(v -> {
       Map<String, Object> key = new LinkedHashMap<>();
       key.put("id", v.getTmk().getTmkId());

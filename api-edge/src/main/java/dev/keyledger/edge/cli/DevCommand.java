@@ -8,7 +8,6 @@ import dev.keyledger.edge.dev.EmbeddedKafkaBroker;
 import dev.keyledger.edge.dev.PortInUseException;
 import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.edge.node.NodeSettings;
-import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.kms.AwsKmsSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.localkms.LocalKms;
@@ -18,7 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,8 +68,8 @@ public final class DevCommand implements Callable<Integer> {
       AwsKmsSettings awsSettings = AwsKmsSettings.defaults().withEndpointOverride(kms.endpoint()).withPlatformCredentials(
           StaticCredentialsProvider.create(AwsBasicCredentials.create(kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
           kmsConfig.platformPrincipalArn());
-      node = KeyLedgerNode.start(new NodeSettings(data, Map.of("bootstrap.servers", broker.bootstrapServers()), "keyledger",
-          "keyledger", TopicsAdmin.Settings.dev(), host, httpPort, awsSettings, RateLimitConfig.defaults(), Duration.ofSeconds(10)));
+      node = KeyLedgerNode.start(NodeSettings.of(data, Map.of("bootstrap.servers", broker.bootstrapServers()), "keyledger",
+          "keyledger", TopicsAdmin.Settings.dev(), host, httpPort, awsSettings));
     } catch (Exception | Error e) {
       closeAll(node, kms, broker);
       throw e;

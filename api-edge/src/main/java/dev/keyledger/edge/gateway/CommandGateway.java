@@ -4,6 +4,7 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.domain.MaterialKeys;
+import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class CommandGateway implements AutoCloseable {
     producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    producerProps.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, TenantPartitioner.class.getName());
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
     Map<String, Object> consumerProps = new HashMap<>(clientProps);
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,6 +1,25 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.edge.KeyLedgerApp;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.edge.api.AgentController;
+import dev.keyledger.edge.api.DataPlaneController;
+import dev.keyledger.edge.api.RotationController;
+import dev.keyledger.edge.auth.TokenIssuer;
+import dev.keyledger.edge.service.DataPlane;
+import dev.keyledger.edge.service.DekAutoRotation;
+import dev.keyledger.edge.service.KeyEventsListener;
+import dev.keyledger.edge.service.KeyRotations;
+import dev.keyledger.edge.service.SystemCommands;
+import dev.keyledger.edge.service.UsageMeter;
+import dev.keyledger.engine.keys.KeyMint;
+import dev.keyledger.engine.keys.KeyStateSource;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.keys.UnwrapListener;
+import dev.keyledger.projections.query.QueryResult;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
@@ -142,14 +161,45 @@ public final class KeyLedgerNode implements AutoCloseable {
     TenantReader reader = new TenantReader(queries);
     CommandFactory commands = new CommandFactory(clock);
     CommandRunner runner = new CommandRunner(gateway, s.commandWait());
-    KeyOnboarding onboarding = new KeyOnboarding(kms, probe, PlatformKeyWrapper.create(platformSecret), commands, runner, reader);
+    PlatformKeyWrapper platformKey = PlatformKeyWrapper.create(platformSecret);
+    KeyMint mint = new KeyMint(kms, platformKey);
+    SystemCommands system = new SystemCommands(gateway, commands, s.commandWait());
+
+    KeyStateSource material = key -> queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
+        ? Optional.of(found.value()) : Optional.empty();
+    TenantKeyring keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), clock, UnwrapListener.NONE);
+    KeyEventsListener keyEvents = new KeyEventsListener(s.kafka(), topics, keyring);
+    resources.push(keyEvents);
+    KeyRotations rotations = new KeyRotations(reader, keyring, mint, commands, runner);
+    DekAutoRotation autoRotation = new DekAutoRotation(rotations);
+    resources.push(autoRotation);
+    UsageMeter usage = new UsageMeter(clock, instanceId);
+    DataPlane dataPlane = new DataPlane(reader, keyring, usage, autoRotation::request, clock);
+    KeyOnboarding onboarding = new KeyOnboarding(kms, mint, probe, platformKey, commands, runner, reader);
+
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "keyledger-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    resources.push(() -> {
+      scheduler.shutdown();
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      usage.flush(system);
+    });
+    scheduler.scheduleWithFixedDelay(logged("usage flush", () -> usage.flush(system)),
+        s.usageFlush().toMillis(), s.usageFlush().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
 
     http = KeyLedgerApp.create(new KeyLedgerApp.Controllers(
         new ByokKeysController(guard, onboarding, reader, clock),
         new WaiverController(guard, reader, commands, runner),
         new AuditController(guard, queries),
         new CommandsController(guard, queries),
-        new TenantKmsController(guard, onboarding, reader)), s.httpHost(), httpPort);
+        new TenantKmsController(guard, onboarding, reader),
+        new DataPlaneController(guard, dataPlane),
+        new RotationController(guard, rotations),
+        new AgentController(guard, reader, new TokenIssuer(jwtKeys, clock), clock)), s.httpHost(), httpPort);
     Javalin app = http;
     resources.push(app::stop);
     app.start();
@@ -163,6 +213,17 @@ public final class KeyLedgerNode implements AutoCloseable {
       LOG.error("NoCredentialProviders: the platform has no AWS credentials ({}); every key registration and unwrap will fail"
           + " until credentials are configured (environment, profile, or instance role of {})", e.getMessage(), s.kms().platformPrincipalArn());
     }
+  }
+
+  /** A scheduled task whose failure is logged and does not cancel its schedule. */
+  private static Runnable logged(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("{} failed; retrying on schedule", what, e);
+      }
+    };
   }
 
   private static Properties streamsProperties(NodeSettings s, HostInfo self, String instanceId) {

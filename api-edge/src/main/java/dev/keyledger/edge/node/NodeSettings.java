@@ -1,6 +1,7 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
+import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import java.nio.file.Path;
@@ -20,16 +21,32 @@ import java.util.Map;
  * @param kms how the platform reaches AWS KMS and STS
  * @param rateLimits per-sub limits
  * @param commandWait how long a request waits for the fold before answering 202
+ * @param keyring TTLs of plaintext keys in memory
+ * @param usageFlush how often data-plane counts are folded into the tenant's state
  */
 public record NodeSettings(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
     TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms, RateLimitConfig rateLimits,
-    Duration commandWait) {
+    Duration commandWait, KeyringSettings keyring, Duration usageFlush) {
 
-  public NodeSettings withHttpPort(int port) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, port, kms, rateLimits, commandWait);
+  /** Dev and test defaults for what most callers leave alone. */
+  public static NodeSettings of(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
+      TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, RateLimitConfig.defaults(),
+        Duration.ofSeconds(10), KeyringSettings.defaults(), Duration.ofSeconds(5));
   }
 
-  public NodeSettings withRateLimits(RateLimitConfig limits) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, limits, commandWait);
+  public NodeSettings withKeyring(KeyringSettings settings) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
+        settings, usageFlush);
+  }
+
+  public NodeSettings withUsageFlush(Duration period) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
+        keyring, period);
+  }
+
+  public NodeSettings withCommandWait(Duration wait) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, wait,
+        keyring, usageFlush);
   }
 }

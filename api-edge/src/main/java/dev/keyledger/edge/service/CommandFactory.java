@@ -4,10 +4,10 @@ import dev.keyledger.avro.Actor;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.engine.keys.KeyMint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * Builds command envelopes. Time and ids are decided here, at the edge, so the fold stays
@@ -23,7 +23,7 @@ public final class CommandFactory {
 
   public CommandEnvelope create(String tenantId, Principal who, String ip, String requestId, long latencyMs, Object payload) {
     return CommandEnvelope.newBuilder()
-        .setCommandId("cmd_" + UUID.randomUUID().toString().replace("-", ""))
+        .setCommandId(KeyMint.newId("cmd"))
         .setTenantId(tenantId)
         .setIssuedAt(now())
         .setActor(Actor.newBuilder().setSub(who.sub()).setRoles(who.roles().stream().map(Role::wireName).sorted().toList()).setIp(ip).build())
@@ -35,10 +35,5 @@ public final class CommandFactory {
 
   public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  /** A new random id with a readable prefix, e.g. {@code byok_3f2c...}. */
-  public static String newId(String prefix) {
-    return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
   }
 }

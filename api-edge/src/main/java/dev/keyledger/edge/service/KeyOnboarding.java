@@ -15,7 +15,6 @@ import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.engine.crypto.KeyFingerprint;
-import dev.keyledger.engine.crypto.Keys;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
 import dev.keyledger.engine.crypto.SecretBytes;
 import dev.keyledger.engine.crypto.WrapContext;
@@ -28,6 +27,8 @@ import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.domain.TmkStatus;
+import dev.keyledger.engine.keys.KeyMint;
+import dev.keyledger.engine.keys.TmkContext;
 import dev.keyledger.engine.kms.CmkProbe;
 import dev.keyledger.engine.kms.CmkRef;
 import dev.keyledger.engine.kms.CustomerKms;
@@ -48,19 +49,18 @@ import java.util.Optional;
  */
 public final class KeyOnboarding {
 
-  /** Encryption-context value of {@code service} on every wrap and unwrap. */
-  public static final String SERVICE = "keyledger";
-
   private final CustomerKms kms;
+  private final KeyMint mint;
   private final CmkProbe probe;
   private final PlatformKeyWrapper platformKey;
   private final CommandFactory commands;
   private final CommandRunner runner;
   private final TenantReader reader;
 
-  public KeyOnboarding(CustomerKms kms, CmkProbe probe, PlatformKeyWrapper platformKey, CommandFactory commands,
+  public KeyOnboarding(CustomerKms kms, KeyMint mint, CmkProbe probe, PlatformKeyWrapper platformKey, CommandFactory commands,
       CommandRunner runner, TenantReader reader) {
     this.kms = kms;
+    this.mint = mint;
     this.probe = probe;
     this.platformKey = platformKey;
     this.commands = commands;
@@ -100,26 +100,25 @@ public final class KeyOnboarding {
         : CmkRef.awsWithRole(request.keyRef(), region, request.roleArn(), request.externalId());
     long started = System.nanoTime();
     ProbeResult probed;
-    TmkRef tmk;
-    KeyMaterial material;
+    KeyMint.Minted minted;
     try {
       probed = probe.probe(cmkRef, caller.tenant());
-      CmkRef resolved = cmkRef.withKeyRef(probed.key().keyArn());
-      int version = TenantStates.nextTmkVersion(state);
-      byte[] wrapped = wrapNewTmk(resolved, caller.tenant(), version);
-      tmk = TmkRef.newBuilder().setTmkId(CommandFactory.newId("tmk")).setVersion(version).setWrapMethod("customer_kms")
-          .setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(probed.key().keyArn()).build();
-      material = KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(tmk).setWrappedKey(ByteBuffer.wrap(wrapped)).build();
+      Integer firstDek = state.getDeks().isEmpty() ? TenantStates.nextDekVersion(state) : null;
+      minted = mint.underCmk(caller.tenant(), cmkRef.withKeyRef(probed.key().keyArn()), probed.key().keyArn(),
+          TenantStates.nextTmkVersion(state), firstDek);
     } catch (KmsException e) {
       throw verificationFailed(caller, request, e, elapsedMs(started));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("wrapping a new DEK under a new TMK failed", e);
     }
+    TmkRef tmk = minted.tmk();
     CmkBinding binding = CmkBinding.newBuilder().setProvider("aws").setKeyRef(request.keyRef()).setKeyArn(probed.key().keyArn())
         .setRegion(region).setRoleArn(request.roleArn()).setExternalId(request.externalId()).setKeyAlias(request.alias())
         .setDescription(request.description()).build();
-    String keyId = CommandFactory.newId(Decider.DIALECT_BYOK.equals(request.dialect()) ? "byok" : "kms");
-    RegisterKey register = RegisterKey.newBuilder().setDialect(request.dialect()).setKeyId(keyId).setCmk(binding).setTmk(tmk)
+    String keyId = KeyMint.newId(Decider.DIALECT_BYOK.equals(request.dialect()) ? "byok" : "kms");
+    RegisterKey register = RegisterKey.newBuilder().setDialect(request.dialect()).setKeyId(keyId).setCmk(binding).setTmk(tmk).setDek(minted.dek())
         .setProbeEncryptMs(probed.encryptMillis()).setProbeDecryptMs(probed.decryptMillis()).build();
-    runner.run(command(caller, elapsedMs(started), register), List.of(material));
+    runner.run(command(caller, elapsedMs(started), register), minted.material());
     BindingStatus after = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.PENDING_WAIVER);
     return new Bound(keyId, binding, tmk, probed, after == BindingStatus.ACTIVE);
   }
@@ -132,8 +131,7 @@ public final class KeyOnboarding {
       throw new IllegalStateException("the fold accepted a deregistration of an unbound tenant");
     }
     BindingState binding = state.getBinding();
-    CmkRef cmkRef = binding.getCmk().getRoleArn() == null ? CmkRef.aws(binding.getCmk().getKeyArn(), binding.getCmk().getRegion())
-        : CmkRef.awsWithRole(binding.getCmk().getKeyArn(), binding.getCmk().getRegion(), binding.getCmk().getRoleArn(), binding.getCmk().getExternalId());
+    CmkRef cmkRef = TmkContext.refOf(binding.getCmk());
     List<TmkRef> rewrapped = new ArrayList<>();
     List<KeyMaterial> material = new ArrayList<>();
     for (TmkVersionState version : state.getTmkVersions()) {
@@ -146,7 +144,7 @@ public final class KeyOnboarding {
         continue;
       }
       byte[] wrapped = rewrapUnderPlatformKey(caller, cmkRef, current);
-      TmkRef moved = TmkRef.newBuilder().setTmkId(CommandFactory.newId("tmk")).setVersion(current.getVersion())
+      TmkRef moved = TmkRef.newBuilder().setTmkId(KeyMint.newId("tmk")).setVersion(current.getVersion())
           .setWrapMethod("platform").setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(null).build();
       rewrapped.add(moved);
       material.add(KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(moved).setWrappedKey(ByteBuffer.wrap(wrapped)).build());
@@ -163,7 +161,7 @@ public final class KeyOnboarding {
     byte[] plaintext = null;
     SecretBytes tmk = null;
     try {
-      plaintext = kms.decrypt(cmkRef, encryptionContext(caller.tenant(), current.getVersion()), bytes(stored.getWrappedKey()));
+      plaintext = kms.decrypt(cmkRef, TmkContext.encryptionContext(caller.tenant(), current.getVersion()), bytes(stored.getWrappedKey()));
       tmk = SecretBytes.copyOf(plaintext);
       return platformKey.wrap(tmk, new WrapContext(caller.tenant(), current.getTmkId(), current.getVersion(), WrapContext.Purpose.TMK));
     } catch (KmsException e) {
@@ -180,22 +178,6 @@ public final class KeyOnboarding {
         tmk.destroy();
       }
     }
-  }
-
-  private byte[] wrapNewTmk(CmkRef cmkRef, String tenant, int version) throws KmsException {
-    SecretBytes tmk = Keys.newAes256();
-    byte[] plaintext = tmk.toByteArray();
-    try {
-      return kms.encrypt(cmkRef, encryptionContext(tenant, version), plaintext);
-    } finally {
-      java.util.Arrays.fill(plaintext, (byte) 0);
-      tmk.destroy();
-    }
-  }
-
-  /** SPEC §1: the KMS encryption context of every TMK wrap and unwrap. */
-  public static Map<String, String> encryptionContext(String tenant, int tmkVersion) {
-    return Map.of("tenant_id", tenant, "service", SERVICE, "tmk_version", Integer.toString(tmkVersion));
   }
 
   private KmsRef checkedRef(Caller caller, OnboardingRequest request) {

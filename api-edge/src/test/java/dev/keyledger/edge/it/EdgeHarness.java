@@ -6,7 +6,6 @@ import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.edge.node.NodeSettings;
-import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.kms.AwsKmsSettings;
 import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.engine.testing.KafkaFixture;
@@ -34,6 +33,11 @@ final class EdgeHarness implements AutoCloseable {
   private Http http;
 
   EdgeHarness(Path dataDir) throws Exception {
+    this(dataDir, settings -> settings);
+  }
+
+  /** @param customize adjusts the node settings (TTLs, periods) before the node starts */
+  EdgeHarness(Path dataDir, java.util.function.UnaryOperator<NodeSettings> customize) throws Exception {
     this.dataDir = dataDir;
     this.kafka = KafkaFixture.start();
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
@@ -42,8 +46,8 @@ final class EdgeHarness implements AutoCloseable {
     AwsKmsSettings aws = AwsKmsSettings.defaults().withEndpointOverride(kms.endpoint()).withPlatformCredentials(
         StaticCredentialsProvider.create(AwsBasicCredentials.create(kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
         kmsConfig.platformPrincipalArn());
-    this.settings = new NodeSettings(dataDir, kafka.clientProps(), "keyledger-it", "kl", new TopicsAdmin.Settings(3, (short) 1, Map.of()),
-        "127.0.0.1", 0, aws, RateLimitConfig.defaults(), Duration.ofSeconds(20));
+    this.settings = customize.apply(NodeSettings.of(dataDir, kafka.clientProps(), "keyledger-it", "kl",
+        new TopicsAdmin.Settings(3, (short) 1, Map.of()), "127.0.0.1", 0, aws).withCommandWait(Duration.ofSeconds(20)));
     startNode();
   }
 

@@ -24,7 +24,8 @@ public final class LifecycleTopology {
 
     builder.stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
         .process(() -> new CommandFoldProcessor(topics), Topics.TENANT_STATE_STORE)
-        .to((key, routed, context) -> routed.topic(), Produced.with(Serdes.String(), Routed.SERDE));
+        .to((key, routed, context) -> routed.topic(), Produced.with(Serdes.String(), Routed.SERDE)
+            .withStreamPartitioner(new TenantPartitioner()::partitions));
 
     // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
     // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no changelog

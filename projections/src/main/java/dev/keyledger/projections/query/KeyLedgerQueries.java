@@ -4,6 +4,7 @@ import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.projections.AuditEntries;
 import dev.keyledger.projections.AuditKeys;
@@ -14,12 +15,12 @@ import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class KeyLedgerQueries {
 
   private static final int RETRY_AFTER_SECONDS = 1;
+  private static final StreamPartitioner<String, Object> PARTITIONER = new TenantPartitioner()::partitions;
 
   private final KafkaStreams streams;
   private final HostInfo self;
@@ -108,6 +110,25 @@ public final class KeyLedgerQueries {
     });
   }
 
+  /** Every tenant state this instance owns now; nothing while the store is not queryable (rebalancing). */
+  public void forEachLocalTenant(java.util.function.Consumer<TenantState> action) {
+    ReadOnlyKeyValueStore<String, TenantState> store;
+    try {
+      store = streams.store(StoreQueryParameters.fromNameAndType(Topics.TENANT_STATE_STORE, QueryableStoreTypes.keyValueStore()));
+    } catch (InvalidStateStoreException e) {
+      return;
+    }
+    try (KeyValueIterator<String, TenantState> it = store.all()) {
+      it.forEachRemaining(kv -> {
+        if (!dev.keyledger.engine.domain.TenantIds.PLATFORM.equals(kv.key)) {
+          action.accept(kv.value);
+        }
+      });
+    } catch (InvalidStateStoreException e) {
+      // the store migrated mid-scan; the next round sees the new assignment
+    }
+  }
+
   private interface StoreRead<S, T> {
     QueryResult<T> read(S store);
   }
@@ -117,7 +138,7 @@ public final class KeyLedgerQueries {
     if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
       return new QueryResult.Unavailable<>("the engine is " + state.name().toLowerCase(), RETRY_AFTER_SECONDS);
     }
-    KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, new StringSerializer());
+    KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, PARTITIONER);
     if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       return new QueryResult.Unavailable<>("the owner of this tenant is not known yet (rebalancing)", RETRY_AFTER_SECONDS);
     }

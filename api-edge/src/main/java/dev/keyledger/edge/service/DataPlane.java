@@ -1,0 +1,137 @@
+package dev.keyledger.edge.service;
+
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.edge.http.ApiException;
+import dev.keyledger.engine.crypto.DataAead;
+import dev.keyledger.engine.crypto.DataEnvelope;
+import dev.keyledger.engine.crypto.DekRef;
+import dev.keyledger.engine.crypto.DekUsagePolicy;
+import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.DekStatus;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.keys.KeyUnavailableException;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.kms.KmsException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Encrypt and decrypt for a tenant with its DEKs (SPEC §1, §3a). Fails closed: without an
+ * unwrapped key the answer is 503 {@code tenant_sealed}, never plaintext. While the tenant is
+ * sealed only keys still in the cache (within their TTL) are used; KMS is not called.
+ */
+public final class DataPlane {
+
+  private final TenantReader reader;
+  private final TenantKeyring keyring;
+  private final UsageMeter usage;
+  private final Consumer<String> retireActiveDek;
+  private final Clock clock;
+
+  /** @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant */
+  public DataPlane(TenantReader reader, TenantKeyring keyring, UsageMeter usage, Consumer<String> retireActiveDek, Clock clock) {
+    this.reader = reader;
+    this.keyring = keyring;
+    this.usage = usage;
+    this.retireActiveDek = retireActiveDek;
+    this.clock = clock;
+  }
+
+  /** A ciphertext and the key version that made it. */
+  public record Encrypted(byte[] ciphertext, int dekVersion, String dekId, int tmkVersion) {}
+
+  /** A plaintext and the key version that opened it. */
+  public record Decrypted(byte[] plaintext, int dekVersion, String dekId) {}
+
+  public Encrypted encrypt(String tenant, byte[] plaintext, Map<String, String> context) {
+    TenantState state = usableState(tenant);
+    DekState dek = TenantStates.activeDek(state).orElseThrow(() -> new ApiException(409, "no_active_dek", null,
+        "The tenant has no active data encryption key", "Rotate: POST /api/v1/byok/keys/rotate {\"rotation_type\":\"dek\"}.", null));
+    long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
+    if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
+      retireActiveDek.accept(tenant);
+      throw ApiException.unavailable("dek_rotating", "The active DEK reached its encryption limit and is being rotated", 1);
+    }
+    if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant()) instanceof DekUsagePolicy.Retire) {
+      retireActiveDek.accept(tenant);
+    }
+    byte[] ciphertext = withDek(state, dek, key -> DataAead.create(key, crypto(dek)).encrypt(tenant, plaintext, context));
+    usage.encrypted(tenant, dek.getDek().getDekId());
+    return new Encrypted(ciphertext, dek.getDek().getVersion(), dek.getDek().getDekId(), dek.getDek().getTmkVersion());
+  }
+
+  public Decrypted decrypt(String tenant, byte[] ciphertext, Map<String, String> context) {
+    DekRef needed;
+    try {
+      needed = DataEnvelope.peekDek(ciphertext);
+    } catch (GeneralSecurityException e) {
+      throw invalidCiphertext("the ciphertext is not a KeyLedger envelope (truncated or corrupted)");
+    }
+    TenantState state = usableState(tenant);
+    DekState dek = TenantStates.dek(state, needed.id()).filter(d -> d.getDek().getVersion() == needed.version())
+        .orElseThrow(() -> new ApiException(400, "incorrect_key", null, "IncorrectKeyException: the ciphertext needs DEK "
+            + needed.id() + " v" + needed.version() + ", which this tenant does not have",
+            "The data was encrypted with a different key (another tenant's, or before a key change).", null));
+    if (DekStatus.LOST.equals(dek.getStatus())) {
+      throw new ApiException(410, "key_destroyed", null, "The ciphertext needs DEK v" + needed.version() + ", wrapped by TMK v"
+          + dek.getDek().getTmkVersion() + ", which was destroyed: the data is unrecoverable", null, null);
+    }
+    byte[] plaintext = withDek(state, dek, key -> {
+      try {
+        return DataAead.create(key, crypto(dek)).decrypt(tenant, ciphertext, context);
+      } catch (GeneralSecurityException e) {
+        throw invalidCiphertext("authentication failed for DEK v" + needed.version() + " (tampered, or another context)");
+      }
+    });
+    usage.decrypted(tenant);
+    return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
+  }
+
+  /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */
+  private TenantState usableState(String tenant) {
+    TenantState state = reader.tenant(tenant).orElseThrow(() -> ApiException.of(Refusals.noKey()));
+    BindingStatus status = TenantStates.status(state);
+    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
+      throw ApiException.of(Refusals.notActive(status));
+    }
+    return state;
+  }
+
+  private <R> R withDek(TenantState state, DekState dek, TenantKeyring.KeyUse<R> use) {
+    boolean mayLoad = TenantStates.status(state) != BindingStatus.SEALED;
+    try {
+      return keyring.withDek(state, dek, mayLoad, use);
+    } catch (KeyUnavailableException e) {
+      throw unavailable(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("unwrapping DEK " + dek.getDek().getDekId() + " failed", e);
+    }
+  }
+
+  private static ApiException unavailable(KeyUnavailableException e) {
+    KmsException kms = e.kms().orElse(null);
+    if (kms != null && !kms.failure().sealsTenant()) {
+      int retry = (int) kms.retryAfterSeconds().orElse(5);
+      return new ApiException(503, "kms_unavailable", "BYOK_006", kms.getMessage(), kms.hint(), retry);
+    }
+    if (e.reason() == KeyUnavailableException.Reason.MATERIAL_MISSING) {
+      return ApiException.unavailable("key_unavailable", "A wrapped key of this tenant is not available on this instance yet", 1);
+    }
+    ApiException sealed = ApiException.of(Refusals.sealed());
+    return new ApiException(503, sealed.type(), null, sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"),
+        sealed.hint(), 30);
+  }
+
+  private static ApiException invalidCiphertext(String detail) {
+    return new ApiException(400, "invalid_ciphertext", "BYOK_008", "Invalid ciphertext: " + detail,
+        "Decrypt with the same tenant and the same context that were used to encrypt.", null);
+  }
+
+  private static DekRef crypto(DekState dek) {
+    return new DekRef(dek.getDek().getDekId(), dek.getDek().getVersion());
+  }
+}
