@@ -143,8 +143,9 @@ public final class KeyOnboarding {
         rewrapped.add(current);
         continue;
       }
-      byte[] wrapped = rewrapUnderPlatformKey(caller, cmkRef, current);
-      TmkRef moved = TmkRef.newBuilder().setTmkId(KeyMint.newId("tmk")).setVersion(current.getVersion())
+      String movedId = KeyMint.newId("tmk");
+      byte[] wrapped = rewrapUnderPlatformKey(caller, cmkRef, current, movedId);
+      TmkRef moved = TmkRef.newBuilder().setTmkId(movedId).setVersion(current.getVersion())
           .setWrapMethod("platform").setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(null).build();
       rewrapped.add(moved);
       material.add(KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(moved).setWrappedKey(ByteBuffer.wrap(wrapped)).build());
@@ -153,7 +154,8 @@ public final class KeyOnboarding {
     return rewrapped;
   }
 
-  private byte[] rewrapUnderPlatformKey(Caller caller, CmkRef cmkRef, TmkRef current) {
+  /** Unwraps a TMK version through the CMK and wraps it under the platform key as {@code newTmkId}. */
+  private byte[] rewrapUnderPlatformKey(Caller caller, CmkRef cmkRef, TmkRef current, String newTmkId) {
     KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
         .orElseThrow(() -> new ApiException(409, "key_material_missing", null,
             "The wrapped bytes of TMK version " + current.getVersion() + " are not in the key-material store",
@@ -163,7 +165,7 @@ public final class KeyOnboarding {
     try {
       plaintext = kms.decrypt(cmkRef, TmkContext.encryptionContext(caller.tenant(), current.getVersion()), bytes(stored.getWrappedKey()));
       tmk = SecretBytes.copyOf(plaintext);
-      return platformKey.wrap(tmk, new WrapContext(caller.tenant(), current.getTmkId(), current.getVersion(), WrapContext.Purpose.TMK));
+      return platformKey.wrap(tmk, new WrapContext(caller.tenant(), newTmkId, current.getVersion(), WrapContext.Purpose.TMK));
     } catch (KmsException e) {
       throw new ApiException(409, "cmk_inaccessible", null,
           "CMK inaccessible: cannot unwrap TMK version " + current.getVersion() + " to move it under the platform key: " + e.getMessage(),
