@@ -22,7 +22,9 @@ import java.util.Optional;
  * <p>Messages never contain plaintext, ciphertext or tokens: only what the server put in its error body
  * plus the status, type, code and request id. Quote {@link #requestId()} when reporting a problem.
  */
-public class KeyLedgerException extends RuntimeException {
+public sealed class KeyLedgerException extends RuntimeException
+    permits TenantSealedException, InvalidCiphertextException, IncorrectKeyException, KeyDestroyedException,
+            RateLimitedException, AuthenticationException {
 
   private static final long serialVersionUID = 1L;
 
