@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.keyledger.client.FakeEdge.Reply;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +62,7 @@ class KeyLedgerClientErrorsTest {
     assertThat(e).isExactlyInstanceOf(expected);
     assertThat(e.status()).isEqualTo(status);
     assertThat(e.type()).isEqualTo(type);
-    assertThat(e.code()).isEqualTo(java.util.Optional.ofNullable(code));
+    assertThat(e.code()).isEqualTo(Optional.ofNullable(code));
     assertThat(e.detail()).isEqualTo("what went wrong");
     assertThat(e.hint()).contains("how to fix it");
     assertThat(e.requestId()).contains("req_abc");
@@ -105,7 +107,7 @@ class KeyLedgerClientErrorsTest {
 
   @Test
   void anHtmlPageFromAProxyIsAGenericErrorNamedByItsStatus() {
-    edge.reply(DECRYPT, new Reply(502, java.util.Map.of("Content-Type", "text/html", "X-Request-Id", "req_hdr"),
+    edge.reply(DECRYPT, new Reply(502, Map.of("Content-Type", "text/html", "X-Request-Id", "req_hdr"),
         "<html><body><h1>502 Bad Gateway</h1></body></html>"));
 
     KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));

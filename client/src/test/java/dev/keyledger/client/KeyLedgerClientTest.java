@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -157,7 +158,7 @@ class KeyLedgerClientTest {
       List<Callable<Boolean>> calls = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         byte[] plaintext = ("message " + i).getBytes(StandardCharsets.UTF_8);
-        calls.add(() -> java.util.Arrays.equals(client.decrypt(client.encrypt(plaintext).ciphertext()), plaintext));
+        calls.add(() -> Arrays.equals(client.decrypt(client.encrypt(plaintext).ciphertext()), plaintext));
       }
       for (Future<Boolean> roundTrip : threads.invokeAll(calls)) {
         assertThat(roundTrip.get()).isTrue();
