@@ -81,6 +81,11 @@ public final class LocalKms implements AutoCloseable {
         return endpoint.getPort();
     }
 
+    /** Requests received per operation since start (or the last reset), e.g. {@code calls().count("kms", "Decrypt")}. */
+    public CallLog calls() {
+        return emulator.calls();
+    }
+
     /** Fault injection (throttling, latency, refused connections, hangs); same state as {@code /_localkms/faults}. */
     public FaultInjector faults() {
         return faults;

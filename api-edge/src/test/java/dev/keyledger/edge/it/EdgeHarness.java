@@ -60,6 +60,10 @@ final class EdgeHarness implements AutoCloseable {
     node.close();
   }
 
+  int httpPort() {
+    return node.httpPort();
+  }
+
   Http http() {
     return http;
   }

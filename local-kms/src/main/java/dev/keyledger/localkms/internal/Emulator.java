@@ -1,5 +1,6 @@
 package dev.keyledger.localkms.internal;
 
+import dev.keyledger.localkms.CallLog;
 import dev.keyledger.localkms.LocalKmsConfig;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ public final class Emulator {
     private final CredentialStore credentials;
     private final StateFile stateFile;
     private final FaultGate faults;
+    private final CallLog calls = new CallLog();
     private final RequestDispatcher dispatcher;
 
     public Emulator(LocalKmsConfig config, Clock clock) throws IOException {
@@ -40,7 +42,7 @@ public final class Emulator {
         this.faults = new FaultGate(config.initialFaults());
         Authorizer authorizer = new Authorizer(roles);
         this.dispatcher = new RequestDispatcher(new SigV4Verifier(clock), credentials, new KmsHandler(keys, authorizer, clock),
-                new StsHandler(roles, credentials, authorizer), new IamHandler(roles, authorizer, clock), faults, clock);
+                new StsHandler(roles, credentials, authorizer), new IamHandler(roles, authorizer, clock), faults, calls, clock);
     }
 
     public RequestDispatcher dispatcher() {
@@ -49,6 +51,10 @@ public final class Emulator {
 
     public FaultGate faults() {
         return faults;
+    }
+
+    public CallLog calls() {
+        return calls;
     }
 
     /** Writes the whole state to the data directory (no-op in memory). */

@@ -1,5 +1,6 @@
 package dev.keyledger.localkms.internal;
 
+import dev.keyledger.localkms.CallLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,11 +38,12 @@ public final class RequestDispatcher implements HttpHandler {
     private final StsHandler sts;
     private final IamHandler iam;
     private final FaultGate faults;
+    private final CallLog calls;
     private final FaultAdminHandler admin;
     private final java.time.Clock clock;
 
     public RequestDispatcher(SigV4Verifier verifier, CredentialStore credentials, KmsHandler kms, StsHandler sts, IamHandler iam,
-                             FaultGate faults, java.time.Clock clock) {
+                             FaultGate faults, CallLog calls, java.time.Clock clock) {
         this.clock = clock;
         this.verifier = verifier;
         this.credentials = credentials;
@@ -49,6 +51,7 @@ public final class RequestDispatcher implements HttpHandler {
         this.sts = sts;
         this.iam = iam;
         this.faults = faults;
+        this.calls = calls;
         this.admin = new FaultAdminHandler(faults);
     }
 
@@ -101,6 +104,7 @@ public final class RequestDispatcher implements HttpHandler {
             }
             Map<String, String> params = service.usesQueryProtocol() ? queryParams(req, service) : Map.of();
             operation = service.usesQueryProtocol() ? params.getOrDefault("Action", "") : kmsOperation(req);
+            calls.record(service.scopeName(), operation);
             if (faults.takeThrottle(operation)) {
                 throw AwsErrors.throttled(service);
             }
