@@ -1,0 +1,145 @@
+package dev.keyledger.engine.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.event.RewrapCompleted;
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.MaterialKeys;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.keys.UnwrapListener;
+import dev.keyledger.engine.testing.InMemoryEngine;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RewrapWorkerTest {
+
+  private ByokWorld world;
+  private TenantKeyring keyring;
+
+  @BeforeEach
+  void start() throws IOException {
+    world = ByokWorld.start();
+    keyring = world.keyring(UnwrapListener.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    world.close();
+  }
+
+  private RewrapWorker worker(TenantKeyring ring, int batchSize) {
+    return new RewrapWorker(ring, world.engine, world.engine, batchSize);
+  }
+
+  @Test
+  void aMasterRotationMovesEveryDekUnderTheNewTmkInBatchesAndCompletesTheLease() throws Exception {
+    String tenant = world.activeTenant("acme");
+    world.addDeks(tenant, 250);
+    assertThat(world.deksWithTheirOriginalBytes(keyring, tenant)).isEqualTo(250);
+    long lease = world.rotateMaster(tenant);
+    RewrapWorker worker = worker(keyring, RewrapWorker.DEFAULT_BATCH_SIZE);
+
+    worker.runOnce();
+    worker.runOnce();
+    worker.runOnce();
+
+    List<RecordRewrapBatch> batches = world.engine.payloads(tenant, RecordRewrapBatch.class);
+    assertThat(batches).extracting(b -> b.getDeks().size()).containsExactly(100, 100, 50);
+    assertThat(batches).allSatisfy(b -> assertThat(b.getLeaseId()).isEqualTo(lease));
+    assertThat(versions(batches.get(0))).as("ascending DEK version order").isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(world.engine.events(tenant, RewrapCompleted.class)).singleElement()
+        .satisfies(done -> assertThat(done.getToTmkVersion()).isEqualTo(2));
+    TenantState state = world.engine.state(tenant);
+    assertThat(state.getRewrap()).isNull();
+    assertThat(state.getDeks()).hasSize(250).allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(2));
+    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-1", 1))).as("the copy under TMK v1 is erased").isEmpty();
+
+    keyring.purge(tenant);
+    assertThat(world.deksWithTheirOriginalBytes(keyring, tenant)).as("every DEK unwraps under v2 to its bytes").isEqualTo(250);
+
+    int submitted = world.engine.submitted().size();
+    worker.runOnce();
+    assertThat(world.engine.submitted()).as("nothing left to do").hasSize(submitted);
+  }
+
+  @Test
+  void aNewWorkerResumesWhereTheStateSaysAfterACrash() throws Exception {
+    String tenant = world.activeTenant("acme");
+    world.addDeks(tenant, 25);
+    world.rotateMaster(tenant);
+    worker(keyring, 10).runOnce();
+
+    RewrapWorker restarted = worker(world.keyring(UnwrapListener.NONE), 10);
+    restarted.runOnce();
+    restarted.runOnce();
+
+    List<RecordRewrapBatch> batches = world.engine.payloads(tenant, RecordRewrapBatch.class);
+    assertThat(batches).extracting(RewrapWorkerTest::versions).containsExactly(
+        IntStream.rangeClosed(1, 10).boxed().toList(), IntStream.rangeClosed(11, 20).boxed().toList(),
+        IntStream.rangeClosed(21, 25).boxed().toList());
+    assertThat(world.engine.state(tenant).getRewrap()).isNull();
+    assertThat(world.deksWithTheirOriginalBytes(world.keyring(UnwrapListener.NONE), tenant)).isEqualTo(25);
+  }
+
+  @Test
+  void aBatchOfASupersededLeaseIsRefusedAndTheNextRoundFollowsTheNewLease() throws Exception {
+    String tenant = world.activeTenant("acme");
+    world.addDeks(tenant, 25);
+    long first = world.rotateMaster(tenant);
+    RewrapWorker worker = worker(keyring, 10);
+    worker.runOnce();
+    ByokWorld.Prepared secondRotation = world.masterRotation(tenant);
+    world.engine.beforeNextSubmit(tenant, secondRotation.payload(), secondRotation.material());
+
+    assertThatCode(worker::runOnce).doesNotThrowAnyException();
+
+    InMemoryEngine.Submitted refused = world.engine.submitted().get(world.engine.submitted().size() - 1);
+    assertThat(refused.outcome().getAccepted()).isFalse();
+    assertThat(refused.outcome().getRefusal().getType()).isEqualTo("lease_superseded");
+    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-11", 2))).as("the refused batch's material is erased").isEmpty();
+    long second = world.engine.state(tenant).getRewrap().getLeaseId();
+    assertThat(second).isNotEqualTo(first);
+
+    worker.runOnce();
+    worker.runOnce();
+    worker.runOnce();
+
+    TenantState state = world.engine.state(tenant);
+    assertThat(state.getRewrap()).isNull();
+    assertThat(state.getDeks()).allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(3));
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).extracting(RecordRewrapBatch::getLeaseId)
+        .containsExactly(first, first, second, second, second);
+    keyring.purge(tenant);
+    assertThat(world.deksWithTheirOriginalBytes(keyring, tenant)).isEqualTo(25);
+  }
+
+  @Test
+  void aSealedTenantIsNotRewrappedAndAKeyTheCmkRefusesStopsTheBatch() throws Exception {
+    String tenant = world.activeTenant("acme");
+    world.addDeks(tenant, 5);
+    world.rotateMaster(tenant);
+    TenantKeyring fresh = world.keyring(UnwrapListener.NONE);
+    world.disableKey(tenant);
+
+    worker(fresh, 10).runOnce();
+
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).as("nothing unwraps: nothing submitted").isEmpty();
+    world.seal(tenant);
+    world.enableKey(tenant);
+    worker(fresh, 10).runOnce();
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).as("sealed: not rewrapped").isEmpty();
+    assertThat(world.engine.state(tenant).getDeks()).extracting(DekState::getDek).extracting(DekRef::getTmkVersion).containsOnly(1);
+  }
+
+  private static List<Integer> versions(RecordRewrapBatch batch) {
+    return batch.getDeks().stream().map(DekRef::getVersion).toList();
+  }
+}
