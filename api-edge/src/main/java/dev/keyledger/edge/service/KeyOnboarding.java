@@ -144,7 +144,8 @@ public final class KeyOnboarding {
         continue;
       }
       String movedId = KeyMint.newId("tmk");
-      byte[] wrapped = rewrapUnderPlatformKey(caller, cmkRef, current, movedId);
+      CmkRef wrappedBy = TmkContext.cmkOf(state, version).map(TmkContext::refOf).orElse(cmkRef);
+      byte[] wrapped = rewrapUnderPlatformKey(caller, wrappedBy, current, movedId);
       TmkRef moved = TmkRef.newBuilder().setTmkId(movedId).setVersion(current.getVersion())
           .setWrapMethod("platform").setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(null).build();
       rewrapped.add(moved);

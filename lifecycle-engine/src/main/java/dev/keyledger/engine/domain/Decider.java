@@ -176,9 +176,10 @@ public final class Decider {
   }
 
   private static Decision unwrapFailed(TenantState state, ReportUnwrapFailed failed) {
-    BindingStatus status = TenantStates.status(state);
-    if (status != BindingStatus.ACTIVE && status != BindingStatus.PENDING_WAIVER) {
-      return Decision.accept(); // already sealed, or nothing bound: several instances may report one failure
+    if (TenantStates.status(state) != BindingStatus.ACTIVE) {
+      // Already sealed (several instances may report one failure), or BYOK not active: nothing to seal,
+      // and unsealing must never be a way into "active" around the waiver.
+      return Decision.accept();
     }
     return Decision.accept(TenantSealed.newBuilder().setTmkVersion(failed.getTmkVersion()).setFailure(failed.getFailure())
         .setMessage(failed.getMessage()).setReporter(failed.getReporter()).build());

@@ -63,7 +63,9 @@ public final class Evolver {
         versions.add(TmkStatus.ACTIVE.wire().equals(v.getStatus())
             ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.RETIRED.wire()).setRetiredAt(at).build() : v);
       }
-      versions.add(TmkVersionState.newBuilder().setTmk(added.getTmk()).setStatus(TmkStatus.ACTIVE.wire()).setCreatedAt(at).build());
+      boolean byCmk = "customer_kms".equals(added.getTmk().getWrapMethod()) && binding != null;
+      versions.add(TmkVersionState.newBuilder().setTmk(added.getTmk()).setStatus(TmkStatus.ACTIVE.wire()).setCreatedAt(at)
+          .setCmk(byCmk ? binding.getCmk() : null).build());
       next.setTmkVersions(versions).setLastRotationAt(at);
     } else if (payload instanceof TmkRewrapped rewrapped) {
       next.setTmkVersions(replace(state.getTmkVersions(), rewrapped.getTmk()));
@@ -97,13 +99,17 @@ public final class Evolver {
       Map<String, DekRef> moved = new HashMap<>();
       rewrapped.getDeks().forEach(d -> moved.put(d.getDekId(), d));
       List<DekState> deks = new ArrayList<>();
+      int newlyMoved = 0;
       for (DekState d : state.getDeks()) {
         DekRef to = moved.get(d.getDek().getDekId());
+        if (to != null && to.getTmkVersion() != d.getDek().getTmkVersion()) {
+          newlyMoved++; // a repeated batch re-wraps a DEK already there: progress counts it once
+        }
         deks.add(to == null ? d : DekState.newBuilder(d).setDek(to).build());
       }
       next.setDeks(deks);
       if (state.getRewrap() != null) {
-        next.setRewrap(RewrapState.newBuilder(state.getRewrap()).setDone(state.getRewrap().getDone() + rewrapped.getDeks().size()).build());
+        next.setRewrap(RewrapState.newBuilder(state.getRewrap()).setDone(state.getRewrap().getDone() + newlyMoved).build());
       }
     } else if (payload instanceof RewrapCompleted) {
       next.setRewrap(null);
@@ -141,7 +147,8 @@ public final class Evolver {
   private static List<TmkVersionState> replace(List<TmkVersionState> versions, TmkRef tmk) {
     List<TmkVersionState> replaced = new ArrayList<>();
     for (TmkVersionState v : versions) {
-      replaced.add(v.getTmk().getVersion() == tmk.getVersion() ? TmkVersionState.newBuilder(v).setTmk(tmk).build() : v);
+      replaced.add(v.getTmk().getVersion() == tmk.getVersion()
+          ? TmkVersionState.newBuilder(v).setTmk(tmk).setCmk("customer_kms".equals(tmk.getWrapMethod()) ? v.getCmk() : null).build() : v);
     }
     return replaced;
   }

@@ -1,7 +1,7 @@
 package dev.keyledger.engine.keys;
 
 import dev.keyledger.avro.KeyMaterial;
-import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.CmkBinding;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
@@ -142,13 +142,10 @@ public final class TenantKeyring {
     if (!"customer_kms".equals(version.getTmk().getWrapMethod())) {
       return platformKey.unwrap(wrapped, new WrapContext(tenant, version.getTmk().getTmkId(), number, WrapContext.Purpose.TMK));
     }
-    BindingState binding = state.getBinding();
-    if (binding == null) {
-      throw missing("CMK binding of TMK v" + number);
-    }
+    CmkBinding cmk = TmkContext.cmkOf(state, version).orElseThrow(() -> missing("CMK binding of TMK v" + number));
     byte[] plaintext = null;
     try {
-      plaintext = kms.decrypt(TmkContext.refOf(binding.getCmk()), TmkContext.encryptionContext(tenant, number), wrapped);
+      plaintext = kms.decrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, number), wrapped);
       listener.unwrapSucceeded(tenant, number);
       return SecretBytes.copyOf(plaintext);
     } catch (KmsException e) {

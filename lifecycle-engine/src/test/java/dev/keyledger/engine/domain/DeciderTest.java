@@ -148,6 +148,14 @@ class DeciderTest {
   }
 
   @Test
+  void aTenantWhoseWaiverIsPendingIsNeitherSealedNorActivatedByAnUnseal() {
+    given("acme", acme.register(KEY_ARN, 1)).when(acme.unwrapFailed()).thenAccepted().thenEvents()
+        .thenStatus(BindingStatus.PENDING_WAIVER);
+    given("acme", acme.register(KEY_ARN, 1), acme.unwrapFailed()).when(acme.unwrapSucceeded(false)).thenEvents()
+        .thenStatus(BindingStatus.PENDING_WAIVER);
+  }
+
+  @Test
   void anUnwrapSuccessUnsealsASealedTenant() {
     Scenario s = given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.unwrapFailed()).when(acme.unwrapSucceeded(false))
         .thenEvents(TenantUnsealed.class).thenStatus(BindingStatus.ACTIVE);

@@ -1,5 +1,17 @@
 package dev.keyledger.engine.workers;
 
+import java.nio.ByteBuffer;
+import dev.keyledger.engine.testing.CustomerAccount;
+import dev.keyledger.engine.keys.TmkContext;
+import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.engine.crypto.Keys;
+import dev.keyledger.engine.crypto.KeyFingerprint;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.TmkRef;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.CmkBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -141,5 +153,30 @@ class RewrapWorkerTest {
 
   private static List<Integer> versions(RecordRewrapBatch batch) {
     return batch.getDeks().stream().map(DekRef::getVersion).toList();
+  }
+
+  @Test
+  void afterAMoveToAnotherCmkTheOlderTmkIsUnwrappedWithItsOwnCmkAndTheRewrapCompletes() throws Exception {
+    try (ByokWorld world = ByokWorld.start()) {
+      String tenant = world.activeTenant("acme");
+      world.addDeks(tenant, 3);
+      String other = world.customer.keyGrantingPlatform();
+      CmkBinding cmk = CmkBinding.newBuilder().setProvider("aws").setKeyRef(other).setKeyArn(other).setRegion(CustomerAccount.REGION).build();
+      SecretBytes tmk = Keys.newAes256();
+      byte[] wrapped = world.kms.encrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, 2), tmk.toByteArray());
+      tmk.destroy();
+      TmkRef ref = TmkRef.newBuilder().setTmkId("tmk-2").setVersion(2).setWrapMethod("customer_kms")
+          .setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(other).build();
+      CommandOutcome onboarded = world.engine.submit(tenant, RegisterKey.newBuilder().setDialect(Decider.DIALECT_TENANT_KMS)
+          .setKeyId("kms_other").setCmk(cmk).setTmk(ref).setProbeEncryptMs(1).setProbeDecryptMs(1).build(),
+          List.of(KeyMaterial.newBuilder().setTenantId(tenant).setTmk(ref).setWrappedKey(ByteBuffer.wrap(wrapped)).build()));
+      assertThat(onboarded.getAccepted()).isTrue();
+
+      new RewrapWorker(world.keyring(UnwrapListener.NONE), world.engine, world.engine, 100).runOnce();
+
+      assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).hasSize(1);
+      assertThat(world.engine.state(tenant).getRewrap()).as("the rewrap completed").isNull();
+      assertThat(world.engine.state(tenant).getDeks()).allMatch(d -> d.getDek().getTmkVersion() == 2);
+    }
   }
 }
