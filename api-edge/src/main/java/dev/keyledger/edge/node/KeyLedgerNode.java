@@ -15,7 +15,11 @@ import dev.keyledger.edge.service.UsageMeter;
 import dev.keyledger.engine.keys.KeyMint;
 import dev.keyledger.engine.keys.KeyStateSource;
 import dev.keyledger.engine.keys.TenantKeyring;
-import dev.keyledger.engine.keys.UnwrapListener;
+import dev.keyledger.engine.workers.CmkValidator;
+import dev.keyledger.engine.workers.RewrapWorker;
+import dev.keyledger.engine.workers.SealWatcher;
+import dev.keyledger.engine.workers.UnwrapReporter;
+import dev.keyledger.engine.workers.WorkerScheduler;
 import dev.keyledger.projections.query.QueryResult;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -167,7 +171,9 @@ public final class KeyLedgerNode implements AutoCloseable {
 
     KeyStateSource material = key -> queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
         ? Optional.of(found.value()) : Optional.empty();
-    TenantKeyring keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), clock, UnwrapListener.NONE);
+    UnwrapReporter unwrapReporter = new UnwrapReporter(system, instanceId);
+    resources.push(unwrapReporter);
+    TenantKeyring keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), clock, unwrapReporter);
     KeyEventsListener keyEvents = new KeyEventsListener(s.kafka(), topics, keyring);
     resources.push(keyEvents);
     KeyRotations rotations = new KeyRotations(reader, keyring, mint, commands, runner);
@@ -190,6 +196,11 @@ public final class KeyLedgerNode implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(logged("usage flush", () -> usage.flush(system)),
         s.usageFlush().toMillis(), s.usageFlush().toMillis(), TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
+    WorkerScheduler workers = new WorkerScheduler(s.workers(), new SealWatcher(keyring, queries::forEachLocalTenant, system, instanceId),
+        new CmkValidator(probe, queries::forEachLocalTenant, system, instanceId),
+        new RewrapWorker(keyring, queries::forEachLocalTenant, system, s.workers().rewrapBatch()));
+    resources.push(workers);
+    workers.start();
 
     http = KeyLedgerApp.create(new KeyLedgerApp.Controllers(
         new ByokKeysController(guard, onboarding, reader, clock),
@@ -228,14 +239,14 @@ public final class KeyLedgerNode implements AutoCloseable {
 
   private static Properties streamsProperties(NodeSettings s, HostInfo self, String instanceId) {
     Properties props = new Properties();
-    props.putAll(s.kafka());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.putAll(s.kafka()); // Kafka settings given by the operator override the defaults above
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
     props.put(StreamsConfig.STATE_DIR_CONFIG, s.dataDir().resolve("streams").toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) s.topics().replicationFactor());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
     // Static membership: a restarted instance (even after kill -9) takes its own place in the group at
     // once instead of waiting for the broker to time the old member out.

@@ -3,6 +3,7 @@ package dev.keyledger.edge.node;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
+import dev.keyledger.engine.workers.WorkerSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,30 +24,36 @@ import java.util.Map;
  * @param commandWait how long a request waits for the fold before answering 202
  * @param keyring TTLs of plaintext keys in memory
  * @param usageFlush how often data-plane counts are folded into the tenant's state
+ * @param workers periods of the seal watcher, the CMK validator and the rewrap worker
  */
 public record NodeSettings(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
     TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms, RateLimitConfig rateLimits,
-    Duration commandWait, KeyringSettings keyring, Duration usageFlush) {
+    Duration commandWait, KeyringSettings keyring, Duration usageFlush, WorkerSettings workers) {
 
   /** Dev and test defaults for what most callers leave alone. */
   public static NodeSettings of(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
       TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, RateLimitConfig.defaults(),
-        Duration.ofSeconds(10), KeyringSettings.defaults(), Duration.ofSeconds(5));
+        Duration.ofSeconds(10), KeyringSettings.defaults(), Duration.ofSeconds(5), WorkerSettings.defaults());
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        settings, usageFlush);
+        settings, usageFlush, workers);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        keyring, period);
+        keyring, period, workers);
+  }
+
+  public NodeSettings withWorkers(WorkerSettings settings) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
+        keyring, usageFlush, settings);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, wait,
-        keyring, usageFlush);
+        keyring, usageFlush, workers);
   }
 }

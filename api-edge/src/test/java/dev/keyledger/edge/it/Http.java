@@ -39,6 +39,10 @@ final class Http {
     return send(request(path, token, null).POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  Response postWithStepUp(String path, String token, String stepUp, String json) {
+    return send(request(path, token, stepUp).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
   Response put(String path, String token, String json) {
     return send(request(path, token, null).PUT(HttpRequest.BodyPublishers.ofString(json)).build());
   }

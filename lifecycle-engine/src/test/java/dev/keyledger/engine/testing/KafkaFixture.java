@@ -1,5 +1,6 @@
 package dev.keyledger.engine.testing;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -20,7 +21,16 @@ public final class KafkaFixture implements AutoCloseable {
   }
 
   public static KafkaFixture start() throws Exception {
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+    return start(null);
+  }
+
+  /** @param baseDir where the broker keeps its logs (so a test can scan them), or null for a temp dir */
+  public static KafkaFixture start(Path baseDir) throws Exception {
+    TestKitNodes.Builder nodes = new TestKitNodes.Builder();
+    if (baseDir != null) {
+      nodes.setBaseDirectory(baseDir);
+    }
+    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes
         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
         .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION).build())
         .setConfigProp("offsets.topic.replication.factor", "1")
