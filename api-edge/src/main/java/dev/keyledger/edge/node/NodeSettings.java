@@ -47,9 +47,22 @@ public record NodeSettings(Path dataDir, Map<String, Object> kafka, String appli
         keyring, period, workers);
   }
 
+  public NodeSettings withRateLimits(RateLimitConfig limits) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, limits, commandWait,
+        keyring, usageFlush, workers);
+  }
+
   public NodeSettings withWorkers(WorkerSettings settings) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
         keyring, usageFlush, settings);
+  }
+
+  /** The same settings with more Kafka client settings (they win over the ones already there). */
+  public NodeSettings withKafka(Map<String, Object> more) {
+    Map<String, Object> merged = new java.util.HashMap<>(kafka);
+    merged.putAll(more);
+    return new NodeSettings(dataDir, Map.copyOf(merged), applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits,
+        commandWait, keyring, usageFlush, workers);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
