@@ -18,7 +18,7 @@ public final class RotationController {
   public record RotateRequest(String rotationType, String reason) {}
 
   /** Body of {@code POST /admin/tenant-kms/revoke}. */
-  public record RevokeRequest(Integer version, String reason) {}
+  public record RevokeRequest(Integer version, String reason, Boolean allowDataLoss) {}
 
   private final Guard guard;
   private final KeyRotations rotations;
@@ -66,7 +66,7 @@ public final class RotationController {
     if (body.version() == null || body.version() < 1) {
       throw ApiException.badRequest("invalid_request", "version (a TMK version number) is required", "GET /admin/tenant-kms lists them.");
     }
-    long lost = rotations.revoke(caller, body.version(), Bodies.bounded(body.reason(), "reason"));
+    long lost = rotations.revoke(caller, body.version(), Bodies.bounded(body.reason(), "reason"), Boolean.TRUE.equals(body.allowDataLoss()));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("revoked", true);
     answer.put("version", body.version());

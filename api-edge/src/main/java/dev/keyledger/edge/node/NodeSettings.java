@@ -47,6 +47,11 @@ public record NodeSettings(Path dataDir, Map<String, Object> kafka, String appli
         keyring, period, workers);
   }
 
+  public NodeSettings withTopics(TopicsAdmin.Settings settings) {
+    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, settings, httpHost, httpPort, kms, rateLimits, commandWait,
+        keyring, usageFlush, workers);
+  }
+
   public NodeSettings withRateLimits(RateLimitConfig limits) {
     return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, limits, commandWait,
         keyring, usageFlush, workers);

@@ -32,7 +32,7 @@ public final class DataPlane {
   private final Consumer<String> retireActiveDek;
   private final Clock clock;
 
-  /** @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant */
+  /** @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant (a new active DEK) */
   public DataPlane(TenantReader reader, TenantKeyring keyring, UsageMeter usage, Consumer<String> retireActiveDek, Clock clock) {
     this.reader = reader;
     this.keyring = keyring;
@@ -49,8 +49,12 @@ public final class DataPlane {
 
   public Encrypted encrypt(String tenant, byte[] plaintext, Map<String, String> context) {
     TenantState state = usableState(tenant);
-    DekState dek = TenantStates.activeDek(state).orElseThrow(() -> new ApiException(409, "no_active_dek", null,
-        "The tenant has no active data encryption key", "Rotate: POST /api/v1/byok/keys/rotate {\"rotation_type\":\"dek\"}.", null));
+    DekState dek = TenantStates.activeDek(state).orElse(null);
+    if (dek == null) {
+      // Its DEK was lost with a destroyed TMK version: a new one is made under the active TMK.
+      retireActiveDek.accept(tenant);
+      throw ApiException.unavailable("dek_rotating", "The tenant has no active data encryption key; a new one is being created", 1);
+    }
     long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
     if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
       retireActiveDek.accept(tenant);

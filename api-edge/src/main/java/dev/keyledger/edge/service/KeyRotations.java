@@ -127,12 +127,14 @@ public final class KeyRotations {
   }
 
   /**
-   * Cryptographic erasure of one TMK version; the fold refuses the active one.
+   * Cryptographic erasure of one TMK version; the fold refuses the active one, and one that still
+   * wraps live DEKs unless {@code allowDataLoss}.
    *
    * @return how many DEKs were lost with it (their data is unrecoverable)
    */
-  public long revoke(KeyOnboarding.Caller caller, int version, String reason) {
-    runner.run(command(caller, RevokeTmkVersion.newBuilder().setVersion(version).setReason(reason).build()), List.of());
+  public long revoke(KeyOnboarding.Caller caller, int version, String reason, boolean allowDataLoss) {
+    runner.run(command(caller, RevokeTmkVersion.newBuilder().setVersion(version).setReason(reason).setAllowDataLoss(allowDataLoss).build()),
+        List.of());
     keyring.purge(caller.tenant());
     TenantState state = reader.tenant(caller.tenant()).orElseThrow();
     return state.getDeks().stream().filter(d -> d.getDek().getTmkVersion() == version && DekStatus.LOST.equals(d.getStatus())).count();

@@ -39,7 +39,7 @@ final class EdgeHarness implements AutoCloseable {
   /** @param customize adjusts the node settings (TTLs, periods) before the node starts */
   EdgeHarness(Path dataDir, java.util.function.UnaryOperator<NodeSettings> customize) throws Exception {
     this.dataDir = dataDir;
-    this.kafka = KafkaFixture.start();
+    this.kafka = KafkaFixture.start(dataDir.resolve("kafka"));
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
     this.kms = LocalKms.start(kmsConfig);
     this.customer = new CustomerAccount(kms.endpoint());

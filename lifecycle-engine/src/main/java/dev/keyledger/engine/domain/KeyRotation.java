@@ -116,8 +116,8 @@ final class KeyRotation {
       return Decider.refuse(Operations.REVOKE, Refusals.activeVersion(version));
     }
     List<DekState> wrapped = TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() == version).toList();
-    if (state.getRewrap() != null && !wrapped.isEmpty()) {
-      return Decider.refuse(Operations.REVOKE, Refusals.rewrapInProgress(version, state.getRewrap().getLeaseId()));
+    if (!wrapped.isEmpty() && !revoke.getAllowDataLoss()) {
+      return Decider.refuse(Operations.REVOKE, Refusals.dataWouldBeLost(version, wrapped.size(), state.getRewrap() != null));
     }
     return Decision.accept(TmkDestroyed.newBuilder().setVersion(version).setTmkId(target.get().getTmk().getTmkId())
         .setDeksLost(wrapped.size()).setReason(revoke.getReason()).build());

@@ -91,8 +91,9 @@ public final class Refusals {
     return of("key_destroyed", null, 409, "TMK version " + version + " is already destroyed", null);
   }
 
-  public static Refusal rewrapInProgress(int version, long lease) {
-    return of("rewrap_in_progress", null, 409, "TMK version " + version + " still wraps DEKs that rewrap lease " + lease + " has not moved yet",
-        "Wait until GET /admin/tenant-kms shows the rewrap completed, then revoke.");
+  public static Refusal dataWouldBeLost(int version, int deks, boolean rewrapRunning) {
+    return of("data_would_be_lost", null, 409, "TMK version " + version + " still wraps " + deks + " DEK(s); destroying it now makes"
+        + " their data unrecoverable", (rewrapRunning ? "Wait until GET /admin/tenant-kms shows the rewrap completed, then revoke; or" : "To")
+        + " destroy the data on purpose, send {\"version\": " + version + ", \"allow_data_loss\": true}.");
   }
 }

@@ -103,17 +103,23 @@ class KeyRotationTest {
   }
 
   @Test
-  void aVersionThatStillWrapsDeksMidRewrapCannotBeDestroyed() {
+  void aVersionThatStillWrapsDeksIsDestroyedOnlyWhenDataLossIsAllowed() {
     List<CommandEnvelope> history = new java.util.ArrayList<>(List.of(activeWithThreeDeks()));
     history.add(acme.rotateMaster(2));
-    given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revoke(1)).thenRefused("rewrap_in_progress", null, 409);
+    given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revoke(1)).thenRefused("data_would_be_lost", null, 409);
+    Scenario shredded = given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revokeAllowingDataLoss(1))
+        .thenAccepted().thenEvents(TmkDestroyed.class);
+    assertThat(((TmkDestroyed) shredded.events().get(0).getPayload()).getDeksLost()).isEqualTo(3);
+    assertThat(shredded.state().getDeks()).allMatch(d -> DekStatus.LOST.equals(d.getStatus()));
+    assertThat(Fold.apply(shredded.before(), acme.revokeAllowingDataLoss(1)).erasedMaterial())
+        .contains("acme/tmk-1-customer_kms", "acme/dek-1@1", "acme/dek-2@1", "acme/dek-3@1");
   }
 
   @Test
   void destroyingARetiredVersionErasesItAndEverythingItStillWraps() {
     Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.rotateMaster(2))
         .when(acme.revoke(1)).thenEvents(CommandRefused.class);
-    // the rewrap of dek-1 is pending: revoke is refused until it is done
+    // the rewrap of dek-1 is pending: without allow_data_loss, revoke is refused until it is done
     long lease = s.before().getRewrap().getLeaseId();
     Scenario done = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.rotateMaster(2),
         acme.rewrap(lease, 2, 1)).when(acme.revoke(1)).thenAccepted().thenEvents(TmkDestroyed.class);
@@ -123,10 +129,7 @@ class KeyRotationTest {
   }
 
   @Test
-  void destroyingAVersionWithoutRewrapLosesTheDeksItWrapped() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0")).when(acme.revoke(1));
-    s.thenRefused("active_version", null, 409);
-    // Re-onboard with a new CMK without DEK rewrap progress, then destroy v1 outright.
+  void aRetiredVersionThatWrapsNoDekIsDestroyedWithNothingLost() {
     Scenario lost = given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.rotateMaster(2)).when(acme.revoke(1))
         .thenAccepted();
     assertThat(((TmkDestroyed) lost.events().get(0).getPayload()).getDeksLost()).isZero();

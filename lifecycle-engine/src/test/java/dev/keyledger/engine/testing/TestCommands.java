@@ -116,6 +116,10 @@ public final class TestCommands {
     return envelope(RevokeTmkVersion.newBuilder().setVersion(tmkVersion).build());
   }
 
+  public CommandEnvelope revokeAllowingDataLoss(int tmkVersion) {
+    return envelope(RevokeTmkVersion.newBuilder().setVersion(tmkVersion).setAllowDataLoss(true).build());
+  }
+
   public CommandEnvelope usage(long encryptions, long decryptions, int dekVersion) {
     return envelope(RecordUsage.newBuilder().setEncryptions(encryptions).setDecryptions(decryptions)
         .setLastUsed(Instant.ofEpochMilli(clock.get())).setReporter("node-1")
