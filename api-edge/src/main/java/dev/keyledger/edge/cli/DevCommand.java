@@ -8,7 +8,9 @@ import dev.keyledger.edge.dev.EmbeddedKafkaBroker;
 import dev.keyledger.edge.dev.PortInUseException;
 import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.edge.node.NodeSettings;
+import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
+import dev.keyledger.engine.workers.WorkerSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.localkms.LocalKms;
 import dev.keyledger.localkms.LocalKmsConfig;
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,6 +54,14 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--kms-port", defaultValue = "4566", description = "Local KMS emulator port (default: ${DEFAULT-VALUE}).")
   int kmsPort;
 
+  @Option(names = "--byok-ttl", defaultValue = "5m", converter = DurationConverter.class,
+      description = "How long plaintext keys under a customer's CMK stay in memory: the kill switch takes effect within it (default: ${DEFAULT-VALUE}).")
+  Duration byokTtl;
+
+  @Option(names = "--seal-retry", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How often a sealed tenant's CMK is retried (default: ${DEFAULT-VALUE}).")
+  Duration sealRetry;
+
   @Option(names = "--org", defaultValue = "demo", description = "Tenant of the printed dev token (default: ${DEFAULT-VALUE}).")
   String org;
 
@@ -69,7 +80,10 @@ public final class DevCommand implements Callable<Integer> {
           StaticCredentialsProvider.create(AwsBasicCredentials.create(kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
           kmsConfig.platformPrincipalArn());
       node = KeyLedgerNode.start(NodeSettings.of(data, Map.of("bootstrap.servers", broker.bootstrapServers()), "keyledger",
-          "keyledger", TopicsAdmin.Settings.dev(), host, httpPort, awsSettings));
+          "keyledger", TopicsAdmin.Settings.dev(), host, httpPort, awsSettings)
+          .withKeyring(KeyringSettings.defaults().withByokTtl(byokTtl))
+          .withWorkers(new WorkerSettings(sealRetry, WorkerSettings.defaults().validation(), WorkerSettings.defaults().rewrap(),
+              WorkerSettings.defaults().rewrapBatch())));
     } catch (Exception | Error e) {
       closeAll(node, kms, broker);
       throw e;

@@ -8,18 +8,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code keyledger token}: mints a token signed with the dev secret of a data dir, so a dev instance on
@@ -50,7 +49,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--step-up", description = "Mint a step-up token (valid 5 minutes) instead of an access token.")
     private boolean stepUp;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = TtlConverter.class,
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Access token lifetime, e.g. 30m, 12h, 7d (default: 12h).")
     private Duration ttl;
 
@@ -82,36 +81,6 @@ public final class TokenCommand implements Callable<Integer> {
         public Role convert(String value) {
             return Role.fromWireName(value.strip()).orElseThrow(() -> new TypeConversionException(
                     "unknown role '" + value + "'; expected one of " + Role.wireNames()));
-        }
-    }
-
-    /** Parses {@code <n>s|m|h|d} or an ISO-8601 duration; must be positive. */
-    static final class TtlConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            Duration ttl = parse(value.strip().toLowerCase(Locale.ROOT));
-            if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new TypeConversionException("ttl must be at least 1s, got '" + value + "'");
-            }
-            return ttl;
-        }
-
-        private static Duration parse(String value) {
-            try {
-                if (value.startsWith("p")) {
-                    return Duration.parse(value.toUpperCase(Locale.ROOT));
-                }
-                long amount = Long.parseLong(value.substring(0, value.length() - 1));
-                return switch (value.charAt(value.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    case 'd' -> Duration.ofDays(amount);
-                    default -> throw new TypeConversionException("ttl unit must be s, m, h or d, got '" + value + "'");
-                };
-            } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-                throw new TypeConversionException("ttl must look like 30m, 12h or 7d, got '" + value + "'");
-            }
         }
     }
 }
