@@ -44,7 +44,8 @@ class ByokLifecycleIT {
 
   private List<String> auditOperations(String tenant, String token, int expected) {
     List<String> ops = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    // The audit endpoint is rate limited (60/min): poll gently.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       ops.clear();
       Http.Response audit = kl.http().get("/api/v1/byok/audit?limit=100", token);
       assertThat(audit.status()).isEqualTo(200);
@@ -87,11 +88,11 @@ class ByokLifecycleIT {
     assertThat(health.path("status").asText()).isEqualTo("healthy");
     assertThat(health.path("cmk_accessible").asBoolean()).isTrue();
 
-    assertThat(auditOperations(tenant, token, 4)).containsExactly(
-        "activate:success", "acknowledge_waiver:success", "create_tmk_version:success", "register:success");
+    assertThat(auditOperations(tenant, token, 5)).containsExactly(
+        "activate:success", "acknowledge_waiver:success", "create_dek:success", "create_tmk_version:success", "register:success");
     JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
     assertThat(verify.path("intact").asBoolean()).isTrue();
-    assertThat(verify.path("checked").asLong()).isEqualTo(4);
+    assertThat(verify.path("checked").asLong()).isEqualTo(5);
   }
 
   @Test
@@ -124,7 +125,7 @@ class ByokLifecycleIT {
     assertThat(second.body().path("error").path("code").asText()).isEqualTo("BYOK_003");
     assertThat(second.body().path("error").path("message").asText()).isEqualTo("Organization already has BYOK key");
 
-    assertThat(auditOperations(tenant, token, 6)).containsExactly("register:refused", "create_tmk_version:success",
+    assertThat(auditOperations(tenant, token, 7)).containsExactly("register:refused", "create_dek:success", "create_tmk_version:success",
         "register:success", "register:failure", "register:refused", "register:refused");
   }
 
@@ -256,9 +257,9 @@ class ByokLifecycleIT {
     } finally {
       pool.shutdown();
     }
-    // register (2) + the first acknowledgment (2: it also activates) + one event per further acknowledgment
-    long expected = 2 + 2 + (writers - 1);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    // register (3: key, TMK v1, DEK v1) + the first acknowledgment (2: it also activates) + one per further acknowledgment
+    long expected = 3 + 2 + (writers - 1);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
       assertThat(verify.path("checked").asLong()).isEqualTo(expected);
       assertThat(verify.path("intact").asBoolean()).isTrue();

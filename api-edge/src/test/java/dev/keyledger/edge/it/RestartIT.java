@@ -22,28 +22,28 @@ class RestartIT {
       String token = kl.token("acme", "owner@acme", Role.OWNER);
       assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
       JsonNode before = kl.http().get("/api/v1/byok/keys", token).body();
-      String head = awaitChain(kl, token, 2).path("head_hash").asText();
+      String head = awaitChain(kl, token, 3).path("head_hash").asText();
 
       kl.stopNode();
       kl.startNode();
 
       JsonNode after = kl.http().get("/api/v1/byok/keys", token).body();
       assertThat(after).isEqualTo(before);
-      assertThat(awaitChain(kl, token, 2).path("head_hash").asText()).isEqualTo(head);
+      assertThat(awaitChain(kl, token, 3).path("head_hash").asText()).isEqualTo(head);
 
       assertThat(kl.http().post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"a@acme.example\"}").status())
           .isEqualTo(200);
-      JsonNode chain = awaitChain(kl, token, 4);
+      JsonNode chain = awaitChain(kl, token, 5);
       assertThat(chain.path("intact").asBoolean()).isTrue();
       JsonNode entries = kl.http().get("/api/v1/byok/audit", token).body().path("entries");
-      assertThat(entries.get(1).path("seq").asLong()).isEqualTo(3);
-      assertThat(entries.get(1).path("prev_hash").asText()).as("seq 3 links to the head from before the restart").isEqualTo(head);
+      assertThat(entries.get(1).path("seq").asLong()).isEqualTo(4);
+      assertThat(entries.get(1).path("prev_hash").asText()).as("seq 4 links to the head from before the restart").isEqualTo(head);
     }
   }
 
   private static JsonNode awaitChain(EdgeHarness kl, String token, long events) {
     JsonNode[] report = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       report[0] = kl.http().get("/api/v1/byok/audit/verify", token).body();
       assertThat(report[0].path("checked").asLong()).isEqualTo(events);
     });
