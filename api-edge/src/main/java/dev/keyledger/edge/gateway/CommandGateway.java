@@ -16,19 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +38,8 @@ public final class CommandGateway implements AutoCloseable {
 
   private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
-  private final KafkaConsumer<String, byte[]> outcomes;
+  private final TopicTail outcomes;
   private final Map<String, CompletableFuture<CommandOutcome>> waiting = new ConcurrentHashMap<>();
-  private final Thread listener;
-  private volatile boolean running = true;
 
   /**
    * @param clientProps Kafka client settings (at least {@code bootstrap.servers}); passed through
@@ -65,23 +56,13 @@ public final class CommandGateway implements AutoCloseable {
     producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, TenantPartitioner.class.getName());
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-    Map<String, Object> consumerProps = new HashMap<>(clientProps);
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.outcomes = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-    this.listener = new Thread(this::listen, "keyledger-outcomes");
-    this.listener.setDaemon(true);
+    this.outcomes = new TopicTail(clientProps, topics.outcomes().name(), "keyledger-outcomes", this::complete);
   }
 
   /** Initializes transactions and positions the outcome reader at the end; returns when both are done. */
   public void start() {
     producer.initTransactions();
-    List<TopicPartition> partitions = outcomes.partitionsFor(topics.outcomes().name(), Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
-    outcomes.assign(partitions);
-    outcomes.seekToEnd(partitions);
-    partitions.forEach(p -> outcomes.position(p, Duration.ofSeconds(30)));
-    listener.start();
+    outcomes.start();
   }
 
   /**
@@ -135,22 +116,6 @@ public final class CommandGateway implements AutoCloseable {
     }
   }
 
-  private void listen() {
-    try {
-      while (running) {
-        for (ConsumerRecord<String, byte[]> record : outcomes.poll(Duration.ofMillis(500))) {
-          complete(record);
-        }
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
-    } finally {
-      outcomes.close(Duration.ofSeconds(2));
-    }
-  }
-
   private void complete(ConsumerRecord<String, byte[]> record) {
     try {
       CommandOutcome outcome = Codecs.OUTCOMES.decode(record.value());
@@ -165,13 +130,7 @@ public final class CommandGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    outcomes.wakeup();
-    try {
-      listener.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    outcomes.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

@@ -1,5 +1,6 @@
 package dev.keyledger.edge.auth;
 
+import dev.keyledger.engine.testing.MutableClock;
 import static dev.keyledger.edge.auth.TokenVerifierTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThatCode;
 

@@ -1,5 +1,6 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.engine.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
