@@ -62,7 +62,8 @@ public final class Refusals {
 
   public static Refusal sealed() {
     return of("tenant_sealed", null, 503, "Tenant is sealed: the customer's KMS key is not accessible",
-        "Restore the platform's access to the key; the tenant unseals by itself within 30 s (or POST /admin/tenant-kms/unseal).");
+        "Restore the platform's access to the key; the tenant unseals by itself at the next retry (every 30 s by default)"
+            + " or at once with POST /admin/tenant-kms/unseal.");
   }
 
   public static Refusal notActive(BindingStatus status) {
