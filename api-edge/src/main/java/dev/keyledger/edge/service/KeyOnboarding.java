@@ -34,12 +34,10 @@ import dev.keyledger.engine.kms.CmkRef;
 import dev.keyledger.engine.kms.CustomerKms;
 import dev.keyledger.engine.kms.KmsException;
 import dev.keyledger.engine.kms.ProbeResult;
-import dev.keyledger.projections.query.KeyLedgerQueries;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**

@@ -6,7 +6,6 @@ import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
-import dev.keyledger.projections.AuditEntries;
 import dev.keyledger.projections.AuditKeys;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.ChainVerifier;
