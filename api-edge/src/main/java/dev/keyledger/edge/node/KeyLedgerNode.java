@@ -107,7 +107,7 @@ public final class KeyLedgerNode implements AutoCloseable {
       TopicsAdmin.ensure(admin, topics, s.topics(), Duration.ofSeconds(60));
     }
     String instanceId = InstanceId.loadOrCreate(s.dataDir());
-    Clock clock = Clock.systemUTC();
+    Clock clock = s.clock();
 
     JwtKeys jwtKeys = JwtKeys.loadOrCreate(s.dataDir());
     SecretBytes platformSecret = PlatformKey.loadOrCreate(s.dataDir());

@@ -14,7 +14,6 @@ import dev.keyledger.localkms.LocalKms;
 import dev.keyledger.localkms.LocalKmsConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -69,12 +68,12 @@ final class EdgeHarness implements AutoCloseable {
   }
 
   String token(String org, String sub, Role... roles) throws IOException {
-    return new TokenIssuer(JwtKeys.loadOrCreate(dataDir), Clock.systemUTC())
+    return new TokenIssuer(JwtKeys.loadOrCreate(dataDir), settings.clock())
         .issueAccess(new Principal(sub, org, EnumSet.of(roles[0], roles)));
   }
 
   String stepUp(String org, String sub, Role... roles) throws IOException {
-    return new TokenIssuer(JwtKeys.loadOrCreate(dataDir), Clock.systemUTC())
+    return new TokenIssuer(JwtKeys.loadOrCreate(dataDir), settings.clock())
         .issueStepUp(new Principal(sub, org, EnumSet.of(roles[0], roles)));
   }
 
