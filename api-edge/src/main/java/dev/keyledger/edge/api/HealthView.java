@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/byok/health} from the tenant's folded state: the result of the last probe or
- * unwrap the engine recorded. (Live re-checks with a 20 s / 3 s cache arrive with the validator.)
+ * {@code GET /api/v1/byok/health} from the tenant's folded state: the last probe, 15-minute
+ * validation, seal or unseal the engine recorded. It never calls KMS itself, so it costs no KMS quota.
  */
 final class HealthView {
 
