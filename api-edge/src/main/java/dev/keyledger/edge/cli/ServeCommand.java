@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,6 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config = KeyLedgerConfig.from(layers());
       LOG.info("{}", config.describe());
+      requireResolvable(config);
       DataDirSecrets.install(config);
     } catch (ConfigException e) {
       err().println("keyledger serve: " + e.getMessage());
@@ -136,6 +138,14 @@ public final class ServeCommand implements Callable<Integer> {
       flags.add(Setting.flag(assignment.substring(0, eq).strip(), assignment.substring(eq + 1).strip(), "--set"));
     }
     return layers.withEnvironment(environment).withFlags(flags);
+  }
+
+  private static void requireResolvable(KeyLedgerConfig config) {
+    try {
+      InetAddress.getByName(config.httpHost());
+    } catch (UnknownHostException e) {
+      throw ConfigException.invalid(config.setting("http.host").orElseThrow(), "not an address of this host, nor a name that resolves");
+    }
   }
 
   private static void requireFree(String host, int port) throws IOException {

@@ -66,6 +66,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void unresolvableHttpHostIsAConfigurationError() {
+    int exit = serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "KEYLEDGER_HTTP_HOST", "no-such-host.invalid"));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(errLines()).isEqualTo("keyledger serve: http.host=no-such-host.invalid (from environment KEYLEDGER_HTTP_HOST):"
+        + " not an address of this host, nor a name that resolves");
+  }
+
+  @Test
   void malformedSetIsAConfigurationError() {
     int exit = serve(Map.of(), "--set", "http.port");
 
