@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "keyledger",
         description = "Bring-your-own-key lifecycle engine on Kafka Streams.",
-        subcommands = {DevCommand.class, KmsCommand.class, TokenCommand.class})
+        subcommands = {DevCommand.class, ServeCommand.class, KmsCommand.class, TokenCommand.class})
 public final class KeyLedgerCli {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
