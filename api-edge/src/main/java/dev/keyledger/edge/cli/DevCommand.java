@@ -68,8 +68,8 @@ public final class DevCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath();
-    requireFree(host, httpPort, "--http-port");
-    requireFree(host, kmsPort, "--kms-port");
+    PortInUseException.requireFree(host, httpPort, "--http-port");
+    PortInUseException.requireFree(host, kmsPort, "--kms-port");
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), host, kafkaPort, controllerPort);
     LocalKms kms = null;
     KeyLedgerNode node = null;
@@ -115,17 +115,6 @@ public final class DevCommand implements Callable<Integer> {
     System.out.println("Platform principal (grant it in key policies): " + kmsConfig.platformPrincipalArn());
     System.out.println("Walkthrough: README.md. Stop with Ctrl-C; state stays in " + data + ".");
     System.out.flush();
-  }
-
-  private static void requireFree(String host, int port, String flag) throws IOException {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-      probe.setReuseAddress(true);
-    } catch (IOException e) {
-      throw new PortInUseException(host, port, flag);
-    }
   }
 
   private static void closeAll(KeyLedgerNode node, LocalKms kms, EmbeddedKafkaBroker broker) {

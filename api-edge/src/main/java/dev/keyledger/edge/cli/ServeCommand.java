@@ -108,7 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
       err().println("keyledger serve: " + e.getMessage());
       return null;
     }
-    requireFree(config.httpHost(), config.httpPort());
+    PortInUseException.requireFree(config.httpHost(), config.httpPort(), "--http-port (or http.port)");
     requireKafka(config);
     KeyLedgerNode node = KeyLedgerNode.start(config.nodeSettings());
     spec.commandLine().getOut().println("KeyLedger ready: edge http://" + config.httpHost() + ":" + node.httpPort()
@@ -145,17 +145,6 @@ public final class ServeCommand implements Callable<Integer> {
       InetAddress.getByName(config.httpHost());
     } catch (UnknownHostException e) {
       throw ConfigException.invalid(config.setting("http.host").orElseThrow(), "not an address of this host, nor a name that resolves");
-    }
-  }
-
-  private static void requireFree(String host, int port) throws IOException {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-      probe.setReuseAddress(true);
-    } catch (IOException e) {
-      throw new PortInUseException(host, port, "--http-port (or http.port)");
     }
   }
 

@@ -32,4 +32,20 @@ public final class PortInUseException extends IOException {
     public int port() {
         return port;
     }
+
+    /**
+     * Fails with this exception when {@code host:port} cannot be bound now; port 0 (ephemeral) always passes.
+     *
+     * @param flag the flag that sets the port, named in the message
+     */
+    public static void requireFree(String host, int port, String flag) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(host))) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new PortInUseException(host, port, flag);
+        }
+    }
 }

@@ -75,7 +75,7 @@ class TokenCommandTest {
                 .isEqualTo(2);
         assertThat(run("token", "--data-dir", dataDir.toString(), "--org", "acme", "--sub", "a", "--roles", "owner",
                 "--step-up", "--ttl", "1h")).isEqualTo(2);
-        assertThat(err.toString()).contains("a duration looks like 30s, 5m, 12h or 7d", "--ttl does not apply to step-up tokens");
+        assertThat(err.toString()).contains("not a duration; write 30s, 5m, 12h or 7d", "--ttl does not apply to step-up tokens");
         assertThat(out.toString()).isEmpty();
     }
 
