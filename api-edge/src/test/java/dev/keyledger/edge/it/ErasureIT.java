@@ -9,18 +9,20 @@ import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.engine.workers.WorkerSettings;
 import dev.keyledger.schemas.Codecs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -127,20 +129,30 @@ class ErasureIT {
 
   /** Every file under the data dir (Kafka logs, Streams state, secrets) holding any of the byte strings. */
   private List<Path> filesContaining(List<byte[]> needles) throws IOException {
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      return files.filter(Files::isRegularFile).filter(file -> {
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(dataDir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
         try {
           byte[] content = Files.readAllBytes(file);
-          return needles.stream().anyMatch(needle -> indexOf(content, needle) >= 0);
-        } catch (IOException e) {
-          // Kafka deletes and renames segment files while we look: a vanished file holds nothing.
-          if (Files.exists(file)) {
-            throw new UncheckedIOException(e);
+          if (needles.stream().anyMatch(needle -> indexOf(content, needle) >= 0)) {
+            found.add(file);
           }
-          return false;
+        } catch (NoSuchFileException e) {
+          // Kafka deletes and renames segment files while we look: a vanished file holds nothing.
         }
-      }).toList();
-    }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // vanished between listing and visiting, as above
+        }
+        throw e;
+      }
+    });
+    return found;
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
