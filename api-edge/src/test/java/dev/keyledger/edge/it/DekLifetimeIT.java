@@ -41,9 +41,13 @@ class DekLifetimeIT {
       assertThat(kl.http().post("/api/v1/byok/encrypt", later, "{\"plaintext\":\"Ag==\"}").body().path("key_version").asInt()).isEqualTo(2);
       Http.Response decrypted = kl.http().post("/api/v1/byok/decrypt", later, "{\"ciphertext\":\"" + young.body().path("ciphertext").asText() + "\"}");
       assertThat(decrypted.body().path("key_version").asInt()).isEqualTo(1);
-      JsonNode audit = kl.http().get("/api/v1/byok/audit?operation=create_dek", later).body().path("entries");
-      assertThat(audit.get(0).path("user").asText()).isEqualTo("keyledger-engine");
-      assertThat(audit.get(0).path("metadata").path("automatic").asBoolean()).isTrue();
+      // The audit is a projection of the event log: it may trail the fold's state by a moment.
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        JsonNode audit = kl.http().get("/api/v1/byok/audit?operation=create_dek", later).body().path("entries");
+        assertThat(audit).hasSize(2);
+        assertThat(audit.get(0).path("user").asText()).isEqualTo("keyledger-engine");
+        assertThat(audit.get(0).path("metadata").path("automatic").asBoolean()).isTrue();
+      });
     }
   }
 }
