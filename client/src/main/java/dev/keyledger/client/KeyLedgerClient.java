@@ -185,7 +185,9 @@ public final class KeyLedgerClient {
       if (baseUri == null || token == null) {
         throw new IllegalStateException("baseUri and token are required");
       }
-      HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder().connectTimeout(timeout).build();
+      // The edge speaks HTTP/1.1: no h2c upgrade attempt on every new cleartext connection.
+      HttpClient http = httpClient != null ? httpClient
+          : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
       return new KeyLedgerClient(new Transport(http, baseUri, token, timeout,
           new RetryPolicy(maxRetries, initialBackoff, timeout), Wire.mapper()));
     }
