@@ -34,7 +34,13 @@ public final class KeyLedgerApp {
       config.http.maxRequestSize = 8 * 1024 * 1024;
       config.http.prefer405over404 = true;
       config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-      config.routes.before(RequestIds::assign);
+      config.routes.before(ctx -> {
+        RequestIds.assign(ctx);
+        // Read every request body first (bounded by maxRequestSize, cached for the handler): a call
+        // whose handler ignores its body must not answer before the body arrived, or Jetty may drop
+        // the keep-alive connection the client is about to reuse.
+        ctx.bodyAsBytes();
+      });
       ErrorHandlers.register(config.routes);
 
       config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
