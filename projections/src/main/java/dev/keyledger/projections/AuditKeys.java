@@ -17,11 +17,6 @@ public final class AuditKeys {
     return Bytes.wrap(ByteBuffer.allocate(tenant.length + 9).put(tenant).put((byte) 0).putLong(Long.MAX_VALUE - seq).array());
   }
 
-  /** The first key of a tenant's range at or below {@code seq} (newest first). */
-  public static Bytes newestAtOrBelow(String tenantId, long seq) {
-    return of(tenantId, seq);
-  }
-
   /** The last key of a tenant's range (its seq 1 event, the oldest). */
   public static Bytes oldest(String tenantId) {
     return of(tenantId, 1);

@@ -148,7 +148,7 @@ class KeyLedgerTopologyTest {
     send(new TestCommands("acme-eu").register(KEY_ARN, 1));
     KeyValueStore<Bytes, byte[]> audit = driver.getKeyValueStore(ProjectionsTopology.AUDIT_STORE);
     List<EventEnvelope> acmeEvents = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = audit.range(AuditKeys.newestAtOrBelow("acme", Long.MAX_VALUE - 1), AuditKeys.oldest("acme"))) {
+    try (KeyValueIterator<Bytes, byte[]> it = audit.range(AuditKeys.of("acme", Long.MAX_VALUE - 1), AuditKeys.oldest("acme"))) {
       it.forEachRemaining(kv -> acmeEvents.add(decode(kv.value)));
     }
     assertThat(acmeEvents).extracting(EventEnvelope::getSeq).containsExactly(4L, 3L, 2L, 1L);

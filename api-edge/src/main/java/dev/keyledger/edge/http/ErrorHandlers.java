@@ -1,11 +1,8 @@
 package dev.keyledger.edge.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.keyledger.edge.auth.AuthException;
 import dev.keyledger.edge.service.PendingException;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
@@ -13,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure to the SPEC error body. Bad input is a 4xx with a stable type; a bug is a 500
+ * Maps every failure to the SPEC error body (request bodies are parsed and refused by the api package). Bad input is a 4xx with a stable type; a bug is a 500
  * that names only the request id (the details go to the log, never to the client).
  */
 public final class ErrorHandlers {
@@ -35,7 +32,6 @@ public final class ErrorHandlers {
         "command_id", e.commandId(), "status", "pending",
         "outcome_url", "/api/v1/byok/commands/" + e.commandId(),
         "message", "The command is on the log and will be decided shortly; poll outcome_url.")));
-    routes.exception(BadRequestResponse.class, (e, ctx) -> badBody(ctx, e));
     routes.exception(HttpResponseException.class, (e, ctx) ->
         write(ctx, e.getStatus(), typeOf(e.getStatus()), null, e.getMessage(), null));
     routes.exception(Exception.class, (e, ctx) -> {
@@ -48,22 +44,6 @@ public final class ErrorHandlers {
       }
     });
     routes.error(405, ctx -> write(ctx, 405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path(), null));
-  }
-
-  private static void badBody(Context ctx, BadRequestResponse e) {
-    Throwable cause = e.getCause();
-    while (cause != null && !(cause instanceof JsonProcessingException)) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof UnrecognizedPropertyException unknown) {
-      write(ctx, 400, "invalid_request", null, "Unknown field \"" + unknown.getPropertyName() + "\"",
-          "Known fields: " + unknown.getKnownPropertyIds());
-    } else if (cause instanceof JsonProcessingException json) {
-      write(ctx, 400, "invalid_request", null, "The request body is not valid JSON for this call: " + json.getOriginalMessage(),
-          "Send Content-Type: application/json with the fields documented for this endpoint.");
-    } else {
-      write(ctx, 400, "invalid_request", null, e.getMessage(), null);
-    }
   }
 
   static void write(Context ctx, int status, String type, String code, String message, String hint) {

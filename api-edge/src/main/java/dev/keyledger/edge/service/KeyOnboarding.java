@@ -125,8 +125,7 @@ public final class KeyOnboarding {
   public List<TmkRef> unbind(Caller caller, String reason) {
     TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
     if (!TenantStates.status(state).isBound()) {
-      runner.run(command(caller, 0, Deregister.newBuilder().setRewrapped(List.of()).setReason(reason).build()), List.of());
-      throw new IllegalStateException("the fold accepted a deregistration of an unbound tenant");
+      throw reject(caller, Operations.DEREGISTER, Refusals.noKey());
     }
     BindingState binding = state.getBinding();
     CmkRef cmkRef = TmkContext.refOf(binding.getCmk());
@@ -191,7 +190,11 @@ public final class KeyOnboarding {
   }
 
   private ApiException reject(Caller caller, Refusal refusal) {
-    RejectRequest reject = RejectRequest.newBuilder().setOperation(Operations.REGISTER).setRefusal(refusal).build();
+    return reject(caller, Operations.REGISTER, refusal);
+  }
+
+  private ApiException reject(Caller caller, String operation, Refusal refusal) {
+    RejectRequest reject = RejectRequest.newBuilder().setOperation(operation).setRefusal(refusal).build();
     return runner.refuse(command(caller, 0, reject), ApiException.of(refusal));
   }
 

@@ -179,6 +179,10 @@ class ByokLifecycleIT {
   void deregisteringNeedsAStepUpAndMovesEveryTmkUnderThePlatformKey() throws Exception {
     String tenant = tenant();
     String token = owner(tenant);
+    String keyless = tenant();
+    Http.Response nothingToEnd = kl.http().delete("/api/v1/byok/keys", owner(keyless), kl.stepUp(keyless, "owner@" + keyless, Role.OWNER));
+    assertThat(nothingToEnd.status()).isEqualTo(404);
+    assertThat(nothingToEnd.body().path("error").path("code").asText()).isEqualTo("BYOK_005");
     assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
 
     Http.Response noStepUp = kl.http().delete("/api/v1/byok/keys", token, null);

@@ -73,7 +73,7 @@ public final class KeyLedgerQueries {
       if (start < 1) {
         return new QueryResult.Found<>(new AuditPage(page, null));
       }
-      try (KeyValueIterator<Bytes, byte[]> it = store.range(AuditKeys.newestAtOrBelow(tenantId, start), AuditKeys.oldest(tenantId))) {
+      try (KeyValueIterator<Bytes, byte[]> it = store.range(AuditKeys.of(tenantId, start), AuditKeys.oldest(tenantId))) {
         while (it.hasNext() && page.size() < filter.limit() && scanned < AuditFilter.MAX_SCANNED) {
           EventEnvelope event = decode(it.next().value);
           scanned++;
@@ -92,7 +92,7 @@ public final class KeyLedgerQueries {
   public QueryResult<ChainReport> verifyChain(String tenantId) {
     return onOwner(ProjectionsTopology.AUDIT_STORE, tenantId, (ReadOnlyKeyValueStore<Bytes, byte[]> store) -> {
       // Keys hold the reversed seq, so a reverse range walks the chain oldest first without loading it whole.
-      try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(AuditKeys.newestAtOrBelow(tenantId, Long.MAX_VALUE - 1), AuditKeys.oldest(tenantId))) {
+      try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(AuditKeys.of(tenantId, Long.MAX_VALUE - 1), AuditKeys.oldest(tenantId))) {
         Iterable<EventEnvelope> oldestFirst = () -> new java.util.Iterator<>() {
           @Override
           public boolean hasNext() {
