@@ -1,22 +1,20 @@
 package dev.keyledger.edge.api;
 
+import dev.keyledger.application.AuditTrail;
+import dev.keyledger.application.Caller;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
-import dev.keyledger.edge.service.KeyOnboarding;
-import dev.keyledger.edge.service.TenantReader;
+import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.projections.AuditEntries;
-import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.query.AuditFilter;
-import dev.keyledger.projections.query.AuditPage;
-import dev.keyledger.projections.query.KeyLedgerQueries;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -25,56 +23,41 @@ public final class AuditController {
 
   private static final Pattern OPERATION = Pattern.compile("[a-z_]{1,64}");
 
-  private final Guard guard;
-  private final KeyLedgerQueries queries;
+  record Page(List<Entry> entries, String nextCursor) {}
 
-  public AuditController(Guard guard, KeyLedgerQueries queries) {
+  record ChainCheck(boolean intact, long checked, long headSeq, String headHash, Long brokenAtSeq, String reason) {}
+
+  private final Guard guard;
+  private final AuditTrail audit;
+
+  public AuditController(Guard guard, AuditTrail audit) {
     this.guard = guard;
-    this.queries = queries;
+    this.audit = audit;
   }
 
   public void list(Context ctx) {
-    KeyOnboarding.Caller caller = guard.caller(ctx, RateLimitConfig.AUDIT, Role.OWNER, Role.ADMIN, Role.AUDITOR);
+    Caller caller = guard.caller(ctx, RateLimitConfig.AUDIT, Role.OWNER, Role.ADMIN, Role.AUDITOR);
     AuditFilter filter = new AuditFilter(limit(ctx.queryParam("limit")), cursor(ctx.queryParam("cursor")),
         time(ctx.queryParam("start_date"), "start_date", false), time(ctx.queryParam("end_date"), "end_date", true),
         operation(ctx.queryParam("operation")));
-    AuditPage page = TenantReader.value(queries.audit(caller.tenant(), filter)).orElseThrow();
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("entries", page.entries().stream().map(AuditController::entry).toList());
-    answer.put("next_cursor", page.nextCursor());
-    ctx.json(answer);
+    Outcomes.respond(ctx, audit.page(caller, filter),
+        page -> new Page(page.entries().stream().map(Entry::of).toList(), page.nextCursor()));
   }
 
   public void verify(Context ctx) {
-    KeyOnboarding.Caller caller = guard.caller(ctx, RateLimitConfig.AUDIT, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    ChainReport report = TenantReader.value(queries.verifyChain(caller.tenant())).orElseThrow();
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("intact", report.intact());
-    answer.put("checked", report.checked());
-    answer.put("head_seq", report.headSeq());
-    answer.put("head_hash", report.headHash());
-    answer.put("broken_at_seq", report.brokenAtSeq());
-    answer.put("reason", report.reason());
-    ctx.json(answer);
+    Caller caller = guard.caller(ctx, RateLimitConfig.AUDIT, Role.OWNER, Role.ADMIN, Role.AUDITOR);
+    Outcomes.respond(ctx, audit.verify(caller), r -> new ChainCheck(r.intact(), r.checked(), r.headSeq(), r.headHash(), r.brokenAtSeq(),
+        r.reason()));
   }
 
-  static Map<String, Object> entry(EventEnvelope event) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("seq", event.getSeq());
-    entry.put("id", event.getEventId());
-    entry.put("timestamp", event.getOccurredAt());
-    entry.put("operation", AuditEntries.operation(event));
-    entry.put("status", AuditEntries.status(event));
-    entry.put("key_id", AuditEntries.keyId(event));
-    entry.put("user", event.getActor().getSub());
-    entry.put("ip_address", event.getActor().getIp());
-    entry.put("latency_ms", event.getLatencyMs());
-    entry.put("command_id", event.getCommandId());
-    entry.put("request_id", event.getCorrelationId());
-    entry.put("metadata", AuditEntries.metadata(event));
-    entry.put("prev_hash", event.getPrevHash());
-    entry.put("hash", event.getHash());
-    return entry;
+  record Entry(long seq, String id, Instant timestamp, String operation, String status, String keyId, String user,
+      String ipAddress, long latencyMs, String commandId, String requestId, Map<String, Object> metadata, String prevHash, String hash) {
+
+    static Entry of(EventEnvelope e) {
+      return new Entry(e.getSeq(), e.getEventId(), e.getOccurredAt(), AuditEntries.operation(e), AuditEntries.status(e),
+          AuditEntries.keyId(e), e.getActor().getSub(), e.getActor().getIp(), e.getLatencyMs(), e.getCommandId(), e.getCorrelationId(),
+          AuditEntries.metadata(e), e.getPrevHash(), e.getHash());
+    }
   }
 
   private static int limit(String value) {

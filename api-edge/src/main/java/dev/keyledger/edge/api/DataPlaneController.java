@@ -1,12 +1,12 @@
 package dev.keyledger.edge.api;
 
+import dev.keyledger.application.Caller;
+import dev.keyledger.application.DataPlane;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.ApiException;
-import dev.keyledger.edge.service.DataPlane;
-import dev.keyledger.edge.service.KeyOnboarding;
+import dev.keyledger.edge.http.Outcomes;
 import io.javalin.http.Context;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code POST /api/v1/byok/encrypt} and {@code /decrypt}: the data plane (roles agent, admin, owner). */
@@ -27,28 +27,24 @@ public final class DataPlaneController {
     this.dataPlane = dataPlane;
   }
 
+  record EncryptResponse(String ciphertext, int keyVersion, String dekId, int tmkVersion) {}
+
+  record DecryptResponse(String plaintext, int keyVersion, String dekId) {}
+
   public void encrypt(Context ctx) {
-    KeyOnboarding.Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
+    Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
     EncryptRequest body = Bodies.readData(ctx, EncryptRequest.class, MAX_BODY_BYTES);
     byte[] plaintext = base64(body.plaintext(), "plaintext");
-    DataPlane.Encrypted encrypted = dataPlane.encrypt(caller.tenant(), plaintext, context(body.context()));
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("ciphertext", Base64.getEncoder().encodeToString(encrypted.ciphertext()));
-    answer.put("key_version", encrypted.dekVersion());
-    answer.put("dek_id", encrypted.dekId());
-    answer.put("tmk_version", encrypted.tmkVersion());
-    ctx.json(answer);
+    Outcomes.respond(ctx, dataPlane.encrypt(caller, plaintext, context(body.context())), e -> new EncryptResponse(
+        Base64.getEncoder().encodeToString(e.ciphertext()), e.dekVersion(), e.dekId(), e.tmkVersion()));
   }
 
   public void decrypt(Context ctx) {
-    KeyOnboarding.Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
+    Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
     DecryptRequest body = Bodies.readData(ctx, DecryptRequest.class, MAX_BODY_BYTES);
-    DataPlane.Decrypted decrypted = dataPlane.decrypt(caller.tenant(), base64(body.ciphertext(), "ciphertext"), context(body.context()));
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("plaintext", Base64.getEncoder().encodeToString(decrypted.plaintext()));
-    answer.put("key_version", decrypted.dekVersion());
-    answer.put("dek_id", decrypted.dekId());
-    ctx.json(answer);
+    byte[] ciphertext = base64(body.ciphertext(), "ciphertext");
+    Outcomes.respond(ctx, dataPlane.decrypt(caller, ciphertext, context(body.context())), d -> new DecryptResponse(
+        Base64.getEncoder().encodeToString(d.plaintext()), d.dekVersion(), d.dekId()));
   }
 
   private static byte[] base64(String value, String field) {

@@ -1,5 +1,6 @@
 package dev.keyledger.edge.api;
 
+import dev.keyledger.application.Caller;
 import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
@@ -7,7 +8,6 @@ import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.RequestIds;
 import dev.keyledger.edge.ratelimit.RateLimitResult;
 import dev.keyledger.edge.ratelimit.RateLimiter;
-import dev.keyledger.edge.service.KeyOnboarding;
 import io.javalin.http.Context;
 import java.time.Duration;
 
@@ -23,16 +23,16 @@ public final class Guard {
   }
 
   /** @param limit a rate limit name of {@code RateLimitConfig}, or null for none */
-  public KeyOnboarding.Caller caller(Context ctx, String limit, Role... roles) {
+  public Caller caller(Context ctx, String limit, Role... roles) {
     return limited(ctx, limit, access.require(ctx, roles));
   }
 
   /** As {@link #caller} for a destructive call: also needs a step-up token issued within {@code window}. */
-  public KeyOnboarding.Caller stepUpCaller(Context ctx, String limit, Duration window, Role... roles) {
+  public Caller stepUpCaller(Context ctx, String limit, Duration window, Role... roles) {
     return limited(ctx, limit, access.requireStepUp(ctx, window, roles));
   }
 
-  private KeyOnboarding.Caller limited(Context ctx, String limit, Principal principal) {
+  private Caller limited(Context ctx, String limit, Principal principal) {
     if (limit != null) {
       RateLimitResult result = limiter.tryConsume(limit, principal.sub());
       if (!result.allowed()) {
@@ -40,6 +40,7 @@ public final class Guard {
             "Too many requests (" + limit + ")", "Retry after " + result.retryAfterSeconds() + " s.", (int) result.retryAfterSeconds());
       }
     }
-    return new KeyOnboarding.Caller(principal, ctx.ip(), RequestIds.of(ctx));
+    return new Caller(principal.sub(), principal.org(), principal.roles().stream().map(Role::wireName).toList(), ctx.ip(),
+        RequestIds.of(ctx));
   }
 }

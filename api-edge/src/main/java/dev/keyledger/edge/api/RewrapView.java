@@ -2,25 +2,14 @@ package dev.keyledger.edge.api;
 
 import dev.keyledger.avro.state.RewrapState;
 import dev.keyledger.avro.state.TenantState;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 
-/** Progress of the background rewrap, or null when none runs. */
-final class RewrapView {
+/** Progress of the background rewrap; {@link #of} is null when none runs. */
+record RewrapView(long leaseId, int toTmkVersion, int done, int total, Instant startedAt) {
 
-  private RewrapView() {}
-
-  static Map<String, Object> of(TenantState state) {
+  static RewrapView of(TenantState state) {
     RewrapState rewrap = state.getRewrap();
-    if (rewrap == null) {
-      return null;
-    }
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("lease_id", rewrap.getLeaseId());
-    view.put("to_tmk_version", rewrap.getToTmkVersion());
-    view.put("done", rewrap.getDone());
-    view.put("total", rewrap.getTotal());
-    view.put("started_at", rewrap.getStartedAt());
-    return view;
+    return rewrap == null ? null
+        : new RewrapView(rewrap.getLeaseId(), rewrap.getToTmkVersion(), rewrap.getDone(), rewrap.getTotal(), rewrap.getStartedAt());
   }
 }

@@ -1,10 +1,8 @@
 package dev.keyledger.edge.http;
 
-import dev.keyledger.avro.Refusal;
-
 /**
- * A request the edge answers with an error body. The one place that turns it into JSON is
- * {@link ErrorHandlers}; handlers only throw.
+ * A request the edge refuses itself (unreadable input, a rate limit) before any use case runs. The
+ * one place that turns it into JSON is {@link ErrorHandlers}; use cases answer with outcomes instead.
  */
 public final class ApiException extends RuntimeException {
 
@@ -29,11 +27,6 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException unavailable(String type, String message, int retryAfterSeconds) {
     return new ApiException(503, type, null, message, "Retry after " + retryAfterSeconds + " s.", retryAfterSeconds);
-  }
-
-  /** A domain refusal as the fold gave it. */
-  public static ApiException of(Refusal refusal) {
-    return new ApiException(refusal.getHttpStatus(), refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint(), null);
   }
 
   public int status() {

@@ -1,11 +1,9 @@
 package dev.keyledger.edge.http;
 
 import dev.keyledger.edge.auth.AuthException;
-import dev.keyledger.edge.service.PendingException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +26,6 @@ public final class ErrorHandlers {
     });
     routes.exception(AuthException.class, (e, ctx) ->
         write(ctx, e.error().httpStatus(), e.code(), null, e.getMessage(), e.hint()));
-    routes.exception(PendingException.class, (e, ctx) -> ctx.status(202).json(Map.of(
-        "command_id", e.commandId(), "status", "pending",
-        "outcome_url", "/api/v1/byok/commands/" + e.commandId(),
-        "message", "The command is on the log and will be decided shortly; poll outcome_url.")));
     routes.exception(HttpResponseException.class, (e, ctx) ->
         write(ctx, e.getStatus(), typeOf(e.getStatus()), null, e.getMessage(), null));
     routes.exception(Exception.class, (e, ctx) -> {

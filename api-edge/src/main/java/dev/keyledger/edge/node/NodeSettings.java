@@ -1,5 +1,6 @@
 package dev.keyledger.edge.node;
 
+import dev.keyledger.application.runtime.EngineSettings;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
@@ -31,6 +32,11 @@ import java.util.Map;
 public record NodeSettings(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
     TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms, RateLimitConfig rateLimits,
     Duration commandWait, KeyringSettings keyring, Duration usageFlush, WorkerSettings workers, Clock clock) {
+
+  /** The engine's part of these settings. */
+  public EngineSettings engine() {
+    return new EngineSettings(dataDir, kafka, applicationId, topicPrefix, topics, kms, commandWait, keyring, usageFlush, workers, clock);
+  }
 
   /** Dev and test defaults for what most callers leave alone. */
   public static NodeSettings of(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,

@@ -34,6 +34,7 @@ import dev.keyledger.avro.event.WaiverPublished;
 import dev.keyledger.avro.state.TenantState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -111,12 +112,11 @@ public final class Decider {
   private static Decision register(TenantState state, RegisterKey register) {
     BindingStatus status = TenantStates.status(state);
     boolean upsert = DIALECT_TENANT_KMS.equals(register.getDialect());
-    if (status.isBound() && !upsert) {
-      return refuse(Operations.REGISTER, Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn()));
+    Optional<Refusal> bound = checkMayRegister(state, register.getDialect());
+    if (bound.isPresent()) {
+      return refuse(Operations.REGISTER, bound.get());
     }
-    ArnRules.Checked checked = DIALECT_BYOK.equals(register.getDialect())
-        ? ArnRules.keyArnOnly(register.getCmk().getKeyRef())
-        : ArnRules.keyOrAlias(register.getCmk().getKeyRef(), "kms_key_ref");
+    ArnRules.Checked checked = checkKeyRef(register.getDialect(), register.getCmk().getKeyRef());
     if (checked instanceof ArnRules.Checked.Refused refused) {
       return refuse(Operations.REGISTER, refused.refusal());
     }
@@ -140,7 +140,22 @@ public final class Decider {
       // Re-onboarding an active tenant keeps its acknowledged waiver: the binding stays active.
       events.add(ByokActivated.newBuilder().setKeyId(register.getKeyId()).build());
     }
-    return new Decision(events, java.util.Optional.empty());
+    return new Decision(events, Optional.empty());
+  }
+
+  /**
+   * The key reference of a registration as its dialect allows it: a key ARN on the tenant API, a key
+   * or alias ARN on the admin API. Public so a sender can refuse before it calls KMS; the fold applies
+   * the same rule.
+   */
+  public static ArnRules.Checked checkKeyRef(String dialect, String keyRef) {
+    return DIALECT_BYOK.equals(dialect) ? ArnRules.keyArnOnly(keyRef) : ArnRules.keyOrAlias(keyRef, "kms_key_ref");
+  }
+
+  /** Refused when the tenant API registers a key for a tenant that has one (the admin API is an UPSERT). */
+  public static Optional<Refusal> checkMayRegister(TenantState state, String dialect) {
+    return TenantStates.status(state).isBound() && !DIALECT_TENANT_KMS.equals(dialect)
+        ? Optional.of(Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn())) : Optional.empty();
   }
 
   private static Decision acknowledge(TenantState state, AcknowledgeWaiver ack) {
@@ -172,7 +187,7 @@ public final class Decider {
       events.add(TmkRewrapped.newBuilder().setTmk(tmk).build());
     }
     events.add(KeyDeregistered.newBuilder().setKeyId(state.getBinding().getKeyId()).setReason(deregister.getReason()).build());
-    return new Decision(events, java.util.Optional.empty());
+    return new Decision(events, Optional.empty());
   }
 
   private static Decision unwrapFailed(TenantState state, ReportUnwrapFailed failed) {

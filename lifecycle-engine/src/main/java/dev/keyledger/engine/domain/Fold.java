@@ -3,6 +3,7 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.Actor;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.event.RewrapStarted;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
@@ -43,8 +44,14 @@ public final class Fold {
     CommandOutcome outcome = CommandOutcome.newBuilder().setCommandId(command.getCommandId())
         .setTenantId(command.getTenantId()).setAccepted(decision.accepted()).setRefusal(decision.refusal().orElse(null))
         .setFirstSeq(events.isEmpty() ? state.getSeq() : events.get(0).getSeq()).setLastSeq(next.getSeq())
-        .setDecidedAt(command.getIssuedAt()).build();
+        .setDecidedAt(command.getIssuedAt()).setRewrapLeaseId(rewrapLease(decision)).build();
     return new Result(next, events, outcome, Erasure.keys(state, command.getPayload(), decision.accepted()));
+  }
+
+  /** The lease of the rewrap a decision starts, so the sender learns it without knowing the event order. */
+  private static Long rewrapLease(Decision decision) {
+    return decision.events().stream().filter(RewrapStarted.class::isInstance).map(e -> ((RewrapStarted) e).getLeaseId())
+        .findFirst().orElse(null);
   }
 
   /** Audits a commands-topic record that could not be decoded (it went to the dead-letter topic). */

@@ -26,7 +26,7 @@ import java.util.Optional;
  * Decider}; pure. A rewrap lease id is the seq of its {@code RewrapStarted} event, so it is unique
  * per tenant and the same on replay.
  */
-final class KeyRotation {
+public final class KeyRotation {
 
   private KeyRotation() {}
 
@@ -123,8 +123,11 @@ final class KeyRotation {
         .setDeksLost(wrapped.size()).setReason(revoke.getReason()).build());
   }
 
-  /** Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform key). */
-  private static Optional<Refusal> checkRotatable(TenantState state) {
+  /**
+   * Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform key).
+   * Public so a sender can refuse before it makes keys; the fold applies the same rule.
+   */
+  public static Optional<Refusal> checkRotatable(TenantState state) {
     BindingStatus status = TenantStates.status(state);
     if (status == BindingStatus.SEALED) {
       return Optional.of(Refusals.sealed());

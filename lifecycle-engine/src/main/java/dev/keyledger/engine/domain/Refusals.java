@@ -24,6 +24,10 @@ public final class Refusals {
             + " DELETE /api/v1/byok/keys first, then register the new key.");
   }
 
+  public static Refusal externalIdNeedsRole() {
+    return of("invalid_request", null, 400, "external_id needs role_arn", "Give the role_arn whose trust policy has this sts:ExternalId.");
+  }
+
   public static Refusal waiverNotAcknowledged() {
     return of("waiver_not_acknowledged", "BYOK_004", 400, "Waiver not acknowledged",
         "Read GET /api/v1/byok/legal-waiver and acknowledge it with POST /api/v1/byok/legal-waiver.");

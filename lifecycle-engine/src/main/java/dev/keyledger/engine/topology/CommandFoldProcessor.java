@@ -1,6 +1,7 @@
 package dev.keyledger.engine.topology;
 
 import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
@@ -25,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * on the events, the outcome and, for a refused registration, the tombstone of the key material
  * the sender wrote. Bad input never kills the stream thread: an undecodable record goes to the
  * dead-letter topic and, when its key is a tenant id, is audited in that tenant's chain.
+ *
+ * <p>Each output goes to its named sink in {@link LifecycleTopology}, which writes it with that
+ * topic's serdes: {@link EventEnvelope}, {@link CommandOutcome}, a null (tombstone) and raw bytes.
  */
-final class CommandFoldProcessor extends ContextualProcessor<String, byte[], String, Routed> {
+final class CommandFoldProcessor extends ContextualProcessor<String, byte[], String, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandFoldProcessor.class);
 
@@ -38,7 +42,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   }
 
   @Override
-  public void init(ProcessorContext<String, Routed> context) {
+  public void init(ProcessorContext<String, Object> context) {
     super.init(context);
     states = context.getStateStore(Topics.TENANT_STATE_STORE);
   }
@@ -62,8 +66,8 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     Fold.Result result = Fold.apply(state, command);
     emit(tenant, result);
     for (String materialKey : result.erasedMaterial()) {
-      context().forward(new Record<>(materialKey, new Routed(topics.keyMaterial().name(), null),
-          context().currentSystemTimeMs()));
+      context().forward(new Record<>(materialKey, null, context().currentSystemTimeMs()),
+          LifecycleTopology.KEY_MATERIAL_TOMBSTONES_SINK);
     }
   }
 
@@ -71,9 +75,9 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     states.put(tenant, result.state());
     long now = context().currentSystemTimeMs();
     for (EventEnvelope event : result.events()) {
-      context().forward(new Record<>(tenant, new Routed(topics.events().name(), Codecs.EVENTS.encode(event)), now));
+      context().forward(new Record<>(tenant, event, now), LifecycleTopology.EVENTS_SINK);
     }
-    context().forward(new Record<>(tenant, new Routed(topics.outcomes().name(), Codecs.OUTCOMES.encode(result.outcome())), now));
+    context().forward(new Record<>(tenant, result.outcome(), now), LifecycleTopology.OUTCOMES_SINK);
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason) {
@@ -82,7 +86,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     headers.add("keyledger.error", reason.getBytes(StandardCharsets.UTF_8));
     headers.add("keyledger.source", (source.topic() + "-" + source.partition() + "@" + source.offset()).getBytes(StandardCharsets.UTF_8));
-    context().forward(new Record<>(record.key(), new Routed(topics.deadLetter().name(), record.value()), record.timestamp(), headers));
+    context().forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), LifecycleTopology.DEAD_LETTER_SINK);
     String tenant = record.key();
     if (TenantIds.isValid(tenant)) {
       CommandUndecodable what = CommandUndecodable.newBuilder().setDeadLetterTopic(topics.deadLetter().name())

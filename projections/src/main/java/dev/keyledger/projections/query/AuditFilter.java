@@ -26,7 +26,8 @@ public record AuditFilter(int limit, long beforeSeq, Instant from, Instant to, S
     }
   }
 
-  boolean matches(EventEnvelope event) {
+  /** Whether an event within the page's seq range belongs on it. */
+  public boolean matches(EventEnvelope event) {
     return (from == null || !event.getOccurredAt().isBefore(from))
         && (to == null || !event.getOccurredAt().isAfter(to))
         && (operation == null || operation.equals(AuditEntries.operation(event)));

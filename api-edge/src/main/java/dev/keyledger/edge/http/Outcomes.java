@@ -1,0 +1,43 @@
+package dev.keyledger.edge.http;
+
+import dev.keyledger.application.Outcome;
+import dev.keyledger.avro.Refusal;
+import io.javalin.http.Context;
+import java.util.function.Function;
+
+/**
+ * The one place that turns a use case's {@link Outcome} into an HTTP answer: done is the given
+ * status and body, pending is 202 with the outcome URL, a refusal is the SPEC error body with the
+ * refusal's status, unavailable is 503 with {@code Retry-After}.
+ */
+public final class Outcomes {
+
+  private Outcomes() {}
+
+  /** Pending: where to look the outcome up. */
+  public record PendingBody(String commandId, String status, String outcomeUrl, String message) {}
+
+  /** Answers 200 with {@code body(value)} when done. */
+  public static <T> void respond(Context ctx, Outcome<T> outcome, Function<T, ?> body) {
+    respond(ctx, outcome, 200, body);
+  }
+
+  public static <T> void respond(Context ctx, Outcome<T> outcome, int status, Function<T, ?> body) {
+    if (outcome instanceof Outcome.Done<T> done) {
+      ctx.status(status).json(body.apply(done.value()));
+    } else if (outcome instanceof Outcome.Pending<T> pending) {
+      ctx.status(202).json(new PendingBody(pending.commandId(), "pending", "/api/v1/byok/commands/" + pending.commandId(),
+          "The command is on the log and will be decided shortly; poll outcome_url."));
+    } else if (outcome instanceof Outcome.Refused<T> refused) {
+      refusal(ctx, refused.refusal(), refused.refusal().getHttpStatus());
+    } else {
+      Outcome.Unavailable<T> unavailable = (Outcome.Unavailable<T>) outcome;
+      ctx.header("Retry-After", Integer.toString(unavailable.retryAfterSeconds()));
+      refusal(ctx, unavailable.reason(), 503);
+    }
+  }
+
+  private static void refusal(Context ctx, Refusal refusal, int status) {
+    ErrorHandlers.write(ctx, status, refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint());
+  }
+}

@@ -1,0 +1,144 @@
+package dev.keyledger.application;
+
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.crypto.DataAead;
+import dev.keyledger.engine.crypto.DataEnvelope;
+import dev.keyledger.engine.crypto.DekRef;
+import dev.keyledger.engine.crypto.DekUsagePolicy;
+import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.DekStatus;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.keys.KeyUnavailableException;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.kms.KmsException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Encrypt and decrypt for a tenant with its DEKs (SPEC §1, §3a). Fails closed: without an
+ * unwrapped key the answer is unavailable ({@code tenant_sealed}), never plaintext. While the
+ * tenant is sealed only keys still in the cache (within their TTL) are used; KMS is not called.
+ */
+public final class DataPlane {
+
+  /** How long a caller waits while a sealed tenant's keys cannot be had: the seal watcher's period. */
+  static final int SEALED_RETRY_SECONDS = 30;
+
+  private final TenantReader reader;
+  private final TenantKeyring keyring;
+  private final UsageMeter usage;
+  private final Consumer<String> retireActiveDek;
+  private final Clock clock;
+
+  /** @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant (a new active DEK) */
+  public DataPlane(TenantReader reader, TenantKeyring keyring, UsageMeter usage, Consumer<String> retireActiveDek, Clock clock) {
+    this.reader = reader;
+    this.keyring = keyring;
+    this.usage = usage;
+    this.retireActiveDek = retireActiveDek;
+    this.clock = clock;
+  }
+
+  /** A ciphertext and the key version that made it. */
+  public record Encrypted(byte[] ciphertext, int dekVersion, String dekId, int tmkVersion) {}
+
+  /** A plaintext and the key version that opened it. */
+  public record Decrypted(byte[] plaintext, int dekVersion, String dekId) {}
+
+  /** @param context the caller's context, bound as AAD: decrypt needs the same */
+  public Outcome<Encrypted> encrypt(Caller caller, byte[] plaintext, Map<String, String> context) {
+    String tenant = caller.tenant();
+    return Stop.outcome(() -> {
+      TenantState state = usableState(tenant);
+      DekState dek = TenantStates.activeDek(state).orElse(null);
+      if (dek == null) {
+        // Its DEK was lost with a destroyed TMK version: a new one is made under the active TMK.
+        retireActiveDek.accept(tenant);
+        throw Stop.unavailable(ServiceRefusals.dekRotating("The tenant has no active data encryption key; a new one is being created"), 1);
+      }
+      long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
+      if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
+        retireActiveDek.accept(tenant);
+        throw Stop.unavailable(ServiceRefusals.dekRotating("The active DEK reached its encryption limit and is being rotated"), 1);
+      }
+      if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant()) instanceof DekUsagePolicy.Retire) {
+        retireActiveDek.accept(tenant);
+      }
+      byte[] ciphertext = withDek(state, dek, key -> DataAead.create(key, crypto(dek)).encrypt(tenant, plaintext, context));
+      usage.encrypted(tenant, dek.getDek().getDekId());
+      return new Encrypted(ciphertext, dek.getDek().getVersion(), dek.getDek().getDekId(), dek.getDek().getTmkVersion());
+    });
+  }
+
+  public Outcome<Decrypted> decrypt(Caller caller, byte[] ciphertext, Map<String, String> context) {
+    String tenant = caller.tenant();
+    return Stop.outcome(() -> {
+      DekRef needed;
+      try {
+        needed = DataEnvelope.peekDek(ciphertext);
+      } catch (GeneralSecurityException e) {
+        throw Stop.refused(ServiceRefusals.invalidCiphertext("the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
+      }
+      TenantState state = usableState(tenant);
+      DekState dek = TenantStates.dek(state, needed.id()).filter(d -> d.getDek().getVersion() == needed.version())
+          .orElseThrow(() -> Stop.refused(ServiceRefusals.incorrectKey(needed.id(), needed.version())));
+      if (DekStatus.LOST.equals(dek.getStatus())) {
+        throw Stop.refused(ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
+      }
+      byte[] plaintext = withDek(state, dek, key -> {
+        try {
+          return DataAead.create(key, crypto(dek)).decrypt(tenant, ciphertext, context);
+        } catch (GeneralSecurityException e) {
+          throw Stop.refused(ServiceRefusals.invalidCiphertext(
+              "authentication failed for DEK v" + needed.version() + " (tampered, or another context)"));
+        }
+      });
+      usage.decrypted(tenant);
+      return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
+    });
+  }
+
+  /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */
+  private TenantState usableState(String tenant) {
+    TenantState state = reader.tenant(tenant).orElseThrow(() -> Stop.refused(Refusals.noKey()));
+    BindingStatus status = TenantStates.status(state);
+    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
+      throw Stop.refused(Refusals.notActive(status));
+    }
+    return state;
+  }
+
+  private <R> R withDek(TenantState state, DekState dek, TenantKeyring.KeyUse<R> use) {
+    boolean mayLoad = TenantStates.status(state) != BindingStatus.SEALED;
+    try {
+      return keyring.withDek(state, dek, mayLoad, use);
+    } catch (KeyUnavailableException e) {
+      throw unavailable(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("unwrapping DEK " + dek.getDek().getDekId() + " failed", e);
+    }
+  }
+
+  private static Stop unavailable(KeyUnavailableException e) {
+    KmsException kms = e.kms().orElse(null);
+    if (kms != null && !kms.failure().sealsTenant()) {
+      return Stop.unavailable(ServiceRefusals.kmsUnavailable(kms.getMessage(), kms.hint()), ServiceRefusals.retryAfter(kms));
+    }
+    if (e.reason() == KeyUnavailableException.Reason.MATERIAL_MISSING) {
+      return Stop.unavailable(ServiceRefusals.keyNotLoadedHere(), 1);
+    }
+    Refusal sealed = Refusals.sealed();
+    Refusal withCause = Refusal.newBuilder(sealed).setMessage(sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
+        .build();
+    return Stop.unavailable(withCause, SEALED_RETRY_SECONDS);
+  }
+
+  private static DekRef crypto(DekState dek) {
+    return new DekRef(dek.getDek().getDekId(), dek.getDek().getVersion());
+  }
+}

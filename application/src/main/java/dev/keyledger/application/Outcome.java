@@ -1,0 +1,42 @@
+package dev.keyledger.application;
+
+import dev.keyledger.avro.Refusal;
+import java.util.function.Function;
+
+/**
+ * What a use case did, as a value: the edge renders it, a worker logs it. No exception crosses a
+ * use case's boundary for an expected answer.
+ *
+ * @param <T> the value of a use case that was done
+ */
+public sealed interface Outcome<T> {
+
+  /** Done; {@code value} is what the caller asked for. */
+  record Done<T>(T value) implements Outcome<T> {}
+
+  /** The command is on the log but was not decided within the wait; look it up by {@code commandId} later. */
+  record Pending<T>(String commandId) implements Outcome<T> {}
+
+  /** Refused for a reason the caller can act on; nothing changed. Refused commands are audited. */
+  record Refused<T>(Refusal refusal) implements Outcome<T> {}
+
+  /**
+   * Not possible right now (the log, a store or KMS is unavailable, a key is being rotated); nothing
+   * changed, the same call may succeed after {@code retryAfterSeconds}.
+   */
+  record Unavailable<T>(Refusal reason, int retryAfterSeconds) implements Outcome<T> {}
+
+  static <T> Outcome<T> done(T value) {
+    return new Done<>(value);
+  }
+
+  /** The same answer with the value of a done outcome mapped. */
+  default <R> Outcome<R> map(Function<T, R> f) {
+    if (this instanceof Done<T> done) {
+      return new Done<>(f.apply(done.value()));
+    }
+    @SuppressWarnings("unchecked") // the other outcomes carry no value
+    Outcome<R> same = (Outcome<R>) this;
+    return same;
+  }
+}

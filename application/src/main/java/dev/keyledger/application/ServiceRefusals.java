@@ -1,0 +1,87 @@
+package dev.keyledger.application;
+
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.kms.KmsException;
+import dev.keyledger.engine.kms.KmsFailure;
+
+/**
+ * The refusals the use cases make themselves, before or beside the fold (the fold's own are in
+ * {@link Refusals}): what the tenant is told when KMS says no, or a key or a ciphertext does not fit.
+ * KMS messages name principals and keys only, never credentials, so they may be logged and shown.
+ */
+final class ServiceRefusals {
+
+  /** Retry advice when KMS gave none. */
+  static final int KMS_RETRY_SECONDS = 5;
+
+  private ServiceRefusals() {}
+
+  /** A probe of the CMK failed: the refusal recorded in the log. */
+  static Refusal verifyFailed(KmsException e) {
+    if (e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE) {
+      return kmsUnavailable(e.getMessage(), e.hint());
+    }
+    String message = e.getMessage().startsWith("Cannot access CMK") ? e.getMessage() : "Cannot access CMK: " + e.getMessage();
+    return Refusals.of("kms_verify_failed", "BYOK_002", 400, message, e.hint());
+  }
+
+  /** How a refused probe is answered: a KMS that is only busy or down is "try again", not "no". */
+  static Stop verifyFailedAnswer(KmsException e, Refusal refusal) {
+    boolean transientFailure = e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE;
+    return transientFailure ? Stop.unavailable(refusal, retryAfter(e)) : Stop.refused(refusal);
+  }
+
+  static Refusal kmsUnavailable(String message, String hint) {
+    return Refusals.of("kms_unavailable", "BYOK_006", 503, message, hint);
+  }
+
+  static int retryAfter(KmsException e) {
+    return (int) e.retryAfterSeconds().orElse(KMS_RETRY_SECONDS);
+  }
+
+  static Refusal noKmsConfig() {
+    return Refusals.of("no_kms_config", null, 404, "No KMS configuration for this tenant", "Onboard a key: POST /admin/tenant-kms.");
+  }
+
+  static Refusal keyMaterialMissing(int tmkVersion) {
+    return Refusals.of("key_material_missing", null, 409,
+        "The wrapped bytes of TMK version " + tmkVersion + " are not in the key-material store",
+        "Retry in a few seconds; if it persists, the key-material topic lost this record.");
+  }
+
+  static Refusal cmkInaccessibleToDeregister(int tmkVersion, KmsException e) {
+    return Refusals.of("cmk_inaccessible", null, 409,
+        "CMK inaccessible: cannot unwrap TMK version " + tmkVersion + " to move it under the platform key: " + e.getMessage(),
+        "Restore the platform's access to the key (" + e.hint() + "), then retry DELETE.");
+  }
+
+  /** @param reason {@code unreachable} or {@code access_denied}: the refusal's code */
+  static Refusal unsealFailed(String reason, String detail, String hint) {
+    return Refusals.of("unseal_failed", reason, 502, "Unseal failed (" + reason + "): " + detail, hint);
+  }
+
+  static Refusal dekRotating(String message) {
+    return Refusals.of("dek_rotating", null, 503, message, "Retry after 1 s.");
+  }
+
+  static Refusal keyNotLoadedHere() {
+    return Refusals.of("key_unavailable", null, 503, "A wrapped key of this tenant is not available on this instance yet",
+        "Retry after 1 s.");
+  }
+
+  static Refusal invalidCiphertext(String detail) {
+    return Refusals.of("invalid_ciphertext", "BYOK_008", 400, "Invalid ciphertext: " + detail,
+        "Decrypt with the same tenant and the same context that were used to encrypt.");
+  }
+
+  static Refusal incorrectKey(String dekId, int version) {
+    return Refusals.of("incorrect_key", null, 400, "IncorrectKeyException: the ciphertext needs DEK " + dekId + " v" + version
+        + ", which this tenant does not have", "The data was encrypted with a different key (another tenant's, or before a key change).");
+  }
+
+  static Refusal dataDestroyed(int dekVersion, int tmkVersion) {
+    return Refusals.of("key_destroyed", null, 410, "The ciphertext needs DEK v" + dekVersion + ", wrapped by TMK v" + tmkVersion
+        + ", which was destroyed: the data is unrecoverable", null);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.keyledger.application;
+
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantIds;
+import java.util.Optional;
+
+/** Reads through the state queries, turning "not now" into an {@link Outcome.Unavailable} answer. */
+public final class TenantReader {
+
+  private final StateQueries queries;
+
+  public TenantReader(StateQueries queries) {
+    this.queries = queries;
+  }
+
+  Optional<TenantState> tenant(String tenantId) {
+    return value(queries.tenantState(tenantId));
+  }
+
+  Optional<TenantState> platform() {
+    return tenant(TenantIds.PLATFORM);
+  }
+
+  StateQueries queries() {
+    return queries;
+  }
+
+  /**
+   * The value of a query, empty when there is none.
+   *
+   * @throws Stop unavailable when no instance can answer now
+   */
+  static <T> Optional<T> value(QueryResult<T> result) {
+    if (result instanceof QueryResult.Found<T> found) {
+      return Optional.of(found.value());
+    }
+    if (result instanceof QueryResult.NotFound<T>) {
+      return Optional.empty();
+    }
+    if (result instanceof QueryResult.Unavailable<T> unavailable) {
+      throw unavailable("Key state is not available right now: " + unavailable.reason(), unavailable.retryAfterSeconds());
+    }
+    // Another instance owns this tenant; forwarding arrives with multi-instance deployments.
+    QueryResult.Remote<T> remote = (QueryResult.Remote<T>) result;
+    throw unavailable("This tenant is served by another instance: " + remote.host() + ":" + remote.port(), 1);
+  }
+
+  private static Stop unavailable(String message, int retryAfterSeconds) {
+    return Stop.unavailable(Refusals.of("state_unavailable", null, 503, message, "Retry after " + retryAfterSeconds + " s."),
+        retryAfterSeconds);
+  }
+}

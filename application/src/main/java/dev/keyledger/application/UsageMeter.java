@@ -1,0 +1,95 @@
+package dev.keyledger.application;
+
+import dev.keyledger.avro.DekUsage;
+import dev.keyledger.avro.command.RecordUsage;
+import dev.keyledger.engine.workers.CommandSink;
+import dev.keyledger.engine.workers.CommandSinkException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts data-plane operations in memory and reports them in batches ({@code RecordUsage}, one per
+ * tenant per flush), so {@code encryption_count}, {@code decryption_count} and {@code last_used}
+ * reach the folded state without one command per operation. Counts that fail to send are kept for
+ * the next flush.
+ */
+public final class UsageMeter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
+
+  private final Clock clock;
+  private final String reporter;
+  private final Map<String, TenantUsage> tenants = new ConcurrentHashMap<>();
+
+  public UsageMeter(Clock clock, String reporter) {
+    this.clock = clock;
+    this.reporter = reporter;
+  }
+
+  private static final class TenantUsage {
+    final AtomicLong decryptions = new AtomicLong();
+    final Map<String, AtomicLong> encryptionsByDek = new ConcurrentHashMap<>();
+    final AtomicReference<Instant> lastUsed = new AtomicReference<>();
+  }
+
+  /** Counts one encryption with a DEK; returns the encryptions of that DEK not yet reported. */
+  public long encrypted(String tenantId, String dekId) {
+    TenantUsage usage = usage(tenantId);
+    return usage.encryptionsByDek.computeIfAbsent(dekId, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  public void decrypted(String tenantId) {
+    usage(tenantId).decryptions.incrementAndGet();
+  }
+
+  /** Encryptions of a DEK counted here and not yet reported. */
+  public long pending(String tenantId, String dekId) {
+    TenantUsage usage = tenants.get(tenantId);
+    AtomicLong count = usage == null ? null : usage.encryptionsByDek.get(dekId);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Sends every tenant's counts since the last flush. */
+  public void flush(CommandSink sink) {
+    tenants.forEach((tenant, usage) -> {
+      long decryptions = usage.decryptions.getAndSet(0);
+      List<DekUsage> perDek = new ArrayList<>();
+      long encryptions = 0;
+      for (Map.Entry<String, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
+        long n = e.getValue().getAndSet(0);
+        if (n > 0) {
+          perDek.add(DekUsage.newBuilder().setDekId(e.getKey()).setEncryptions(n).build());
+          encryptions += n;
+        }
+      }
+      Instant last = usage.lastUsed.get();
+      if (encryptions == 0 && decryptions == 0 || last == null) {
+        return;
+      }
+      RecordUsage record = RecordUsage.newBuilder().setEncryptions(encryptions).setDecryptions(decryptions)
+          .setLastUsed(last.truncatedTo(ChronoUnit.MILLIS)).setPerDek(perDek).setReporter(reporter).build();
+      try {
+        sink.submit(tenant, record, List.of());
+      } catch (CommandSinkException e) {
+        LOG.warn("usage of tenant {} not reported, kept for the next flush: {}", tenant, e.getMessage());
+        usage.decryptions.addAndGet(decryptions);
+        perDek.forEach(d -> usage.encryptionsByDek.computeIfAbsent(d.getDekId(), k -> new AtomicLong()).addAndGet(d.getEncryptions()));
+      }
+    });
+  }
+
+  private TenantUsage usage(String tenantId) {
+    TenantUsage usage = tenants.computeIfAbsent(tenantId, t -> new TenantUsage());
+    usage.lastUsed.set(clock.instant());
+    return usage;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.keyledger.application.runtime;
+
+import dev.keyledger.application.Commands;
+import dev.keyledger.application.StateQueries;
+import dev.keyledger.application.SystemCommands;
+import dev.keyledger.application.UsageMeter;
+import dev.keyledger.application.kafka.CommandGateway;
+import dev.keyledger.application.kafka.KeyEventsListener;
+import dev.keyledger.application.kafka.StreamsQueries;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.application.QueryResult;
+import dev.keyledger.engine.crypto.PlatformKey;
+import dev.keyledger.engine.crypto.PlatformKeyWrapper;
+import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.engine.keys.KeyStateSource;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.kms.AwsCustomerKms;
+import dev.keyledger.engine.kms.CmkProbe;
+import dev.keyledger.engine.topology.Topics;
+import dev.keyledger.engine.topology.TopicsAdmin;
+import dev.keyledger.engine.workers.CmkValidator;
+import dev.keyledger.engine.workers.RewrapWorker;
+import dev.keyledger.engine.workers.SealWatcher;
+import dev.keyledger.engine.workers.UnwrapReporter;
+import dev.keyledger.engine.workers.WorkerScheduler;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of one instance: topics, the fold and projections ({@link StreamsRunner}), the command
+ * gateway, the key ring and its listener, the usage flush and the workers; started in that order and
+ * closed in reverse. The use cases are built on it by {@link UseCases}.
+ */
+public final class EngineRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
+  private static final java.time.Duration TOPICS_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private StreamsRunner streams;
+  private StateQueries queries;
+  private Commands commands;
+  private AwsCustomerKms kms;
+  private CmkProbe probe;
+  private PlatformKeyWrapper platformKey;
+  private TenantKeyring keyring;
+  private UsageMeter usage;
+  private EngineSettings settings;
+
+  private EngineRuntime() {}
+
+  /**
+   * Starts every part; on failure closes what had started and rethrows.
+   *
+   * @param self this instance's {@code application.server}: the address its edge is reached at
+   */
+  public static EngineRuntime start(EngineSettings settings, HostInfo self) throws Exception {
+    EngineRuntime runtime = new EngineRuntime();
+    try {
+      runtime.run(settings, self);
+      return runtime;
+    } catch (Exception | Error e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private void run(EngineSettings s, HostInfo self) throws Exception {
+    settings = s;
+    Topics topics = new Topics(s.topicPrefix());
+    try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
+      TopicsAdmin.ensure(admin, topics, s.topics(), TOPICS_TIMEOUT);
+    }
+    String instanceId = InstanceId.loadOrCreate(s.dataDir());
+    SecretBytes platformSecret = PlatformKey.loadOrCreate(s.dataDir());
+    resources.push(platformSecret::destroy);
+    platformKey = PlatformKeyWrapper.create(platformSecret);
+
+    streams = StreamsRunner.start(s, topics, self, instanceId);
+    resources.push(streams);
+    queries = new StreamsQueries(streams.streams(), self);
+
+    CommandGateway gateway = new CommandGateway(s.kafka(), topics, instanceId);
+    resources.push(gateway);
+    gateway.start();
+    commands = new Commands(gateway, s.clock(), s.commandWait());
+    SystemCommands system = new SystemCommands(commands);
+
+    checkPlatformCredentials(s);
+    kms = new AwsCustomerKms(s.kms());
+    resources.push(kms);
+    SecureRandom random = new SecureRandom();
+    probe = new CmkProbe(kms, () -> {
+      byte[] bytes = new byte[32];
+      random.nextBytes(bytes);
+      return bytes;
+    });
+
+    KeyStateSource material = key -> queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
+        ? Optional.of(found.value()) : Optional.empty();
+    UnwrapReporter unwrapReporter = new UnwrapReporter(system, instanceId);
+    resources.push(unwrapReporter);
+    keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), s.clock(), unwrapReporter);
+    resources.push(new KeyEventsListener(s.kafka(), topics, keyring));
+
+    usage = new UsageMeter(s.clock(), instanceId);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "keyledger-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    resources.push(() -> {
+      scheduler.shutdown();
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      usage.flush(system);
+    });
+    scheduler.scheduleWithFixedDelay(logged("usage flush", () -> usage.flush(system)),
+        s.usageFlush().toMillis(), s.usageFlush().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
+
+    WorkerScheduler workers = new WorkerScheduler(s.workers(), new SealWatcher(keyring, queries, system, instanceId),
+        new CmkValidator(probe, queries, system, instanceId), new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch()));
+    resources.push(workers);
+    workers.start();
+  }
+
+  /** Every KMS call needs the platform's own credentials (also to assume customer roles): say so at start. */
+  private static void checkPlatformCredentials(EngineSettings s) {
+    try {
+      s.kms().platformCredentials().resolveCredentials();
+    } catch (RuntimeException e) {
+      LOG.error("NoCredentialProviders: the platform has no AWS credentials ({}); every key registration and unwrap will fail"
+          + " until credentials are configured (environment, profile, or instance role of {})", e.getMessage(), s.kms().platformPrincipalArn());
+    }
+  }
+
+  /** A scheduled task whose failure is logged and does not cancel its schedule. */
+  private static Runnable logged(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("{} failed; retrying on schedule", what, e);
+      }
+    };
+  }
+
+  /** Registers something to close with the engine, before the parts started so far. */
+  public void closeWithEngine(AutoCloseable resource) {
+    resources.push(resource);
+  }
+
+  EngineSettings settings() {
+    return settings;
+  }
+
+  StateQueries queries() {
+    return queries;
+  }
+
+  Commands commands() {
+    return commands;
+  }
+
+  AwsCustomerKms kms() {
+    return kms;
+  }
+
+  CmkProbe probe() {
+    return probe;
+  }
+
+  PlatformKeyWrapper platformKey() {
+    return platformKey;
+  }
+
+  TenantKeyring keyring() {
+    return keyring;
+  }
+
+  UsageMeter usage() {
+    return usage;
+  }
+
+  /** Blocks until the stream threads fail (the caller then exits non-zero). */
+  public void awaitFailure() throws InterruptedException {
+    streams.awaitFailure();
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        LOG.warn("while shutting down: {}", e.toString());
+      }
+    }
+  }
+}

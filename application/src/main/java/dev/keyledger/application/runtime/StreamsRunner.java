@@ -1,0 +1,88 @@
+package dev.keyledger.application.runtime;
+
+import dev.keyledger.engine.topology.LifecycleTopology;
+import dev.keyledger.engine.topology.StreamsProperties;
+import dev.keyledger.engine.topology.Topics;
+import dev.keyledger.projections.ProjectionsTopology;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams running the fold and the projections: built from the topologies, started, waited
+ * for until RUNNING; a failed stream thread shuts the client down and is reported by {@link #awaitFailure}.
+ */
+final class StreamsRunner implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+  private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+  private final CountDownLatch failed = new CountDownLatch(1);
+
+  private StreamsRunner(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  static StreamsRunner start(EngineSettings s, Topics topics, HostInfo self, String instanceId) throws InterruptedException {
+    Properties props = StreamsProperties.of(s.kafka(), s.applicationId(), s.dataDir().resolve("streams"),
+        self.host() + ":" + self.port(), s.topics().replicationFactor(), instanceId);
+    StreamsBuilder builder = new StreamsBuilder();
+    LifecycleTopology.build(builder, topics);
+    ProjectionsTopology.build(builder, topics);
+    Topology topology = builder.build(props);
+    LOG.info("topology:\n{}", topology.describe());
+
+    StreamsRunner runner = new StreamsRunner(new KafkaStreams(topology, props));
+    try {
+      runner.awaitRunning(s);
+      return runner;
+    } catch (InterruptedException | RuntimeException e) {
+      runner.close();
+      throw e;
+    }
+  }
+
+  private void awaitRunning(EngineSettings s) throws InterruptedException {
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; shutting this instance down", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener((now, before) -> {
+      LOG.info("streams {} -> {}", before, now);
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+        failed.countDown();
+      }
+    });
+    streams.start();
+    if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s (state "
+          + streams.state() + "); is Kafka reachable at " + s.kafka().get("bootstrap.servers") + "?");
+    }
+  }
+
+  KafkaStreams streams() {
+    return streams;
+  }
+
+  void awaitFailure() throws InterruptedException {
+    failed.await();
+  }
+
+  @Override
+  public void close() {
+    streams.close(CLOSE_TIMEOUT);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.keyledger.engine.topology;
+
+import static dev.keyledger.engine.testing.TestCommands.KEY_ARN;
+import static dev.keyledger.engine.testing.TestCommands.OTHER_KEY_ARN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.engine.domain.MaterialKeys;
+import dev.keyledger.engine.testing.TestCommands;
+import dev.keyledger.schemas.Codecs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fold alone on TopologyTestDriver, built with the production Streams properties. */
+class LifecycleTopologyTest {
+
+  private final Topics topics = Topics.defaults();
+  private final TestCommands acme = new TestCommands("acme");
+  private Topology topology;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> commands;
+  private TestInputTopic<String, KeyMaterial> keyMaterialIn;
+  private TestOutputTopic<String, EventEnvelope> events;
+  private TestOutputTopic<String, CommandOutcome> outcomes;
+  private TestOutputTopic<String, KeyMaterial> keyMaterialOut;
+  private TestOutputTopic<String, byte[]> deadLetters;
+
+  @BeforeEach
+  void start(@TempDir Path stateDir) {
+    Properties props = StreamsProperties.of(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
+        "keyledger-test", stateDir, "localhost:8080", 1, "test");
+    StreamsBuilder builder = new StreamsBuilder();
+    LifecycleTopology.build(builder, topics);
+    topology = builder.build(props);
+    driver = new TopologyTestDriver(topology, props);
+    commands = driver.createInputTopic(topics.commands().name(), topics.commands().keySerde().serializer(),
+        topics.commands().valueSerde().serializer());
+    keyMaterialIn = driver.createInputTopic(topics.keyMaterial().name(), topics.keyMaterial().keySerde().serializer(),
+        topics.keyMaterial().valueSerde().serializer());
+    events = output(topics.events());
+    outcomes = output(topics.outcomes());
+    keyMaterialOut = output(topics.keyMaterial());
+    deadLetters = output(topics.deadLetter());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  private void send(CommandEnvelope command) {
+    commands.pipeInput(command.getTenantId(), Codecs.COMMANDS.encode(command));
+  }
+
+  @Test
+  void theFoldWritesEachOutputThroughItsOwnNamedSink() {
+    Map<String, String> sinks = new HashMap<>();
+    TopologyDescription.Node fold = null;
+    for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (node instanceof TopologyDescription.Sink sink) {
+          sinks.put(sink.name(), sink.topic());
+        } else if (node.name().equals(LifecycleTopology.FOLD)) {
+          fold = node;
+        }
+      }
+    }
+    assertThat(sinks).containsOnly(
+        entry("events-sink", "keyledger.events"),
+        entry("outcomes-sink", "keyledger.outcomes"),
+        entry("key-material-tombstones-sink", "keyledger.key-material"),
+        entry("dead-letter-sink", "keyledger.dead-letter"));
+    assertThat(fold).isNotNull();
+    assertThat(fold.successors()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrderElementsOf(sinks.keySet());
+  }
+
+  @Test
+  void aCommandYieldsItsEventsAndItsOutcome() {
+    CommandEnvelope register = acme.register(KEY_ARN, 1);
+    send(register);
+    List<KeyValue<String, EventEnvelope>> log = events.readKeyValuesToList();
+    assertThat(log).extracting(kv -> kv.key).containsOnly("acme");
+    assertThat(log).extracting(kv -> kv.value.getSeq()).containsExactly(1L, 2L);
+    assertThat(log).extracting(kv -> kv.value.getCommandId()).containsOnly(register.getCommandId());
+    KeyValue<String, CommandOutcome> outcome = outcomes.readKeyValue();
+    assertThat(outcome.key).isEqualTo("acme");
+    assertThat(outcome.value.getCommandId()).isEqualTo(register.getCommandId());
+    assertThat(outcome.value.getAccepted()).isTrue();
+    assertThat(outcome.value.getLastSeq()).isEqualTo(2);
+    assertThat(outcomes.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(keyMaterialOut.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anUndecodableCommandIsDeadLetteredAsItArrivedAndAudited() {
+    commands.pipeInput("acme", "{not avro}".getBytes(StandardCharsets.UTF_8));
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo("acme");
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not avro}");
+    assertThat(dead.headers().lastHeader("keyledger.error")).isNotNull();
+    assertThat(new String(dead.headers().lastHeader("keyledger.source").value(), StandardCharsets.UTF_8))
+        .isEqualTo("keyledger.commands-0@0");
+    assertThat(events.readValue().getPayload()).isInstanceOf(CommandUndecodable.class);
+    assertThat(outcomes.readValue().getRefusal().getType()).isEqualTo("undecodable_command");
+  }
+
+  @Test
+  void aCommandWithoutAKeyIsDeadLetteredWithoutAKey() {
+    commands.pipeInput((String) null, Codecs.COMMANDS.encode(acme.register(KEY_ARN, 1)));
+    assertThat(deadLetters.readKeyValue().key).isNull();
+    assertThat(events.isEmpty()).isTrue();
+    assertThat(outcomes.isEmpty()).isTrue();
+    send(acme.register(KEY_ARN, 1));
+    assertThat(outcomes.readValue().getAccepted()).isTrue();
+  }
+
+  @Test
+  void aRefusedRegistrationTombstonesTheKeyMaterialItsSenderWrote() {
+    send(acme.register(KEY_ARN, 1));
+    CommandEnvelope second = acme.register(OTHER_KEY_ARN, 2);
+    RegisterKey payload = (RegisterKey) second.getPayload();
+    String materialKey = MaterialKeys.tmk("acme", payload.getTmk().getTmkId());
+    keyMaterialIn.pipeInput(materialKey, KeyMaterial.newBuilder().setTenantId("acme").setTmk(payload.getTmk())
+        .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+    keyMaterialOut.readRecordsToList(); // what this test itself wrote
+    send(second);
+    assertThat(outcomes.readValuesToList()).extracting(CommandOutcome::getAccepted).containsExactly(true, false);
+    assertThat(keyMaterialOut.readKeyValuesToList()).containsExactly(new KeyValue<>(materialKey, null));
+    KeyValueStore<String, KeyMaterial> material = driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
+    assertThat(material.get(materialKey)).isNull();
+  }
+
+  @Test
+  void noChangelogEverHoldsKeyMaterial() {
+    CommandEnvelope register = acme.register(KEY_ARN, 1);
+    RegisterKey payload = (RegisterKey) register.getPayload();
+    keyMaterialIn.pipeInput(MaterialKeys.tmk("acme", payload.getTmk().getTmkId()), KeyMaterial.newBuilder()
+        .setTenantId("acme").setTmk(payload.getTmk()).setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+    send(register);
+    assertThat(driver.producedTopicNames().stream().filter(name -> name.endsWith("-changelog")).collect(Collectors.toSet()))
+        .containsExactly("keyledger-test-" + Topics.TENANT_STATE_STORE + "-changelog");
+  }
+}
