@@ -64,9 +64,11 @@ public final class KeyOnboarding {
   /**
    * A binding the fold accepted.
    *
+   * @param probeEncryptMs how long the probe's wrap took at KMS
+   * @param probeDecryptMs how long the probe's unwrap took at KMS
    * @param active whether BYOK is active now (an UPSERT of an active tenant), else it waits for the waiver
    */
-  public record Bound(String keyId, CmkBinding cmk, TmkRef tmk, ProbeResult probe, boolean active) {}
+  public record Bound(String keyId, CmkBinding cmk, TmkRef tmk, long probeEncryptMs, long probeDecryptMs, boolean active) {}
 
   /**
    * Registration (tenant API) or onboarding (admin API, an UPSERT): checks the request, probes the
@@ -116,7 +118,7 @@ public final class KeyOnboarding {
         .setProbeEncryptMs(probed.encryptMillis()).setProbeDecryptMs(probed.decryptMillis()).build();
     commands.run(commands.envelope(caller, elapsedMs(started), register), minted.material());
     BindingStatus after = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.PENDING_WAIVER);
-    return new Bound(keyId, binding, tmk, probed, after == BindingStatus.ACTIVE);
+    return new Bound(keyId, binding, tmk, probed.encryptMillis(), probed.decryptMillis(), after == BindingStatus.ACTIVE);
   }
 
   /**

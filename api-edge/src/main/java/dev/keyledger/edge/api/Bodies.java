@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Json;
-import dev.keyledger.engine.kms.StaticCredentialsDetector;
+import dev.keyledger.engine.domain.StaticCredentialsDetector;
 import io.javalin.http.Context;
 import java.util.List;
 

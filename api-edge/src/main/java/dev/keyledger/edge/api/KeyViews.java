@@ -26,7 +26,7 @@ final class KeyViews {
 
     static Registered of(KeyOnboarding.Bound bound) {
       return new Registered(bound.keyId(), BindingStatus.PENDING_WAIVER.wire(), true, bound.cmk().getKeyArn(),
-          bound.cmk().getKeyAlias(), bound.tmk().getVersion(), new Probe(bound.probe().encryptMillis(), bound.probe().decryptMillis()),
+          bound.cmk().getKeyAlias(), bound.tmk().getVersion(), new Probe(bound.probeEncryptMs(), bound.probeDecryptMs()),
           "Key verified. Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK.");
     }
   }

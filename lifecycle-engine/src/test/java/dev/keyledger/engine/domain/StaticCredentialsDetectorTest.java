@@ -1,6 +1,6 @@
-package dev.keyledger.engine.kms;
+package dev.keyledger.engine.domain;
 
-import static dev.keyledger.engine.kms.StaticCredentialsDetector.findStaticCredentials;
+import static dev.keyledger.engine.domain.StaticCredentialsDetector.findStaticCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

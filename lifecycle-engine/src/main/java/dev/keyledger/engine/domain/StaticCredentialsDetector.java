@@ -1,4 +1,4 @@
-package dev.keyledger.engine.kms;
+package dev.keyledger.engine.domain;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
