@@ -1,7 +1,6 @@
 package dev.keyledger.application;
 
 import dev.keyledger.avro.Refusal;
-import java.util.function.Function;
 
 /**
  * What a use case did, as a value: the edge renders it, a worker logs it. No exception crosses a
@@ -30,13 +29,4 @@ public sealed interface Outcome<T> {
     return new Done<>(value);
   }
 
-  /** The same answer with the value of a done outcome mapped. */
-  default <R> Outcome<R> map(Function<T, R> f) {
-    if (this instanceof Done<T> done) {
-      return new Done<>(f.apply(done.value()));
-    }
-    @SuppressWarnings("unchecked") // the other outcomes carry no value
-    Outcome<R> same = (Outcome<R>) this;
-    return same;
-  }
 }

@@ -1,6 +1,7 @@
 package dev.keyledger.application.runtime;
 
 import dev.keyledger.application.Commands;
+import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
@@ -8,7 +9,6 @@ import dev.keyledger.application.kafka.CommandGateway;
 import dev.keyledger.application.kafka.KeyEventsListener;
 import dev.keyledger.application.kafka.StreamsQueries;
 import dev.keyledger.avro.KeyMaterial;
-import dev.keyledger.application.QueryResult;
 import dev.keyledger.engine.crypto.PlatformKey;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
 import dev.keyledger.engine.crypto.SecretBytes;
@@ -24,6 +24,7 @@ import dev.keyledger.engine.workers.SealWatcher;
 import dev.keyledger.engine.workers.UnwrapReporter;
 import dev.keyledger.engine.workers.WorkerScheduler;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
-  private static final java.time.Duration TOPICS_TIMEOUT = java.time.Duration.ofSeconds(60);
+  private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
