@@ -73,8 +73,10 @@ final class Bodies {
     try {
       tree = MAPPER.readValue(body, Object.class);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("invalid_request", "The request body is not valid JSON (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")", "Send Content-Type: application/json with a JSON object.");
+      // A StreamConstraintsException (nesting too deep, a number too long) has no location.
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw ApiException.badRequest("invalid_request", "The request body is not valid JSON" + where,
+          "Send Content-Type: application/json with a JSON object.");
     }
     List<String> credentialPaths = StaticCredentialsDetector.findStaticCredentials(tree);
     if (!credentialPaths.isEmpty()) {

@@ -17,6 +17,8 @@ public final class Json {
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        // {"version": 1.5} must not erase TMK version 1: a fraction is not a number field's value.
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
   }
 }
