@@ -6,6 +6,7 @@ import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.command.RejectRequest;
+import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.keys.KeyMint;
 import java.time.Clock;
@@ -69,7 +70,7 @@ public final class Commands {
     try {
       submission = log.submit(command, material, wait);
     } catch (LogUnavailableException e) {
-      throw Stop.unavailable(Refusals.of("log_unavailable", null, 503, "The command log is not reachable; nothing was changed",
+      throw Stop.unavailable(Refusals.of("log_unavailable", null, RefusalKind.UNAVAILABLE, "The command log is not reachable; nothing was changed",
           "Retry after 5 s."), 5);
     }
     if (submission instanceof Submission.Pending pending) {

@@ -6,6 +6,7 @@ import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Operations;
+import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.engine.domain.TenantStates;
@@ -44,12 +45,12 @@ public final class LegalWaiver {
   public Outcome<BindingState> acknowledge(Caller caller, Boolean acknowledged, String by, List<String> terms) {
     return Stop.outcome(() -> {
       if (!Boolean.TRUE.equals(acknowledged)) {
-        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("waiver_not_acknowledged", "BYOK_004", 400,
+        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST,
             "Waiver not acknowledged: \"acknowledged\" must be true",
             "Read GET /api/v1/byok/legal-waiver, then send {\"acknowledged\": true, \"acknowledged_by\": \"you@example.com\"}."));
       }
       if (by == null || by.isBlank()) {
-        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("invalid_request", null, 400,
+        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("invalid_request", null, RefusalKind.INVALID_REQUEST,
             "acknowledged_by is required", "Name the person acknowledging, e.g. their email address."));
       }
       commands.run(caller, AcknowledgeWaiver.newBuilder().setWaiverVersion(current().getWaiverVersion())

@@ -1,6 +1,7 @@
 package dev.keyledger.application;
 
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantIds;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public final class TenantReader {
   }
 
   private static Stop unavailable(String message, int retryAfterSeconds) {
-    return Stop.unavailable(Refusals.of("state_unavailable", null, 503, message, "Retry after " + retryAfterSeconds + " s."),
+    return Stop.unavailable(Refusals.of("state_unavailable", null, RefusalKind.UNAVAILABLE, message, "Retry after " + retryAfterSeconds + " s."),
         retryAfterSeconds);
   }
 }

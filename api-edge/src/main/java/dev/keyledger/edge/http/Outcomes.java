@@ -2,13 +2,14 @@ package dev.keyledger.edge.http;
 
 import dev.keyledger.application.Outcome;
 import dev.keyledger.avro.Refusal;
+import dev.keyledger.engine.domain.RefusalKind;
 import io.javalin.http.Context;
 import java.util.function.Function;
 
 /**
  * The one place that turns a use case's {@link Outcome} into an HTTP answer: done is the given
  * status and body, pending is 202 with the outcome URL, a refusal is the SPEC error body with the
- * refusal's status, unavailable is 503 with {@code Retry-After}.
+ * status of its {@link RefusalKind}, unavailable is 503 with {@code Retry-After}.
  */
 public final class Outcomes {
 
@@ -29,12 +30,24 @@ public final class Outcomes {
       ctx.status(202).json(new PendingBody(pending.commandId(), "pending", "/api/v1/byok/commands/" + pending.commandId(),
           "The command is on the log and will be decided shortly; poll outcome_url."));
     } else if (outcome instanceof Outcome.Refused<T> refused) {
-      refusal(ctx, refused.refusal(), refused.refusal().getHttpStatus());
+      refusal(ctx, refused.refusal(), status(RefusalKind.fromWire(refused.refusal().getKind())));
     } else {
       Outcome.Unavailable<T> unavailable = (Outcome.Unavailable<T>) outcome;
       ctx.header("Retry-After", Integer.toString(unavailable.retryAfterSeconds()));
       refusal(ctx, unavailable.reason(), 503);
     }
+  }
+
+  /** The status of a refusal's kind: the one place a domain refusal becomes an HTTP status. */
+  static int status(RefusalKind kind) {
+    return switch (kind) {
+      case INVALID_REQUEST -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+      case UNAVAILABLE -> 503;
+      case UPSTREAM_FAILED -> 502;
+    };
   }
 
   private static void refusal(Context ctx, Refusal refusal, int status) {

@@ -77,7 +77,7 @@ public final class ArnRules {
       return null;
     }
     if (roleArn.length() > MAX_ARN_LENGTH || !ROLE.matcher(roleArn).matches()) {
-      return Refusals.of("invalid_role_arn", "BYOK_001", 400, "Invalid ARN format: role_arn must be arn:aws:iam::ACCOUNT:role/NAME",
+      return Refusals.of("invalid_role_arn", "BYOK_001", RefusalKind.INVALID_REQUEST, "Invalid ARN format: role_arn must be arn:aws:iam::ACCOUNT:role/NAME",
           "Copy the role ARN from the IAM console or: aws iam get-role --role-name NAME --query 'Role.Arn' --output text");
     }
     return null;
@@ -89,7 +89,7 @@ public final class ArnRules {
       return null;
     }
     if (!EXTERNAL_ID.matcher(externalId).matches()) {
-      return Refusals.of("invalid_external_id", null, 400,
+      return Refusals.of("invalid_external_id", null, RefusalKind.INVALID_REQUEST,
           "external_id must be 2 to " + MAX_EXTERNAL_ID_LENGTH + " characters of letters, digits and +=,.@:/-_",
           "Use the exact value of sts:ExternalId in the role's trust policy, e.g. a random UUID.");
     }
@@ -99,10 +99,10 @@ public final class ArnRules {
   /** Null when acceptable, else the reason. */
   public static Refusal checkRegion(String region, KmsRef ref) {
     if (region == null || !REGION_ONLY.matcher(region).matches()) {
-      return Refusals.of("invalid_region", null, 400, "config.region must be an AWS region such as us-east-1", null);
+      return Refusals.of("invalid_region", null, RefusalKind.INVALID_REQUEST, "config.region must be an AWS region such as us-east-1", null);
     }
     if (!region.equals(ref.region())) {
-      return Refusals.of("region_mismatch", null, 400,
+      return Refusals.of("region_mismatch", null, RefusalKind.INVALID_REQUEST,
           "The key ARN is in region " + ref.region() + " but config.region is " + region,
           "Use the region of the key (" + ref.region() + "), or the ARN of a key in " + region + ".");
     }

@@ -61,7 +61,7 @@ public final class Fold {
     List<EventEnvelope> events = chain(state, commandId, recordTime, unknown, null, 0, List.of(what));
     TenantState next = Evolver.evolve(state, events.get(0));
     CommandOutcome outcome = CommandOutcome.newBuilder().setCommandId(commandId).setTenantId(state.getTenantId())
-        .setAccepted(false).setRefusal(Refusals.of("undecodable_command", null, 400, "The command could not be decoded", null))
+        .setAccepted(false).setRefusal(Refusals.of("undecodable_command", null, RefusalKind.INVALID_REQUEST, "The command could not be decoded", null))
         .setFirstSeq(next.getSeq()).setLastSeq(next.getSeq()).setDecidedAt(recordTime).build();
     return new Result(next, events, outcome, List.of());
   }

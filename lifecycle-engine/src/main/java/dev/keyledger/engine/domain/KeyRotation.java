@@ -89,7 +89,7 @@ public final class KeyRotation {
       Optional<DekState> known = TenantStates.dek(state, moved.getDekId());
       if (known.isEmpty() || DekStatus.LOST.equals(known.get().getStatus()) || moved.getTmkVersion() != lease.getToTmkVersion()
           || known.get().getDek().getVersion() != moved.getVersion()) {
-        return Decider.refuse(Operations.REWRAP, Refusals.of("invalid_rewrap", null, 409,
+        return Decider.refuse(Operations.REWRAP, Refusals.of("invalid_rewrap", null, RefusalKind.CONFLICT,
             "DEK " + moved.getDekId() + " cannot be re-wrapped to TMK v" + moved.getTmkVersion() + " under lease " + lease.getLeaseId(), null));
       }
     }

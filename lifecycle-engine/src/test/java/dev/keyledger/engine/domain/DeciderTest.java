@@ -40,14 +40,14 @@ class DeciderTest {
   @Test
   void aSecondRegistrationIsRefusedWithByok003() {
     given("acme", acme.register(KEY_ARN, 1)).when(acme.register(OTHER_KEY_ARN, 2))
-        .thenRefused("key_already_registered", "BYOK_003", 409).thenEvents(CommandRefused.class)
+        .thenRefused("key_already_registered", "BYOK_003", RefusalKind.CONFLICT).thenEvents(CommandRefused.class)
         .thenStatus(BindingStatus.PENDING_WAIVER);
   }
 
   @Test
   void anAliasArnIsRefusedOnTheTenantApiWithAHintToUseTheKeyArn() {
     Scenario s = given("acme").when(acme.register("arn:aws:kms:us-east-1:111122223333:alias/byok", 1))
-        .thenRefused("invalid_arn", "BYOK_001", 400).thenStatus(BindingStatus.NONE);
+        .thenRefused("invalid_arn", "BYOK_001", RefusalKind.INVALID_REQUEST).thenStatus(BindingStatus.NONE);
     assertThat(s.state().getTmkVersions()).isEmpty();
   }
 
@@ -58,7 +58,7 @@ class DeciderTest {
 
   @Test
   void aRegistrationBuiltForAStaleVersionIsRefused() {
-    given("acme").when(acme.register(KEY_ARN, 2)).thenRefused("conflict", null, 409);
+    given("acme").when(acme.register(KEY_ARN, 2)).thenRefused("conflict", null, RefusalKind.CONFLICT);
   }
 
   @Test
@@ -76,13 +76,13 @@ class DeciderTest {
 
   @Test
   void acknowledgingWithoutAKeyIsRefusedWithByok005() {
-    given("acme").when(acme.acknowledge("1.0")).thenRefused("no_byok_key", "BYOK_005", 404).thenStatus(BindingStatus.NONE);
+    given("acme").when(acme.acknowledge("1.0")).thenRefused("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND).thenStatus(BindingStatus.NONE);
   }
 
   @Test
   void aFailedProbeIsAuditedAndChangesNothingElse() {
     Scenario s = given("acme").when(acme.verificationFailed(KEY_ARN))
-        .thenRefused("kms_verify_failed", "BYOK_002", 400).thenEvents(KeyVerificationFailed.class).thenStatus(BindingStatus.NONE);
+        .thenRefused("kms_verify_failed", "BYOK_002", RefusalKind.INVALID_REQUEST).thenEvents(KeyVerificationFailed.class).thenStatus(BindingStatus.NONE);
     assertThat(s.state().getTmkVersions()).isEmpty();
     assertThat(s.state().getSeq()).isEqualTo(1);
   }
@@ -96,7 +96,7 @@ class DeciderTest {
 
   @Test
   void anEdgeRejectionIsAnAuditedRefusal() {
-    given("acme").when(acme.reject("register", Refusals.invalidArn("nope", "hint"))).thenRefused("invalid_arn", "BYOK_001", 400)
+    given("acme").when(acme.reject("register", Refusals.invalidArn("nope", "hint"))).thenRefused("invalid_arn", "BYOK_001", RefusalKind.INVALID_REQUEST)
         .thenEvents(CommandRefused.class);
   }
 
@@ -112,13 +112,13 @@ class DeciderTest {
 
   @Test
   void deregisteringWithoutRewrappingEveryLiveVersionIsRefused() {
-    given("acme", acme.register(KEY_ARN, 1)).when(acme.deregister()).thenRefused("conflict", null, 409)
+    given("acme", acme.register(KEY_ARN, 1)).when(acme.deregister()).thenRefused("conflict", null, RefusalKind.CONFLICT)
         .thenStatus(BindingStatus.PENDING_WAIVER);
   }
 
   @Test
   void deregisteringWithoutAKeyIsRefusedWithByok005() {
-    given("acme").when(acme.deregister()).thenRefused("no_byok_key", "BYOK_005", 404);
+    given("acme").when(acme.deregister()).thenRefused("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND);
   }
 
   @Test
@@ -165,16 +165,16 @@ class DeciderTest {
 
   @Test
   void aManualUnsealOfATenantThatIsNotSealedIsRefused() {
-    given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0")).when(acme.unwrapSucceeded(true)).thenRefused("not_sealed", null, 409);
+    given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0")).when(acme.unwrapSucceeded(true)).thenRefused("not_sealed", null, RefusalKind.CONFLICT);
     given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0")).when(acme.unwrapSucceeded(false)).thenAccepted().thenEvents();
   }
 
   @Test
   void thePlatformPublishesWaiverVersionsAndTenantsCannot() {
     given(TenantIds.PLATFORM).when(platform.publishWaiver("2.0")).thenAccepted().thenEvents(WaiverPublished.class);
-    given(TenantIds.PLATFORM).when(platform.publishWaiver("1.0")).thenRefused("waiver_version_exists", null, 409);
-    given("acme").when(acme.publishWaiver("2.0")).thenRefused("invalid_request", null, 400);
-    given(TenantIds.PLATFORM).when(platform.acknowledge("1.0")).thenRefused("invalid_request", null, 400);
+    given(TenantIds.PLATFORM).when(platform.publishWaiver("1.0")).thenRefused("waiver_version_exists", null, RefusalKind.CONFLICT);
+    given("acme").when(acme.publishWaiver("2.0")).thenRefused("invalid_request", null, RefusalKind.INVALID_REQUEST);
+    given(TenantIds.PLATFORM).when(platform.acknowledge("1.0")).thenRefused("invalid_request", null, RefusalKind.INVALID_REQUEST);
   }
 
   @Test

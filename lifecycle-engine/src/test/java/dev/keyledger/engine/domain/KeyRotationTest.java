@@ -47,15 +47,15 @@ class KeyRotationTest {
   @Test
   void rotationIsRefusedWhileSealedOrBeforeTheWaiver() {
     given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.unwrapFailed()).when(acme.rotateDek(2, 1))
-        .thenRefused("tenant_sealed", null, 503).thenEvents(CommandRefused.class);
-    given("acme", acme.registerWithDek(KEY_ARN, 1, 1)).when(acme.rotateMaster(2)).thenRefused("waiver_not_acknowledged", "BYOK_004", 400);
-    given("acme").when(acme.rotateDek(1, 1)).thenRefused("no_byok_key", "BYOK_005", 404);
+        .thenRefused("tenant_sealed", null, RefusalKind.UNAVAILABLE).thenEvents(CommandRefused.class);
+    given("acme", acme.registerWithDek(KEY_ARN, 1, 1)).when(acme.rotateMaster(2)).thenRefused("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST);
+    given("acme").when(acme.rotateDek(1, 1)).thenRefused("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND);
   }
 
   @Test
   void aDekBuiltForAnOlderStateIsRefusedAndItsMaterialErased() {
     Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0")).when(acme.rotateDek(3, 1))
-        .thenRefused("conflict", null, 409);
+        .thenRefused("conflict", null, RefusalKind.CONFLICT);
     assertThat(Fold.apply(s.before(), acme.rotateDek(3, 1)).erasedMaterial()).containsExactly("acme/dek-3@1");
   }
 
@@ -92,21 +92,21 @@ class KeyRotationTest {
 
   @Test
   void aBatchOfAnOldLeaseIsRefusedAndItsNewMaterialErased() {
-    Scenario s = given("acme", activeWithThreeDeks()).when(acme.rewrap(99, 1, 1)).thenRefused("lease_superseded", null, 409);
+    Scenario s = given("acme", activeWithThreeDeks()).when(acme.rewrap(99, 1, 1)).thenRefused("lease_superseded", null, RefusalKind.CONFLICT);
     assertThat(s.state().getRewrap()).isNull();
   }
 
   @Test
   void theActiveTmkVersionCannotBeDestroyed() {
-    given("acme", activeWithThreeDeks()).when(acme.revoke(1)).thenRefused("active_version", null, 409);
-    given("acme", activeWithThreeDeks()).when(acme.revoke(7)).thenRefused("unknown_key_version", null, 404);
+    given("acme", activeWithThreeDeks()).when(acme.revoke(1)).thenRefused("active_version", null, RefusalKind.CONFLICT);
+    given("acme", activeWithThreeDeks()).when(acme.revoke(7)).thenRefused("unknown_key_version", null, RefusalKind.NOT_FOUND);
   }
 
   @Test
   void aVersionThatStillWrapsDeksIsDestroyedOnlyWhenDataLossIsAllowed() {
     List<CommandEnvelope> history = new java.util.ArrayList<>(List.of(activeWithThreeDeks()));
     history.add(acme.rotateMaster(2));
-    given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revoke(1)).thenRefused("data_would_be_lost", null, 409);
+    given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revoke(1)).thenRefused("data_would_be_lost", null, RefusalKind.CONFLICT);
     Scenario shredded = given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revokeAllowingDataLoss(1))
         .thenAccepted().thenEvents(TmkDestroyed.class);
     assertThat(((TmkDestroyed) shredded.events().get(0).getPayload()).getDeksLost()).isEqualTo(3);

@@ -37,11 +37,11 @@ final class Scenario {
     return this;
   }
 
-  Scenario thenRefused(String type, String code, int status) {
+  Scenario thenRefused(String type, String code, RefusalKind kind) {
     assertThat(result.outcome().getAccepted()).isFalse();
     assertThat(result.outcome().getRefusal().getType()).isEqualTo(type);
     assertThat(result.outcome().getRefusal().getCode()).isEqualTo(code);
-    assertThat(result.outcome().getRefusal().getHttpStatus()).isEqualTo(status);
+    assertThat(result.outcome().getRefusal().getKind()).isEqualTo(kind.wire());
     return this;
   }
 

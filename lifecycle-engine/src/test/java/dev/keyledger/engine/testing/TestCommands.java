@@ -22,6 +22,7 @@ import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
 import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.RefusalKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +71,7 @@ public final class TestCommands {
   public CommandEnvelope verificationFailed(String keyRef) {
     return envelope(RecordVerificationFailure.newBuilder().setOperation("register").setKeyRef(keyRef).setFailure("access_denied")
         .setAwsErrorCode("AccessDeniedException")
-        .setRefusal(Refusal.newBuilder().setType("kms_verify_failed").setCode("BYOK_002").setHttpStatus(400)
+        .setRefusal(Refusal.newBuilder().setType("kms_verify_failed").setCode("BYOK_002").setKind(RefusalKind.INVALID_REQUEST.wire())
             .setMessage("Cannot access CMK: AccessDeniedException").setHint("fix the key policy").build())
         .build());
   }
