@@ -41,7 +41,7 @@ public final class AgentSessions {
     return Stop.outcome(() -> {
       BindingStatus status = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.NONE);
       if (status == BindingStatus.SEALED) {
-        throw Stop.refused(Refusals.sealed());
+        throw Stop.unavailable(Refusals.sealed(), ServiceRefusals.SEALED_RETRY_SECONDS);
       }
       Duration ttl = status == BindingStatus.ACTIVE ? BYOK_TTL : DEFAULT_TTL;
       String token = tokens.issueAgentToken(caller.sub(), caller.tenant(), ttl);

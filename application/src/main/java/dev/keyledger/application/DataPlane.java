@@ -26,9 +26,6 @@ import java.util.function.Consumer;
  */
 public final class DataPlane {
 
-  /** How long a caller waits while a sealed tenant's keys cannot be had: the seal watcher's period. */
-  static final int SEALED_RETRY_SECONDS = 30;
-
   private final TenantReader reader;
   private final TenantKeyring keyring;
   private final UsageMeter usage;
@@ -135,7 +132,7 @@ public final class DataPlane {
     Refusal sealed = Refusals.sealed();
     Refusal withCause = Refusal.newBuilder(sealed).setMessage(sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
         .build();
-    return Stop.unavailable(withCause, SEALED_RETRY_SECONDS);
+    return Stop.unavailable(withCause, ServiceRefusals.SEALED_RETRY_SECONDS);
   }
 
   private static DekRef crypto(DekState dek) {

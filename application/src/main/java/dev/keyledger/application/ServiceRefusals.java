@@ -13,6 +13,9 @@ import dev.keyledger.engine.kms.KmsFailure;
  */
 final class ServiceRefusals {
 
+  /** Retry advice while a tenant is sealed: the seal watcher's default period. */
+  static final int SEALED_RETRY_SECONDS = 30;
+
   /** Retry advice when KMS gave none. */
   static final int KMS_RETRY_SECONDS = 5;
 

@@ -1,6 +1,7 @@
 package dev.keyledger.edge.auth;
 
 import io.javalin.http.Context;
+import dev.keyledger.engine.domain.TenantIds;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -69,6 +70,11 @@ public final class AccessControl {
             throw new IllegalArgumentException("name at least one role");
         }
         Principal principal = tokens.verifyAccess(bearerToken(authorizationHeader));
+        if (!TenantIds.isValid(principal.org())) {
+            // The fold would dead-letter every command of such a tenant: refuse the token, not the command.
+            throw new AuthException(AuthError.INVALID_TOKEN, "The token's org claim is not a tenant id",
+                    "An org is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         if (!principal.hasAnyRole(anyOf)) {
             throw new AuthException(AuthError.FORBIDDEN, "This call needs one of the roles: " + wireNames(anyOf),
                     "Use a token that grants one of those roles");

@@ -13,6 +13,9 @@ import java.util.function.Function;
  */
 public final class Outcomes {
 
+  /** Retry advice of a 503 whose use case gave none: every 503 says when to try again. */
+  static final int DEFAULT_RETRY_SECONDS = 5;
+
   private Outcomes() {}
 
   /** Pending: where to look the outcome up. */
@@ -30,7 +33,11 @@ public final class Outcomes {
       ctx.status(202).json(new PendingBody(pending.commandId(), "pending", "/api/v1/byok/commands/" + pending.commandId(),
           "The command is on the log and will be decided shortly; poll outcome_url."));
     } else if (outcome instanceof Outcome.Refused<T> refused) {
-      refusal(ctx, refused.refusal(), status(RefusalKind.fromWire(refused.refusal().getKind())));
+      RefusalKind kind = RefusalKind.fromWire(refused.refusal().getKind());
+      if (kind == RefusalKind.UNAVAILABLE) {
+        ctx.header("Retry-After", Integer.toString(DEFAULT_RETRY_SECONDS));
+      }
+      refusal(ctx, refused.refusal(), status(kind));
     } else {
       Outcome.Unavailable<T> unavailable = (Outcome.Unavailable<T>) outcome;
       ctx.header("Retry-After", Integer.toString(unavailable.retryAfterSeconds()));

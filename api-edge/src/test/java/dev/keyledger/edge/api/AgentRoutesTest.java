@@ -88,6 +88,7 @@ class AgentRoutesTest {
       edge.seal(tenant);
       Reply sealed = http.post("/agent/v1/session", agent, "{}");
       sealed.assertError(503, "tenant_sealed");
+      assertThat(sealed.retryAfter()).as("the seal watcher's period").isEqualTo(30);
       assertThat(sealed.json().has("session_token")).isFalse();
       assertThat(sealed.error().path("hint").asText()).contains("unseal");
     });

@@ -159,7 +159,8 @@ class DataPlaneRoutesTest {
       JsonNode tooLarge = http.post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"" + "A".repeat(7 * 1024 * 1024) + "\"}")
           .assertError(413, "payload_too_large");
       assertThat(tooLarge.path("hint").asText()).contains("4 MiB");
-      http.post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"" + "A".repeat(9 * 1024 * 1024) + "\"}").assertError(413, "payload_too_large");
+      http.upload("POST", "/api/v1/byok/encrypt", owner, null, "{\"plaintext\":\"" + "A".repeat(9 * 1024 * 1024) + "\"}")
+          .assertError(413, "payload_too_large");
 
       Reply big = http.post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"" + Base64.getEncoder().encodeToString(new byte[3 * 1024 * 1024]) + "\"}");
       assertThat(big.status()).as("3 MiB of data is within the limit").isEqualTo(200);

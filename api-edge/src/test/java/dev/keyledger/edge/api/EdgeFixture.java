@@ -41,7 +41,9 @@ import io.javalin.testtools.Response;
 import io.javalin.testtools.TestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -275,10 +277,29 @@ final class EdgeFixture implements AutoCloseable {
   /** JSON calls through javalin-testtools' client, with the bearer and step-up headers of the API. */
   static final class Client {
 
+    private static final java.net.http.HttpClient UPLOADS =
+        java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
     private final io.javalin.testtools.HttpClient client;
 
     Client(io.javalin.testtools.HttpClient client) {
       this.client = client;
+    }
+
+    /**
+     * An upload as a careful client sends a large one: with {@code Expect: 100-continue}, so that a
+     * server refusing its size answers before the body is sent. Without it a refused upload races
+     * the server's close, and the client may see a reset instead of the answer (plain HTTP/1.1).
+     */
+    Reply upload(String method, String path, String token, String stepUp, String json) throws IOException, InterruptedException {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(client.getOrigin() + path)).expectContinue(true)
+          .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
+      if (stepUp != null) {
+        request.header(AccessControl.STEP_UP_HEADER, stepUp);
+      }
+      HttpResponse<String> response = UPLOADS.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.headers().map(), response.body());
     }
 
     Reply get(String path, String token) {

@@ -95,6 +95,19 @@ class ErrorRoutesTest {
   }
 
   @Test
+  void aTokenWhoseOrgIsNotATenantIdIsRefusedOnEveryRoute() {
+    String tenant = EdgeFixture.tenant();
+    edge.http(http -> {
+      for (String org : new String[] {"_platform", "acme corp", "../acme", "a".repeat(65)}) {
+        String token = edge.token(org, "owner@" + tenant, Role.OWNER, Role.ADMIN, Role.AGENT, Role.PLATFORM);
+        for (Call call : everyRoute(edge.customer.keyGrantingPlatform())) {
+          call.send(http, token, null).assertError(401, "invalid_token");
+        }
+      }
+    });
+  }
+
+  @Test
   void unknownRoutesAre404AndWrongMethods405() {
     String owner = edge.owner(EdgeFixture.tenant());
     edge.http(http -> {
@@ -198,8 +211,8 @@ class ErrorRoutesTest {
               .isBetween(400, 499);
           reply.assertError(reply.status(), reply.errorType());
         }
-        Reply huge = new Call(call.method(), call.path(), "{\"x\":\"" + "y".repeat(9 * 1024 * 1024) + "\"}", call.stepUp())
-            .send(http, tokenFor(call, tenant), edge.ownerStepUp(tenant));
+        Reply huge = http.upload(call.method(), call.path(), tokenFor(call, tenant), call.stepUp() ? edge.ownerStepUp(tenant) : null,
+            "{\"x\":\"" + "y".repeat(9 * 1024 * 1024) + "\"}");
         huge.assertError(413, "payload_too_large");
       }
       assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText()).as("nothing changed").isEqualTo("active");

@@ -123,7 +123,9 @@ class RotationRoutesTest {
       http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}").assertError(400, "waiver_not_acknowledged", "BYOK_004");
       assertThat(http.post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}").status()).isEqualTo(200);
       edge.seal(tenant);
-      http.post("/api/v1/byok/keys/rotate", owner, "{}").assertError(503, "tenant_sealed");
+      Reply sealed = http.post("/api/v1/byok/keys/rotate", owner, "{}");
+      sealed.assertError(503, "tenant_sealed");
+      assertThat(sealed.retryAfter()).as("every 503 says when to retry").isPositive();
       http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "").assertError(503, "tenant_sealed");
       assertThat(auditTrail(http, owner)).startsWith("rotate:refused", "rotate:refused", "seal:failure")
           .contains("rotate:refused", "rotate:refused");
