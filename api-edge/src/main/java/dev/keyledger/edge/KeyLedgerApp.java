@@ -19,53 +19,63 @@ import java.util.Map;
 public final class KeyLedgerApp {
 
   /** The controllers the routes call. */
-  public record Controllers(ByokKeysController keys, WaiverController waiver, AuditController audit,
-      CommandsController commands, TenantKmsController tenantKms, DataPlaneController dataPlane, RotationController rotation,
+  public record Controllers(
+      ByokKeysController keys,
+      WaiverController waiver,
+      AuditController audit,
+      CommandsController commands,
+      TenantKmsController tenantKms,
+      DataPlaneController dataPlane,
+      RotationController rotation,
       AgentController agent) {}
 
   private KeyLedgerApp() {}
 
   /** A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral). */
   public static Javalin create(Controllers c, String host, int port) {
-    return Javalin.create(config -> {
-      config.jetty.host = host;
-      config.jetty.port = port;
-      config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = 8 * 1024 * 1024;
-      config.http.prefer405over404 = true;
-      config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-      config.routes.before(ctx -> {
-        RequestIds.assign(ctx);
-        // Read every request body first (bounded by maxRequestSize, cached for the handler): a call
-        // whose handler ignores its body must not answer before the body arrived, or Jetty may drop
-        // the keep-alive connection the client is about to reuse.
-        ctx.bodyAsBytes();
-      });
-      ErrorHandlers.register(config.routes);
+    return Javalin.create(
+        config -> {
+          config.jetty.host = host;
+          config.jetty.port = port;
+          config.startup.showJavalinBanner = false;
+          config.http.maxRequestSize = 8 * 1024 * 1024;
+          config.http.prefer405over404 = true;
+          config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+          config.routes.before(
+              ctx -> {
+                RequestIds.assign(ctx);
+                // Read every request body first (bounded by maxRequestSize, cached for the
+                // handler): a call
+                // whose handler ignores its body must not answer before the body arrived, or Jetty
+                // may drop
+                // the keep-alive connection the client is about to reuse.
+                ctx.bodyAsBytes();
+              });
+          ErrorHandlers.register(config.routes);
 
-      config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+          config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
 
-      config.routes.post("/api/v1/byok/keys", c.keys()::register);
-      config.routes.get("/api/v1/byok/keys", c.keys()::get);
-      config.routes.delete("/api/v1/byok/keys", c.keys()::delete);
-      config.routes.post("/api/v1/byok/keys/rotate", c.rotation()::rotateByok);
-      config.routes.get("/api/v1/byok/health", c.keys()::health);
-      config.routes.post("/api/v1/byok/encrypt", c.dataPlane()::encrypt);
-      config.routes.post("/api/v1/byok/decrypt", c.dataPlane()::decrypt);
-      config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
-      config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
-      config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);
-      config.routes.get("/api/v1/byok/audit", c.audit()::list);
-      config.routes.get("/api/v1/byok/audit/verify", c.audit()::verify);
-      config.routes.get("/api/v1/byok/commands/{id}", c.commands()::get);
+          config.routes.post("/api/v1/byok/keys", c.keys()::register);
+          config.routes.get("/api/v1/byok/keys", c.keys()::get);
+          config.routes.delete("/api/v1/byok/keys", c.keys()::delete);
+          config.routes.post("/api/v1/byok/keys/rotate", c.rotation()::rotateByok);
+          config.routes.get("/api/v1/byok/health", c.keys()::health);
+          config.routes.post("/api/v1/byok/encrypt", c.dataPlane()::encrypt);
+          config.routes.post("/api/v1/byok/decrypt", c.dataPlane()::decrypt);
+          config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
+          config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
+          config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);
+          config.routes.get("/api/v1/byok/audit", c.audit()::list);
+          config.routes.get("/api/v1/byok/audit/verify", c.audit()::verify);
+          config.routes.get("/api/v1/byok/commands/{id}", c.commands()::get);
 
-      config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
-      config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
-      config.routes.post("/admin/tenant-kms/rotate", c.rotation()::rotateAdmin);
-      config.routes.post("/admin/tenant-kms/unseal", c.rotation()::unseal);
-      config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);
-      config.routes.post("/agent/v1/session", c.agent()::session);
-      config.routes.put("/admin/legal-waiver", c.waiver()::publish);
-    });
+          config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
+          config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
+          config.routes.post("/admin/tenant-kms/rotate", c.rotation()::rotateAdmin);
+          config.routes.post("/admin/tenant-kms/unseal", c.rotation()::unseal);
+          config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);
+          config.routes.post("/agent/v1/session", c.agent()::session);
+          config.routes.put("/admin/legal-waiver", c.waiver()::publish);
+        });
   }
 }

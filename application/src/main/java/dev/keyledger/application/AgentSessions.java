@@ -38,14 +38,16 @@ public final class AgentSessions {
   }
 
   public Outcome<Session> open(Caller caller) {
-    return Stop.outcome(() -> {
-      BindingStatus status = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.NONE);
-      if (status == BindingStatus.SEALED) {
-        throw Stop.unavailable(Refusals.sealed(), ServiceRefusals.SEALED_RETRY_SECONDS);
-      }
-      Duration ttl = status == BindingStatus.ACTIVE ? BYOK_TTL : DEFAULT_TTL;
-      String token = tokens.issueAgentToken(caller.sub(), caller.tenant(), ttl);
-      return new Session(token, ttl, clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS));
-    });
+    return Stop.outcome(
+        () -> {
+          BindingStatus status =
+              reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.NONE);
+          if (status == BindingStatus.SEALED) {
+            throw Stop.unavailable(Refusals.sealed(), ServiceRefusals.SEALED_RETRY_SECONDS);
+          }
+          Duration ttl = status == BindingStatus.ACTIVE ? BYOK_TTL : DEFAULT_TTL;
+          String token = tokens.issueAgentToken(caller.sub(), caller.tenant(), ttl);
+          return new Session(token, ttl, clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS));
+        });
   }
 }

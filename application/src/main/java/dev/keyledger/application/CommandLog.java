@@ -16,5 +16,6 @@ public interface CommandLog {
    *
    * @throws LogUnavailableException when the log did not take the command; nothing was written
    */
-  Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait) throws LogUnavailableException;
+  Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait)
+      throws LogUnavailableException;
 }

@@ -29,7 +29,9 @@ public final class Commands {
   private final Clock clock;
   private final Duration wait;
 
-  /** @param wait how long a caller waits for the fold before its answer is {@link Outcome.Pending} */
+  /**
+   * @param wait how long a caller waits for the fold before its answer is {@link Outcome.Pending}
+   */
   public Commands(CommandLog log, Clock clock, Duration wait) {
     this.log = log;
     this.clock = clock;
@@ -47,7 +49,12 @@ public final class Commands {
         .setCommandId(KeyMint.newId("cmd"))
         .setTenantId(tenantId)
         .setIssuedAt(now())
-        .setActor(Actor.newBuilder().setSub(caller.sub()).setRoles(caller.roles()).setIp(caller.ip()).build())
+        .setActor(
+            Actor.newBuilder()
+                .setSub(caller.sub())
+                .setRoles(caller.roles())
+                .setIp(caller.ip())
+                .build())
         .setCorrelationId(caller.requestId())
         .setLatencyMs(latencyMs)
         .setPayload(payload)
@@ -70,8 +77,14 @@ public final class Commands {
     try {
       submission = log.submit(command, material, wait);
     } catch (LogUnavailableException e) {
-      throw Stop.unavailable(Refusals.of("log_unavailable", null, RefusalKind.UNAVAILABLE, "The command log is not reachable; nothing was changed",
-          "Retry after 5 s."), 5);
+      throw Stop.unavailable(
+          Refusals.of(
+              "log_unavailable",
+              null,
+              RefusalKind.UNAVAILABLE,
+              "The command log is not reachable; nothing was changed",
+              "Retry after 5 s."),
+          5);
     }
     if (submission instanceof Submission.Pending pending) {
       throw Stop.pending(pending.commandId());
@@ -85,22 +98,33 @@ public final class Commands {
 
   /** Records a refusal made before the fold (audited like any other) and returns it to throw. */
   Stop refuse(Caller caller, String operation, Refusal refusal) {
-    return record(envelope(caller, 0, RejectRequest.newBuilder().setOperation(operation).setRefusal(refusal).build()),
+    return record(
+        envelope(
+            caller,
+            0,
+            RejectRequest.newBuilder().setOperation(operation).setRefusal(refusal).build()),
         Stop.refused(refusal));
   }
 
-  /** Records {@code rejection} in the tenant's audit trail, best effort, and returns {@code answer}. */
+  /**
+   * Records {@code rejection} in the tenant's audit trail, best effort, and returns {@code answer}.
+   */
   Stop record(CommandEnvelope rejection, Stop answer) {
     try {
       log.submit(rejection, List.of(), wait);
     } catch (LogUnavailableException e) {
-      LOG.warn("refusal {} of tenant {} not audited: {}", rejection.getCommandId(), rejection.getTenantId(), e.getMessage());
+      LOG.warn(
+          "refusal {} of tenant {} not audited: {}",
+          rejection.getCommandId(),
+          rejection.getTenantId(),
+          e.getMessage());
     }
     return answer;
   }
 
   /** Submits a command of the engine itself, for workers: the raw outcome, whatever it is. */
-  Submission submitAsEngine(String tenantId, Object payload, List<KeyMaterial> material) throws LogUnavailableException {
+  Submission submitAsEngine(String tenantId, Object payload, List<KeyMaterial> material)
+      throws LogUnavailableException {
     return log.submit(envelope(Caller.engine(tenantId), 0, payload), material, wait);
   }
 

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Encrypt and decrypt for a tenant with its DEKs (SPEC §1, §3a). Fails closed: without an
- * unwrapped key the answer is unavailable ({@code tenant_sealed}), never plaintext. While the
- * tenant is sealed only keys still in the cache (within their TTL) are used; KMS is not called.
+ * Encrypt and decrypt for a tenant with its DEKs (SPEC §1, §3a). Fails closed: without an unwrapped
+ * key the answer is unavailable ({@code tenant_sealed}), never plaintext. While the tenant is
+ * sealed only keys still in the cache (within their TTL) are used; KMS is not called.
  */
 public final class DataPlane {
 
@@ -32,8 +32,16 @@ public final class DataPlane {
   private final Consumer<String> retireActiveDek;
   private final Clock clock;
 
-  /** @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant (a new active DEK) */
-  public DataPlane(TenantReader reader, TenantKeyring keyring, UsageMeter usage, Consumer<String> retireActiveDek, Clock clock) {
+  /**
+   * @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant (a new
+   *     active DEK)
+   */
+  public DataPlane(
+      TenantReader reader,
+      TenantKeyring keyring,
+      UsageMeter usage,
+      Consumer<String> retireActiveDek,
+      Clock clock) {
     this.reader = reader;
     this.keyring = keyring;
     this.usage = usage;
@@ -47,57 +55,92 @@ public final class DataPlane {
   /** A plaintext and the key version that opened it. */
   public record Decrypted(byte[] plaintext, int dekVersion, String dekId) {}
 
-  /** @param context the caller's context, bound as AAD: decrypt needs the same */
+  /**
+   * @param context the caller's context, bound as AAD: decrypt needs the same
+   */
   public Outcome<Encrypted> encrypt(Caller caller, byte[] plaintext, Map<String, String> context) {
     String tenant = caller.tenant();
-    return Stop.outcome(() -> {
-      TenantState state = usableState(tenant);
-      DekState dek = TenantStates.activeDek(state).orElse(null);
-      if (dek == null) {
-        // Its DEK was lost with a destroyed TMK version: a new one is made under the active TMK.
-        retireActiveDek.accept(tenant);
-        throw Stop.unavailable(ServiceRefusals.dekRotating("The tenant has no active data encryption key; a new one is being created"), 1);
-      }
-      long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
-      if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
-        retireActiveDek.accept(tenant);
-        throw Stop.unavailable(ServiceRefusals.dekRotating("The active DEK reached its encryption limit and is being rotated"), 1);
-      }
-      if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant()) instanceof DekUsagePolicy.Retire) {
-        retireActiveDek.accept(tenant);
-      }
-      byte[] ciphertext = withDek(state, dek, key -> DataAead.create(key, crypto(dek)).encrypt(tenant, plaintext, context));
-      usage.encrypted(tenant, dek.getDek().getDekId());
-      return new Encrypted(ciphertext, dek.getDek().getVersion(), dek.getDek().getDekId(), dek.getDek().getTmkVersion());
-    });
+    return Stop.outcome(
+        () -> {
+          TenantState state = usableState(tenant);
+          DekState dek = TenantStates.activeDek(state).orElse(null);
+          if (dek == null) {
+            // Its DEK was lost with a destroyed TMK version: a new one is made under the active
+            // TMK.
+            retireActiveDek.accept(tenant);
+            throw Stop.unavailable(
+                ServiceRefusals.dekRotating(
+                    "The tenant has no active data encryption key; a new one is being created"),
+                1);
+          }
+          long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
+          if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
+            retireActiveDek.accept(tenant);
+            throw Stop.unavailable(
+                ServiceRefusals.dekRotating(
+                    "The active DEK reached its encryption limit and is being rotated"),
+                1);
+          }
+          if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant())
+              instanceof DekUsagePolicy.Retire) {
+            retireActiveDek.accept(tenant);
+          }
+          byte[] ciphertext =
+              withDek(
+                  state,
+                  dek,
+                  key -> DataAead.create(key, crypto(dek)).encrypt(tenant, plaintext, context));
+          usage.encrypted(tenant, dek.getDek().getDekId());
+          return new Encrypted(
+              ciphertext,
+              dek.getDek().getVersion(),
+              dek.getDek().getDekId(),
+              dek.getDek().getTmkVersion());
+        });
   }
 
   public Outcome<Decrypted> decrypt(Caller caller, byte[] ciphertext, Map<String, String> context) {
     String tenant = caller.tenant();
-    return Stop.outcome(() -> {
-      DekRef needed;
-      try {
-        needed = DataEnvelope.peekDek(ciphertext);
-      } catch (GeneralSecurityException e) {
-        throw Stop.refused(ServiceRefusals.invalidCiphertext("the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
-      }
-      TenantState state = usableState(tenant);
-      DekState dek = TenantStates.dek(state, needed.id()).filter(d -> d.getDek().getVersion() == needed.version())
-          .orElseThrow(() -> Stop.refused(ServiceRefusals.incorrectKey(needed.id(), needed.version())));
-      if (DekStatus.LOST.equals(dek.getStatus())) {
-        throw Stop.refused(ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
-      }
-      byte[] plaintext = withDek(state, dek, key -> {
-        try {
-          return DataAead.create(key, crypto(dek)).decrypt(tenant, ciphertext, context);
-        } catch (GeneralSecurityException e) {
-          throw Stop.refused(ServiceRefusals.invalidCiphertext(
-              "authentication failed for DEK v" + needed.version() + " (tampered, or another context)"));
-        }
-      });
-      usage.decrypted(tenant);
-      return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
-    });
+    return Stop.outcome(
+        () -> {
+          DekRef needed;
+          try {
+            needed = DataEnvelope.peekDek(ciphertext);
+          } catch (GeneralSecurityException e) {
+            throw Stop.refused(
+                ServiceRefusals.invalidCiphertext(
+                    "the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
+          }
+          TenantState state = usableState(tenant);
+          DekState dek =
+              TenantStates.dek(state, needed.id())
+                  .filter(d -> d.getDek().getVersion() == needed.version())
+                  .orElseThrow(
+                      () ->
+                          Stop.refused(
+                              ServiceRefusals.incorrectKey(needed.id(), needed.version())));
+          if (DekStatus.LOST.equals(dek.getStatus())) {
+            throw Stop.refused(
+                ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
+          }
+          byte[] plaintext =
+              withDek(
+                  state,
+                  dek,
+                  key -> {
+                    try {
+                      return DataAead.create(key, crypto(dek)).decrypt(tenant, ciphertext, context);
+                    } catch (GeneralSecurityException e) {
+                      throw Stop.refused(
+                          ServiceRefusals.invalidCiphertext(
+                              "authentication failed for DEK v"
+                                  + needed.version()
+                                  + " (tampered, or another context)"));
+                    }
+                  });
+          usage.decrypted(tenant);
+          return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
+        });
   }
 
   /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */
@@ -124,14 +167,19 @@ public final class DataPlane {
   private static Stop unavailable(KeyUnavailableException e) {
     KmsException kms = e.kms().orElse(null);
     if (kms != null && !kms.failure().sealsTenant()) {
-      return Stop.unavailable(ServiceRefusals.kmsUnavailable(kms.getMessage(), kms.hint()), ServiceRefusals.retryAfter(kms));
+      return Stop.unavailable(
+          ServiceRefusals.kmsUnavailable(kms.getMessage(), kms.hint()),
+          ServiceRefusals.retryAfter(kms));
     }
     if (e.reason() == KeyUnavailableException.Reason.MATERIAL_MISSING) {
       return Stop.unavailable(ServiceRefusals.keyNotLoadedHere(), 1);
     }
     Refusal sealed = Refusals.sealed();
-    Refusal withCause = Refusal.newBuilder(sealed).setMessage(sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
-        .build();
+    Refusal withCause =
+        Refusal.newBuilder(sealed)
+            .setMessage(
+                sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
+            .build();
     return Stop.unavailable(withCause, ServiceRefusals.SEALED_RETRY_SECONDS);
   }
 

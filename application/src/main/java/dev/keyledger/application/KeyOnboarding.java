@@ -51,7 +51,12 @@ public final class KeyOnboarding {
   private final Commands commands;
   private final TenantReader reader;
 
-  public KeyOnboarding(CustomerKms kms, KeyMint mint, CmkProbe probe, PlatformKeyWrapper platformKey, Commands commands,
+  public KeyOnboarding(
+      CustomerKms kms,
+      KeyMint mint,
+      CmkProbe probe,
+      PlatformKeyWrapper platformKey,
+      Commands commands,
       TenantReader reader) {
     this.kms = kms;
     this.mint = mint;
@@ -66,9 +71,16 @@ public final class KeyOnboarding {
    *
    * @param probeEncryptMs how long the probe's wrap took at KMS
    * @param probeDecryptMs how long the probe's unwrap took at KMS
-   * @param active whether BYOK is active now (an UPSERT of an active tenant), else it waits for the waiver
+   * @param active whether BYOK is active now (an UPSERT of an active tenant), else it waits for the
+   *     waiver
    */
-  public record Bound(String keyId, CmkBinding cmk, TmkRef tmk, long probeEncryptMs, long probeDecryptMs, boolean active) {}
+  public record Bound(
+      String keyId,
+      CmkBinding cmk,
+      TmkRef tmk,
+      long probeEncryptMs,
+      long probeDecryptMs,
+      boolean active) {}
 
   /**
    * Registration (tenant API) or onboarding (admin API, an UPSERT): checks the request, probes the
@@ -81,10 +93,15 @@ public final class KeyOnboarding {
   private Bound doBind(Caller caller, OnboardingRequest request) {
     KmsRef ref = checkedRef(caller, request);
     String region = request.region() == null ? ref.region() : request.region();
-    for (Refusal refusal : new Refusal[] {
-        request.region() == null ? null : ArnRules.checkRegion(request.region(), ref),
-        ArnRules.checkRoleArn(request.roleArn()), ArnRules.checkExternalId(request.externalId()),
-        request.externalId() != null && request.roleArn() == null ? Refusals.externalIdNeedsRole() : null}) {
+    for (Refusal refusal :
+        new Refusal[] {
+          request.region() == null ? null : ArnRules.checkRegion(request.region(), ref),
+          ArnRules.checkRoleArn(request.roleArn()),
+          ArnRules.checkExternalId(request.externalId()),
+          request.externalId() != null && request.roleArn() == null
+              ? Refusals.externalIdNeedsRole()
+              : null
+        }) {
       if (refusal != null) {
         throw reject(caller, refusal);
       }
@@ -94,31 +111,64 @@ public final class KeyOnboarding {
     if (bound.isPresent()) {
       throw reject(caller, bound.get());
     }
-    CmkRef cmkRef = request.roleArn() == null ? CmkRef.aws(request.keyRef(), region)
-        : CmkRef.awsWithRole(request.keyRef(), region, request.roleArn(), request.externalId());
+    CmkRef cmkRef =
+        request.roleArn() == null
+            ? CmkRef.aws(request.keyRef(), region)
+            : CmkRef.awsWithRole(request.keyRef(), region, request.roleArn(), request.externalId());
     long started = System.nanoTime();
     ProbeResult probed;
     KeyMint.Minted minted;
     try {
       probed = probe.probe(cmkRef, caller.tenant());
       Integer firstDek = state.getDeks().isEmpty() ? TenantStates.nextDekVersion(state) : null;
-      minted = mint.underCmk(caller.tenant(), cmkRef.withKeyRef(probed.key().keyArn()), probed.key().keyArn(),
-          TenantStates.nextTmkVersion(state), firstDek);
+      minted =
+          mint.underCmk(
+              caller.tenant(),
+              cmkRef.withKeyRef(probed.key().keyArn()),
+              probed.key().keyArn(),
+              TenantStates.nextTmkVersion(state),
+              firstDek);
     } catch (KmsException e) {
       throw verificationFailed(caller, request, e, elapsedMs(started));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("wrapping a new DEK under a new TMK failed", e);
     }
     TmkRef tmk = minted.tmk();
-    CmkBinding binding = CmkBinding.newBuilder().setProvider("aws").setKeyRef(request.keyRef()).setKeyArn(probed.key().keyArn())
-        .setRegion(region).setRoleArn(request.roleArn()).setExternalId(request.externalId()).setKeyAlias(request.alias())
-        .setDescription(request.description()).build();
+    CmkBinding binding =
+        CmkBinding.newBuilder()
+            .setProvider("aws")
+            .setKeyRef(request.keyRef())
+            .setKeyArn(probed.key().keyArn())
+            .setRegion(region)
+            .setRoleArn(request.roleArn())
+            .setExternalId(request.externalId())
+            .setKeyAlias(request.alias())
+            .setDescription(request.description())
+            .build();
     String keyId = KeyMint.newId(Decider.DIALECT_BYOK.equals(request.dialect()) ? "byok" : "kms");
-    RegisterKey register = RegisterKey.newBuilder().setDialect(request.dialect()).setKeyId(keyId).setCmk(binding).setTmk(tmk).setDek(minted.dek())
-        .setProbeEncryptMs(probed.encryptMillis()).setProbeDecryptMs(probed.decryptMillis()).build();
+    RegisterKey register =
+        RegisterKey.newBuilder()
+            .setDialect(request.dialect())
+            .setKeyId(keyId)
+            .setCmk(binding)
+            .setTmk(tmk)
+            .setDek(minted.dek())
+            .setProbeEncryptMs(probed.encryptMillis())
+            .setProbeDecryptMs(probed.decryptMillis())
+            .build();
     commands.run(commands.envelope(caller, elapsedMs(started), register), minted.material());
-    BindingStatus after = reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.PENDING_WAIVER);
-    return new Bound(keyId, binding, tmk, probed.encryptMillis(), probed.decryptMillis(), after == BindingStatus.ACTIVE);
+    BindingStatus after =
+        reader
+            .tenant(caller.tenant())
+            .map(TenantStates::status)
+            .orElse(BindingStatus.PENDING_WAIVER);
+    return new Bound(
+        keyId,
+        binding,
+        tmk,
+        probed.encryptMillis(),
+        probed.decryptMillis(),
+        after == BindingStatus.ACTIVE);
   }
 
   /**
@@ -151,25 +201,52 @@ public final class KeyOnboarding {
       String movedId = KeyMint.newId("tmk");
       CmkRef wrappedBy = TmkContext.cmkOf(state, version).map(TmkContext::refOf).orElse(cmkRef);
       byte[] wrapped = rewrapUnderPlatformKey(caller, wrappedBy, current, movedId);
-      TmkRef moved = TmkRef.newBuilder().setTmkId(movedId).setVersion(current.getVersion())
-          .setWrapMethod("platform").setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(null).build();
+      TmkRef moved =
+          TmkRef.newBuilder()
+              .setTmkId(movedId)
+              .setVersion(current.getVersion())
+              .setWrapMethod("platform")
+              .setFingerprint(KeyFingerprint.of(wrapped))
+              .setCmkKeyArn(null)
+              .build();
       rewrapped.add(moved);
-      material.add(KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(moved).setWrappedKey(ByteBuffer.wrap(wrapped)).build());
+      material.add(
+          KeyMaterial.newBuilder()
+              .setTenantId(caller.tenant())
+              .setTmk(moved)
+              .setWrappedKey(ByteBuffer.wrap(wrapped))
+              .build());
     }
-    commands.run(caller, Deregister.newBuilder().setRewrapped(rewrapped).setReason(reason).build(), material);
+    commands.run(
+        caller,
+        Deregister.newBuilder().setRewrapped(rewrapped).setReason(reason).build(),
+        material);
     return rewrapped;
   }
 
-  /** Unwraps a TMK version through the CMK and wraps it under the platform key as {@code newTmkId}. */
-  private byte[] rewrapUnderPlatformKey(Caller caller, CmkRef cmkRef, TmkRef current, String newTmkId) {
-    KeyMaterial stored = TenantReader.value(reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
-        .orElseThrow(() -> Stop.refused(ServiceRefusals.keyMaterialMissing(current.getVersion())));
+  /**
+   * Unwraps a TMK version through the CMK and wraps it under the platform key as {@code newTmkId}.
+   */
+  private byte[] rewrapUnderPlatformKey(
+      Caller caller, CmkRef cmkRef, TmkRef current, String newTmkId) {
+    KeyMaterial stored =
+        TenantReader.value(
+                reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
+            .orElseThrow(
+                () -> Stop.refused(ServiceRefusals.keyMaterialMissing(current.getVersion())));
     byte[] plaintext = null;
     SecretBytes tmk = null;
     try {
-      plaintext = kms.decrypt(cmkRef, TmkContext.encryptionContext(caller.tenant(), current.getVersion()), bytes(stored.getWrappedKey()));
+      plaintext =
+          kms.decrypt(
+              cmkRef,
+              TmkContext.encryptionContext(caller.tenant(), current.getVersion()),
+              bytes(stored.getWrappedKey()));
       tmk = SecretBytes.copyOf(plaintext);
-      return platformKey.wrap(tmk, new WrapContext(caller.tenant(), newTmkId, current.getVersion(), WrapContext.Purpose.TMK));
+      return platformKey.wrap(
+          tmk,
+          new WrapContext(
+              caller.tenant(), newTmkId, current.getVersion(), WrapContext.Purpose.TMK));
     } catch (KmsException e) {
       throw Stop.refused(ServiceRefusals.cmkInaccessibleToDeregister(current.getVersion(), e));
     } catch (GeneralSecurityException e) {
@@ -200,12 +277,21 @@ public final class KeyOnboarding {
     return commands.refuse(caller, operation, refusal);
   }
 
-  private Stop verificationFailed(Caller caller, OnboardingRequest request, KmsException e, long latencyMs) {
+  private Stop verificationFailed(
+      Caller caller, OnboardingRequest request, KmsException e, long latencyMs) {
     Refusal refusal = ServiceRefusals.verifyFailed(e);
-    RecordVerificationFailure failure = RecordVerificationFailure.newBuilder().setOperation(Operations.REGISTER)
-        .setKeyRef(Optional.ofNullable(request.keyRef()).orElse("")).setFailure(e.failure().wireName())
-        .setAwsErrorCode(e.awsErrorCode()).setRefusal(refusal).setLatencyMs(latencyMs).build();
-    return commands.record(commands.envelope(caller, latencyMs, failure), ServiceRefusals.verifyFailedAnswer(e, refusal));
+    RecordVerificationFailure failure =
+        RecordVerificationFailure.newBuilder()
+            .setOperation(Operations.REGISTER)
+            .setKeyRef(Optional.ofNullable(request.keyRef()).orElse(""))
+            .setFailure(e.failure().wireName())
+            .setAwsErrorCode(e.awsErrorCode())
+            .setRefusal(refusal)
+            .setLatencyMs(latencyMs)
+            .build();
+    return commands.record(
+        commands.envelope(caller, latencyMs, failure),
+        ServiceRefusals.verifyFailedAnswer(e, refusal));
   }
 
   private static long elapsedMs(long startedNanos) {

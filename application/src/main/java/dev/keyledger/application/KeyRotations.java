@@ -38,7 +38,11 @@ import java.util.Optional;
 public final class KeyRotations {
 
   /** Rotation types of {@code POST /api/v1/byok/keys/rotate}. */
-  public enum Type { DEK, MASTER, FULL }
+  public enum Type {
+    DEK,
+    MASTER,
+    FULL
+  }
 
   private final TenantReader reader;
   private final TenantKeyring keyring;
@@ -59,25 +63,38 @@ public final class KeyRotations {
    * @param previousDekId the DEK active before (null if none)
    * @param newDekId the DEK active now (null for a master rotation)
    * @param newTmkVersion the new TMK version (null for a DEK rotation)
-   * @param rewrapLeaseId the lease of the background rewrap, as the fold gave it (null for a DEK rotation)
+   * @param rewrapLeaseId the lease of the background rewrap, as the fold gave it (null for a DEK
+   *     rotation)
    */
-  public record Rotated(String rotationId, String previousDekId, String newDekId, Integer newTmkVersion, Long rewrapLeaseId) {}
+  public record Rotated(
+      String rotationId,
+      String previousDekId,
+      String newDekId,
+      Integer newTmkVersion,
+      Long rewrapLeaseId) {}
 
-  /** @param automatic true when the engine retires a DEK at its usage limit */
+  /**
+   * @param automatic true when the engine retires a DEK at its usage limit
+   */
   public Outcome<Rotated> rotate(Caller caller, Type type, String reason, boolean automatic) {
-    return Stop.outcome(() -> {
-      TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
-      Optional<Refusal> refused = KeyRotation.checkRotatable(state);
-      if (refused.isPresent()) {
-        throw commands.refuse(caller, Operations.ROTATE, refused.get());
-      }
-      String previous = TenantStates.activeDek(state).map(d -> d.getDek().getDekId()).orElse(null);
-      return type == Type.DEK ? rotateDek(caller, state, reason, automatic, previous)
-          : rotateMaster(caller, state, type == Type.FULL, reason, previous);
-    });
+    return Stop.outcome(
+        () -> {
+          TenantState state =
+              reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
+          Optional<Refusal> refused = KeyRotation.checkRotatable(state);
+          if (refused.isPresent()) {
+            throw commands.refuse(caller, Operations.ROTATE, refused.get());
+          }
+          String previous =
+              TenantStates.activeDek(state).map(d -> d.getDek().getDekId()).orElse(null);
+          return type == Type.DEK
+              ? rotateDek(caller, state, reason, automatic, previous)
+              : rotateMaster(caller, state, type == Type.FULL, reason, previous);
+        });
   }
 
-  private Rotated rotateDek(Caller caller, TenantState state, String reason, boolean automatic, String previous) {
+  private Rotated rotateDek(
+      Caller caller, TenantState state, String reason, boolean automatic, String previous) {
     TmkVersionState under = TenantStates.activeTmk(state).orElseThrow();
     int version = TenantStates.nextDekVersion(state);
     String dekId = KeyMint.newId("dek");
@@ -92,34 +109,68 @@ public final class KeyRotations {
     } finally {
       dek.destroy();
     }
-    DekRef ref = DekRef.newBuilder().setDekId(dekId).setVersion(version).setTmkVersion(under.getTmk().getVersion())
-        .setFingerprint(wrapped.fingerprint()).build();
-    KeyMaterial material = KeyMaterial.newBuilder().setTenantId(caller.tenant()).setTmk(under.getTmk()).setDek(ref)
-        .setWrappedKey(ByteBuffer.wrap(wrapped.bytes())).build();
-    CommandEnvelope command = commands.envelope(caller, 0, RotateDek.newBuilder().setDek(ref).setReason(reason).setAutomatic(automatic).build());
+    DekRef ref =
+        DekRef.newBuilder()
+            .setDekId(dekId)
+            .setVersion(version)
+            .setTmkVersion(under.getTmk().getVersion())
+            .setFingerprint(wrapped.fingerprint())
+            .build();
+    KeyMaterial material =
+        KeyMaterial.newBuilder()
+            .setTenantId(caller.tenant())
+            .setTmk(under.getTmk())
+            .setDek(ref)
+            .setWrappedKey(ByteBuffer.wrap(wrapped.bytes()))
+            .build();
+    CommandEnvelope command =
+        commands.envelope(
+            caller,
+            0,
+            RotateDek.newBuilder().setDek(ref).setReason(reason).setAutomatic(automatic).build());
     commands.run(command, List.of(material));
     return new Rotated(command.getCommandId(), previous, dekId, null, null);
   }
 
-  private Rotated rotateMaster(Caller caller, TenantState state, boolean full, String reason, String previous) {
+  private Rotated rotateMaster(
+      Caller caller, TenantState state, boolean full, String reason, String previous) {
     int tmkVersion = TenantStates.nextTmkVersion(state);
     Integer dekVersion = full ? TenantStates.nextDekVersion(state) : null;
     BindingState binding = state.getBinding();
     KeyMint.Minted minted;
     try {
-      minted = TenantStates.status(state) == BindingStatus.ACTIVE
-          ? mint.underCmk(caller.tenant(), TmkContext.refOf(binding.getCmk()), binding.getCmk().getKeyArn(), tmkVersion, dekVersion)
-          : mint.underPlatformKey(caller.tenant(), tmkVersion, dekVersion);
+      minted =
+          TenantStates.status(state) == BindingStatus.ACTIVE
+              ? mint.underCmk(
+                  caller.tenant(),
+                  TmkContext.refOf(binding.getCmk()),
+                  binding.getCmk().getKeyArn(),
+                  tmkVersion,
+                  dekVersion)
+              : mint.underPlatformKey(caller.tenant(), tmkVersion, dekVersion);
     } catch (KmsException e) {
-      String message = e.failure().sealsTenant() ? "CMK inaccessible: " + e.getMessage() : e.getMessage();
-      throw commands.refuse(caller, Operations.ROTATE, ServiceRefusals.kmsUnavailable(message, e.hint()));
+      String message =
+          e.failure().sealsTenant() ? "CMK inaccessible: " + e.getMessage() : e.getMessage();
+      throw commands.refuse(
+          caller, Operations.ROTATE, ServiceRefusals.kmsUnavailable(message, e.hint()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("making a new TMK failed", e);
     }
-    CommandEnvelope command = commands.envelope(caller, 0,
-        RotateMaster.newBuilder().setTmk(minted.tmk()).setDek(minted.dek()).setReason(reason).build());
+    CommandEnvelope command =
+        commands.envelope(
+            caller,
+            0,
+            RotateMaster.newBuilder()
+                .setTmk(minted.tmk())
+                .setDek(minted.dek())
+                .setReason(reason)
+                .build());
     CommandOutcome outcome = commands.run(command, minted.material());
-    return new Rotated(command.getCommandId(), previous, minted.dek() == null ? null : minted.dek().getDekId(), tmkVersion,
+    return new Rotated(
+        command.getCommandId(),
+        previous,
+        minted.dek() == null ? null : minted.dek().getDekId(),
+        tmkVersion,
         outcome.getRewrapLeaseId());
   }
 
@@ -130,17 +181,30 @@ public final class KeyRotations {
    * @return how many DEKs were lost with it (their data is unrecoverable)
    */
   public Outcome<Long> revoke(Caller caller, int version, String reason, boolean allowDataLoss) {
-    return Stop.outcome(() -> {
-      commands.run(caller, RevokeTmkVersion.newBuilder().setVersion(version).setReason(reason).setAllowDataLoss(allowDataLoss).build(),
-          List.of());
-      keyring.purge(caller.tenant());
-      TenantState state = reader.tenant(caller.tenant()).orElseThrow();
-      return state.getDeks().stream().filter(d -> d.getDek().getTmkVersion() == version && DekStatus.LOST.equals(d.getStatus())).count();
-    });
+    return Stop.outcome(
+        () -> {
+          commands.run(
+              caller,
+              RevokeTmkVersion.newBuilder()
+                  .setVersion(version)
+                  .setReason(reason)
+                  .setAllowDataLoss(allowDataLoss)
+                  .build(),
+              List.of());
+          keyring.purge(caller.tenant());
+          TenantState state = reader.tenant(caller.tenant()).orElseThrow();
+          return state.getDeks().stream()
+              .filter(
+                  d ->
+                      d.getDek().getTmkVersion() == version && DekStatus.LOST.equals(d.getStatus()))
+              .count();
+        });
   }
 
   private static Refusal unavailable(KeyUnavailableException e) {
-    return e.reason() == KeyUnavailableException.Reason.SEALED || e.kms().map(k -> k.failure().sealsTenant()).orElse(false)
-        ? Refusals.sealed() : ServiceRefusals.kmsUnavailable(e.getMessage(), null);
+    return e.reason() == KeyUnavailableException.Reason.SEALED
+            || e.kms().map(k -> k.failure().sealsTenant()).orElse(false)
+        ? Refusals.sealed()
+        : ServiceRefusals.kmsUnavailable(e.getMessage(), null);
   }
 }

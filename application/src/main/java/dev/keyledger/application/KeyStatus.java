@@ -4,7 +4,10 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.Waivers;
 
-/** Reads of a tenant's key binding: the key, its health and its KMS configuration, from the folded state. */
+/**
+ * Reads of a tenant's key binding: the key, its health and its KMS configuration, from the folded
+ * state.
+ */
 public final class KeyStatus {
 
   private final TenantReader reader;
@@ -22,7 +25,11 @@ public final class KeyStatus {
 
   /** The tenant API's view: refused {@code no_byok_key} without a binding. */
   public Outcome<BoundKey> byokKey(Caller caller) {
-    return Stop.outcome(() -> new BoundKey(bound(caller, false), Waivers.current(reader.platform().orElse(null)).getWaiverVersion()));
+    return Stop.outcome(
+        () ->
+            new BoundKey(
+                bound(caller, false),
+                Waivers.current(reader.platform().orElse(null)).getWaiverVersion()));
   }
 
   /** The admin API's view: refused {@code no_kms_config} without a binding. */
@@ -31,7 +38,9 @@ public final class KeyStatus {
   }
 
   private TenantState bound(Caller caller, boolean admin) {
-    return reader.tenant(caller.tenant()).filter(s -> s.getBinding() != null)
+    return reader
+        .tenant(caller.tenant())
+        .filter(s -> s.getBinding() != null)
         .orElseThrow(() -> Stop.refused(admin ? ServiceRefusals.noKmsConfig() : Refusals.noKey()));
   }
 }

@@ -14,7 +14,10 @@ import dev.keyledger.engine.domain.Waivers;
 import java.util.List;
 import java.util.Optional;
 
-/** The legal waiver: the version in force, a tenant's acknowledgement (activates BYOK), and publication of new versions. */
+/**
+ * The legal waiver: the version in force, a tenant's acknowledgement (activates BYOK), and
+ * publication of new versions.
+ */
 public final class LegalWaiver {
 
   private final TenantReader reader;
@@ -33,39 +36,72 @@ public final class LegalWaiver {
   public record Standing(WaiverText current, Optional<BindingState> binding) {}
 
   public Outcome<Standing> standing(Caller caller) {
-    return Stop.outcome(() -> new Standing(current(), reader.tenant(caller.tenant()).flatMap(TenantStates::binding)));
+    return Stop.outcome(
+        () ->
+            new Standing(current(), reader.tenant(caller.tenant()).flatMap(TenantStates::binding)));
   }
 
   /**
-   * Acknowledges the version in force for the caller's tenant; refused (and audited) unless
-   * {@code acknowledged} is true and {@code by} names someone.
+   * Acknowledges the version in force for the caller's tenant; refused (and audited) unless {@code
+   * acknowledged} is true and {@code by} names someone.
    *
    * @return the tenant's binding after the acknowledgement
    */
-  public Outcome<BindingState> acknowledge(Caller caller, Boolean acknowledged, String by, List<String> terms) {
-    return Stop.outcome(() -> {
-      if (!Boolean.TRUE.equals(acknowledged)) {
-        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST,
-            "Waiver not acknowledged: \"acknowledged\" must be true",
-            "Read GET /api/v1/byok/legal-waiver, then send {\"acknowledged\": true, \"acknowledged_by\": \"you@example.com\"}."));
-      }
-      if (by == null || by.isBlank()) {
-        throw commands.refuse(caller, Operations.ACKNOWLEDGE_WAIVER, Refusals.of("invalid_request", null, RefusalKind.INVALID_REQUEST,
-            "acknowledged_by is required", "Name the person acknowledging, e.g. their email address."));
-      }
-      commands.run(caller, AcknowledgeWaiver.newBuilder().setWaiverVersion(current().getWaiverVersion())
-          .setAcknowledgedBy(by).setAcknowledgedTerms(terms).build(), List.of());
-      TenantState state = reader.tenant(caller.tenant()).orElseThrow();
-      return state.getBinding();
-    });
+  public Outcome<BindingState> acknowledge(
+      Caller caller, Boolean acknowledged, String by, List<String> terms) {
+    return Stop.outcome(
+        () -> {
+          if (!Boolean.TRUE.equals(acknowledged)) {
+            throw commands.refuse(
+                caller,
+                Operations.ACKNOWLEDGE_WAIVER,
+                Refusals.of(
+                    "waiver_not_acknowledged",
+                    "BYOK_004",
+                    RefusalKind.INVALID_REQUEST,
+                    "Waiver not acknowledged: \"acknowledged\" must be true",
+                    "Read GET /api/v1/byok/legal-waiver, then send {\"acknowledged\": true, \"acknowledged_by\": \"you@example.com\"}."));
+          }
+          if (by == null || by.isBlank()) {
+            throw commands.refuse(
+                caller,
+                Operations.ACKNOWLEDGE_WAIVER,
+                Refusals.of(
+                    "invalid_request",
+                    null,
+                    RefusalKind.INVALID_REQUEST,
+                    "acknowledged_by is required",
+                    "Name the person acknowledging, e.g. their email address."));
+          }
+          commands.run(
+              caller,
+              AcknowledgeWaiver.newBuilder()
+                  .setWaiverVersion(current().getWaiverVersion())
+                  .setAcknowledgedBy(by)
+                  .setAcknowledgedTerms(terms)
+                  .build(),
+              List.of());
+          TenantState state = reader.tenant(caller.tenant()).orElseThrow();
+          return state.getBinding();
+        });
   }
 
-  /** Publishes a new waiver version for every tenant (the platform's state); refused if it is the current one. */
+  /**
+   * Publishes a new waiver version for every tenant (the platform's state); refused if it is the
+   * current one.
+   */
   public Outcome<WaiverText> publish(Caller caller, WaiverText waiver) {
-    return Stop.outcome(() -> {
-      commands.run(commands.envelope(TenantIds.PLATFORM, caller, 0, PublishWaiver.newBuilder().setWaiver(waiver).build()), List.of());
-      return waiver;
-    });
+    return Stop.outcome(
+        () -> {
+          commands.run(
+              commands.envelope(
+                  TenantIds.PLATFORM,
+                  caller,
+                  0,
+                  PublishWaiver.newBuilder().setWaiver(waiver).build()),
+              List.of());
+          return waiver;
+        });
   }
 
   private WaiverText current() {

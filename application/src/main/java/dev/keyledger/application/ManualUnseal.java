@@ -29,27 +29,48 @@ public final class ManualUnseal {
   }
 
   public Outcome<Void> unseal(Caller caller) {
-    return Stop.outcome(() -> {
-      TenantState state = reader.tenant(caller.tenant()).filter(s -> s.getBinding() != null)
-          .orElseThrow(() -> Stop.refused(ServiceRefusals.noKmsConfig()));
-      if (TenantStates.status(state) == BindingStatus.SEALED) {
-        verifyCmk(state);
-      }
-      int active = TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(0);
-      commands.run(caller, ReportUnwrapSucceeded.newBuilder().setTmkVersion(active).setReporter("manual:" + caller.sub())
-          .setManual(true).build(), List.of());
-      return null;
-    });
+    return Stop.outcome(
+        () -> {
+          TenantState state =
+              reader
+                  .tenant(caller.tenant())
+                  .filter(s -> s.getBinding() != null)
+                  .orElseThrow(() -> Stop.refused(ServiceRefusals.noKmsConfig()));
+          if (TenantStates.status(state) == BindingStatus.SEALED) {
+            verifyCmk(state);
+          }
+          int active = TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(0);
+          commands.run(
+              caller,
+              ReportUnwrapSucceeded.newBuilder()
+                  .setTmkVersion(active)
+                  .setReporter("manual:" + caller.sub())
+                  .setManual(true)
+                  .build(),
+              List.of());
+          return null;
+        });
   }
 
   private void verifyCmk(TenantState state) {
     try {
       keyring.verifyCmk(state);
     } catch (KeyUnavailableException e) {
-      String reason = e.kms().map(k -> k.failure() == KmsFailure.UNREACHABLE || k.failure() == KmsFailure.TIMEOUT
-          || k.failure() == KmsFailure.UNAVAILABLE ? "unreachable" : "access_denied").orElse("access_denied");
-      throw Stop.refused(ServiceRefusals.unsealFailed(reason, e.kms().map(Throwable::getMessage).orElse(e.getMessage()),
-          e.kms().map(KmsException::hint).orElse(null)));
+      String reason =
+          e.kms()
+              .map(
+                  k ->
+                      k.failure() == KmsFailure.UNREACHABLE
+                              || k.failure() == KmsFailure.TIMEOUT
+                              || k.failure() == KmsFailure.UNAVAILABLE
+                          ? "unreachable"
+                          : "access_denied")
+              .orElse("access_denied");
+      throw Stop.refused(
+          ServiceRefusals.unsealFailed(
+              reason,
+              e.kms().map(Throwable::getMessage).orElse(e.getMessage()),
+              e.kms().map(KmsException::hint).orElse(null)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("unwrapping the active TMK failed", e);
     }

@@ -8,8 +8,9 @@ import dev.keyledger.engine.kms.KmsFailure;
 
 /**
  * The refusals the use cases make themselves, before or beside the fold (the fold's own are in
- * {@link Refusals}): what the tenant is told when KMS says no, or a key or a ciphertext does not fit.
- * KMS messages name principals and keys only, never credentials, so they may be logged and shown.
+ * {@link Refusals}): what the tenant is told when KMS says no, or a key or a ciphertext does not
+ * fit. KMS messages name principals and keys only, never credentials, so they may be logged and
+ * shown.
  */
 final class ServiceRefusals {
 
@@ -26,13 +27,18 @@ final class ServiceRefusals {
     if (e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE) {
       return kmsUnavailable(e.getMessage(), e.hint());
     }
-    String message = e.getMessage().startsWith("Cannot access CMK") ? e.getMessage() : "Cannot access CMK: " + e.getMessage();
-    return Refusals.of("kms_verify_failed", "BYOK_002", RefusalKind.INVALID_REQUEST, message, e.hint());
+    String message =
+        e.getMessage().startsWith("Cannot access CMK")
+            ? e.getMessage()
+            : "Cannot access CMK: " + e.getMessage();
+    return Refusals.of(
+        "kms_verify_failed", "BYOK_002", RefusalKind.INVALID_REQUEST, message, e.hint());
   }
 
   /** How a refused probe is answered: a KMS that is only busy or down is "try again", not "no". */
   static Stop verifyFailedAnswer(KmsException e, Refusal refusal) {
-    boolean transientFailure = e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE;
+    boolean transientFailure =
+        e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE;
     return transientFailure ? Stop.unavailable(refusal, retryAfter(e)) : Stop.refused(refusal);
   }
 
@@ -45,24 +51,45 @@ final class ServiceRefusals {
   }
 
   static Refusal noKmsConfig() {
-    return Refusals.of("no_kms_config", null, RefusalKind.NOT_FOUND, "No KMS configuration for this tenant", "Onboard a key: POST /admin/tenant-kms.");
+    return Refusals.of(
+        "no_kms_config",
+        null,
+        RefusalKind.NOT_FOUND,
+        "No KMS configuration for this tenant",
+        "Onboard a key: POST /admin/tenant-kms.");
   }
 
   static Refusal keyMaterialMissing(int tmkVersion) {
-    return Refusals.of("key_material_missing", null, RefusalKind.CONFLICT,
+    return Refusals.of(
+        "key_material_missing",
+        null,
+        RefusalKind.CONFLICT,
         "The wrapped bytes of TMK version " + tmkVersion + " are not in the key-material store",
         "Retry in a few seconds; if it persists, the key-material topic lost this record.");
   }
 
   static Refusal cmkInaccessibleToDeregister(int tmkVersion, KmsException e) {
-    return Refusals.of("cmk_inaccessible", null, RefusalKind.CONFLICT,
-        "CMK inaccessible: cannot unwrap TMK version " + tmkVersion + " to move it under the platform key: " + e.getMessage(),
+    return Refusals.of(
+        "cmk_inaccessible",
+        null,
+        RefusalKind.CONFLICT,
+        "CMK inaccessible: cannot unwrap TMK version "
+            + tmkVersion
+            + " to move it under the platform key: "
+            + e.getMessage(),
         "Restore the platform's access to the key (" + e.hint() + "), then retry DELETE.");
   }
 
-  /** @param reason {@code unreachable} or {@code access_denied}: the refusal's code */
+  /**
+   * @param reason {@code unreachable} or {@code access_denied}: the refusal's code
+   */
   static Refusal unsealFailed(String reason, String detail, String hint) {
-    return Refusals.of("unseal_failed", reason, RefusalKind.UPSTREAM_FAILED, "Unseal failed (" + reason + "): " + detail, hint);
+    return Refusals.of(
+        "unseal_failed",
+        reason,
+        RefusalKind.UPSTREAM_FAILED,
+        "Unseal failed (" + reason + "): " + detail,
+        hint);
   }
 
   static Refusal dekRotating(String message) {
@@ -70,22 +97,46 @@ final class ServiceRefusals {
   }
 
   static Refusal keyNotLoadedHere() {
-    return Refusals.of("key_unavailable", null, RefusalKind.UNAVAILABLE, "A wrapped key of this tenant is not available on this instance yet",
+    return Refusals.of(
+        "key_unavailable",
+        null,
+        RefusalKind.UNAVAILABLE,
+        "A wrapped key of this tenant is not available on this instance yet",
         "Retry after 1 s.");
   }
 
   static Refusal invalidCiphertext(String detail) {
-    return Refusals.of("invalid_ciphertext", "BYOK_008", RefusalKind.INVALID_REQUEST, "Invalid ciphertext: " + detail,
+    return Refusals.of(
+        "invalid_ciphertext",
+        "BYOK_008",
+        RefusalKind.INVALID_REQUEST,
+        "Invalid ciphertext: " + detail,
         "Decrypt with the same tenant and the same context that were used to encrypt.");
   }
 
   static Refusal incorrectKey(String dekId, int version) {
-    return Refusals.of("incorrect_key", null, RefusalKind.INVALID_REQUEST, "IncorrectKeyException: the ciphertext needs DEK " + dekId + " v" + version
-        + ", which this tenant does not have", "The data was encrypted with a different key (another tenant's, or before a key change).");
+    return Refusals.of(
+        "incorrect_key",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "IncorrectKeyException: the ciphertext needs DEK "
+            + dekId
+            + " v"
+            + version
+            + ", which this tenant does not have",
+        "The data was encrypted with a different key (another tenant's, or before a key change).");
   }
 
   static Refusal dataDestroyed(int dekVersion, int tmkVersion) {
-    return Refusals.of("key_destroyed", null, RefusalKind.GONE, "The ciphertext needs DEK v" + dekVersion + ", wrapped by TMK v" + tmkVersion
-        + ", which was destroyed: the data is unrecoverable", null);
+    return Refusals.of(
+        "key_destroyed",
+        null,
+        RefusalKind.GONE,
+        "The ciphertext needs DEK v"
+            + dekVersion
+            + ", wrapped by TMK v"
+            + tmkVersion
+            + ", which was destroyed: the data is unrecoverable",
+        null);
   }
 }

@@ -16,14 +16,19 @@ public final class SystemCommands implements CommandSink {
   }
 
   @Override
-  public CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material) throws CommandSinkException {
+  public CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material)
+      throws CommandSinkException {
     try {
       Submission submission = commands.submitAsEngine(tenantId, payload, material);
       if (submission instanceof Submission.Decided decided) {
         return decided.outcome();
       }
-      throw new CommandSinkException("command " + ((Submission.Pending) submission).commandId() + " not decided within "
-          + commands.waitTime(), null);
+      throw new CommandSinkException(
+          "command "
+              + ((Submission.Pending) submission).commandId()
+              + " not decided within "
+              + commands.waitTime(),
+          null);
     } catch (LogUnavailableException e) {
       throw new CommandSinkException(e.getMessage(), e);
     }

@@ -6,7 +6,9 @@ import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantIds;
 import java.util.Optional;
 
-/** Reads through the state queries, turning "not now" into an {@link Outcome.Unavailable} answer. */
+/**
+ * Reads through the state queries, turning "not now" into an {@link Outcome.Unavailable} answer.
+ */
 public final class TenantReader {
 
   private final StateQueries queries;
@@ -40,15 +42,24 @@ public final class TenantReader {
       return Optional.empty();
     }
     if (result instanceof QueryResult.Unavailable<T> unavailable) {
-      throw unavailable("Key state is not available right now: " + unavailable.reason(), unavailable.retryAfterSeconds());
+      throw unavailable(
+          "Key state is not available right now: " + unavailable.reason(),
+          unavailable.retryAfterSeconds());
     }
     // Another instance owns this tenant; forwarding arrives with multi-instance deployments.
     QueryResult.Remote<T> remote = (QueryResult.Remote<T>) result;
-    throw unavailable("This tenant is served by another instance: " + remote.host() + ":" + remote.port(), 1);
+    throw unavailable(
+        "This tenant is served by another instance: " + remote.host() + ":" + remote.port(), 1);
   }
 
   private static Stop unavailable(String message, int retryAfterSeconds) {
-    return Stop.unavailable(Refusals.of("state_unavailable", null, RefusalKind.UNAVAILABLE, message, "Retry after " + retryAfterSeconds + " s."),
+    return Stop.unavailable(
+        Refusals.of(
+            "state_unavailable",
+            null,
+            RefusalKind.UNAVAILABLE,
+            message,
+            "Retry after " + retryAfterSeconds + " s."),
         retryAfterSeconds);
   }
 }

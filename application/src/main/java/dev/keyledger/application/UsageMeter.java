@@ -60,31 +60,46 @@ public final class UsageMeter {
 
   /** Sends every tenant's counts since the last flush. */
   public void flush(CommandSink sink) {
-    tenants.forEach((tenant, usage) -> {
-      long decryptions = usage.decryptions.getAndSet(0);
-      List<DekUsage> perDek = new ArrayList<>();
-      long encryptions = 0;
-      for (Map.Entry<String, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
-        long n = e.getValue().getAndSet(0);
-        if (n > 0) {
-          perDek.add(DekUsage.newBuilder().setDekId(e.getKey()).setEncryptions(n).build());
-          encryptions += n;
-        }
-      }
-      Instant last = usage.lastUsed.get();
-      if (encryptions == 0 && decryptions == 0 || last == null) {
-        return;
-      }
-      RecordUsage record = RecordUsage.newBuilder().setEncryptions(encryptions).setDecryptions(decryptions)
-          .setLastUsed(last.truncatedTo(ChronoUnit.MILLIS)).setPerDek(perDek).setReporter(reporter).build();
-      try {
-        sink.submit(tenant, record, List.of());
-      } catch (CommandSinkException e) {
-        LOG.warn("usage of tenant {} not reported, kept for the next flush: {}", tenant, e.getMessage());
-        usage.decryptions.addAndGet(decryptions);
-        perDek.forEach(d -> usage.encryptionsByDek.computeIfAbsent(d.getDekId(), k -> new AtomicLong()).addAndGet(d.getEncryptions()));
-      }
-    });
+    tenants.forEach(
+        (tenant, usage) -> {
+          long decryptions = usage.decryptions.getAndSet(0);
+          List<DekUsage> perDek = new ArrayList<>();
+          long encryptions = 0;
+          for (Map.Entry<String, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
+            long n = e.getValue().getAndSet(0);
+            if (n > 0) {
+              perDek.add(DekUsage.newBuilder().setDekId(e.getKey()).setEncryptions(n).build());
+              encryptions += n;
+            }
+          }
+          Instant last = usage.lastUsed.get();
+          if (encryptions == 0 && decryptions == 0 || last == null) {
+            return;
+          }
+          RecordUsage record =
+              RecordUsage.newBuilder()
+                  .setEncryptions(encryptions)
+                  .setDecryptions(decryptions)
+                  .setLastUsed(last.truncatedTo(ChronoUnit.MILLIS))
+                  .setPerDek(perDek)
+                  .setReporter(reporter)
+                  .build();
+          try {
+            sink.submit(tenant, record, List.of());
+          } catch (CommandSinkException e) {
+            LOG.warn(
+                "usage of tenant {} not reported, kept for the next flush: {}",
+                tenant,
+                e.getMessage());
+            usage.decryptions.addAndGet(decryptions);
+            perDek.forEach(
+                d ->
+                    usage
+                        .encryptionsByDek
+                        .computeIfAbsent(d.getDekId(), k -> new AtomicLong())
+                        .addAndGet(d.getEncryptions()));
+          }
+        });
   }
 
   private TenantUsage usage(String tenantId) {

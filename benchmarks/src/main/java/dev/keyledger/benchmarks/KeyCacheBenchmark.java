@@ -25,9 +25,10 @@ import org.openjdk.jmh.annotations.Threads;
 public class KeyCacheBenchmark {
   private static final int KEYS = 1024;
   private static final Duration TTL = Duration.ofHours(1);
-  private static final KeyCache.Loader NEVER = () -> {
-    throw new IllegalStateException("benchmark keys are preloaded");
-  };
+  private static final KeyCache.Loader NEVER =
+      () -> {
+        throw new IllegalStateException("benchmark keys are preloaded");
+      };
 
   /** The shared cache, preloaded. */
   @State(Scope.Benchmark)

@@ -11,8 +11,8 @@ import java.util.Objects;
  * renew by {@code expiresAt} rather than assume a fixed lifetime. The token is a bearer secret:
  * {@link #toString()} redacts it.
  *
- * @param token     the session JWT, to send as {@code Authorization: Bearer <token>}
- * @param ttl       how long the session was issued for
+ * @param token the session JWT, to send as {@code Authorization: Bearer <token>}
+ * @param ttl how long the session was issued for
  * @param expiresAt when the session stops being accepted
  */
 public record AgentSession(String token, Duration ttl, Instant expiresAt) {

@@ -4,16 +4,17 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The answer to {@link KeyLedgerClient#encrypt(byte[])}: the ciphertext envelope and the keys that made it.
+ * The answer to {@link KeyLedgerClient#encrypt(byte[])}: the ciphertext envelope and the keys that
+ * made it.
  *
- * <p>The ciphertext is self-describing (it names its DEK), so storing it alone is enough to decrypt it
- * later; {@code keyVersion}, {@code dekId} and {@code tmkVersion} are for metrics and audits.
+ * <p>The ciphertext is self-describing (it names its DEK), so storing it alone is enough to decrypt
+ * it later; {@code keyVersion}, {@code dekId} and {@code tmkVersion} are for metrics and audits.
  * The array is copied on the way in and out, so an instance is immutable; {@link #toString()} never
  * shows the bytes, only their length.
  *
  * @param ciphertext the envelope to store and later pass to {@link KeyLedgerClient#decrypt(byte[])}
  * @param keyVersion the version of the DEK that encrypted it
- * @param dekId      the id of that DEK
+ * @param dekId the id of that DEK
  * @param tmkVersion the version of the tenant master key that wraps that DEK
  */
 public record EncryptResult(byte[] ciphertext, int keyVersion, String dekId, int tmkVersion) {
@@ -46,7 +47,14 @@ public record EncryptResult(byte[] ciphertext, int keyVersion, String dekId, int
 
   @Override
   public String toString() {
-    return "EncryptResult[ciphertext=" + ciphertext.length + " bytes, keyVersion=" + keyVersion
-        + ", dekId=" + dekId + ", tmkVersion=" + tmkVersion + "]";
+    return "EncryptResult[ciphertext="
+        + ciphertext.length
+        + " bytes, keyVersion="
+        + keyVersion
+        + ", dekId="
+        + dekId
+        + ", tmkVersion="
+        + tmkVersion
+        + "]";
   }
 }

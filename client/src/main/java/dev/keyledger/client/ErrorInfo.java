@@ -3,11 +3,17 @@ package dev.keyledger.client;
 import java.time.Duration;
 
 /**
- * What one failed call came to: the fields of the error body plus what the transport knew.
- * {@code status} is 0 when no HTTP response arrived; the nullable fields were absent on the wire.
+ * What one failed call came to: the fields of the error body plus what the transport knew. {@code
+ * status} is 0 when no HTTP response arrived; the nullable fields were absent on the wire.
  */
-record ErrorInfo(int status, String type, String code, String message, String hint, String requestId,
-                 Duration retryAfter) {
+record ErrorInfo(
+    int status,
+    String type,
+    String code,
+    String message,
+    String hint,
+    String requestId,
+    Duration retryAfter) {
 
   /** A failure without an HTTP response (I/O, interrupt). */
   static ErrorInfo local(String type, String message) {

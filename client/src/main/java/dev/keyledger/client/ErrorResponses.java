@@ -7,7 +7,10 @@ import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Turns a non-2xx response into the exception a caller handles: the one place that maps error types. */
+/**
+ * Turns a non-2xx response into the exception a caller handles: the one place that maps error
+ * types.
+ */
 final class ErrorResponses {
 
   private final ObjectMapper json;
@@ -21,14 +24,29 @@ final class ErrorResponses {
     String headerRequestId = headers.firstValue("X-Request-Id").orElse(null);
     JsonNode error = errorNode(body);
     if (error == null) {
-      return new KeyLedgerException(new ErrorInfo(status, "http_" + status, null,
-          "HTTP " + status + " without a KeyLedger error body (a proxy or load balancer may have answered)",
-          null, headerRequestId, retryAfter), null);
+      return new KeyLedgerException(
+          new ErrorInfo(
+              status,
+              "http_" + status,
+              null,
+              "HTTP "
+                  + status
+                  + " without a KeyLedger error body (a proxy or load balancer may have answered)",
+              null,
+              headerRequestId,
+              retryAfter),
+          null);
     }
     String requestId = text(error, "request_id");
-    ErrorInfo info = new ErrorInfo(status, text(error, "type"), text(error, "code"),
-        Optional.ofNullable(text(error, "message")).orElse("(no message)"), text(error, "hint"),
-        requestId != null ? requestId : headerRequestId, retryAfter);
+    ErrorInfo info =
+        new ErrorInfo(
+            status,
+            text(error, "type"),
+            text(error, "code"),
+            Optional.ofNullable(text(error, "message")).orElse("(no message)"),
+            text(error, "hint"),
+            requestId != null ? requestId : headerRequestId,
+            retryAfter);
     return switch (info.type()) {
       case "tenant_sealed" -> new TenantSealedException(info);
       case "invalid_ciphertext" -> new InvalidCiphertextException(info);
@@ -64,7 +82,8 @@ final class ErrorResponses {
 
   /** {@code Retry-After} in delta-seconds, the form KeyLedger sends; anything else is ignored. */
   static Optional<Duration> retryAfter(HttpHeaders headers) {
-    return headers.firstValue("Retry-After")
+    return headers
+        .firstValue("Retry-After")
         .map(String::trim)
         .filter(value -> value.matches("\\d{1,9}"))
         .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)));

@@ -8,23 +8,29 @@ import java.util.Optional;
  *
  * <p>Subclasses name the failures a caller usually handles differently; everything else arrives as
  * this class, distinguished by {@link #type()}:
+ *
  * <ul>
  *   <li>the server's error type, e.g. {@code kms_unavailable} ({@code BYOK_006}, after the client's
- *       retries ran out) or {@code internal_error};</li>
+ *       retries ran out) or {@code internal_error};
  *   <li>{@code http_<status>} when the response carried no KeyLedger error body (a proxy or load
- *       balancer answered);</li>
- *   <li>{@code unreachable} when no response arrived (connection refused or reset, timeout), with the
- *       I/O exception as the cause and {@link #status()} 0;</li>
- *   <li>{@code invalid_response} when a 2xx body was not the documented JSON;</li>
- *   <li>{@code interrupted} when the calling thread was interrupted (its interrupt flag stays set).</li>
+ *       balancer answered);
+ *   <li>{@code unreachable} when no response arrived (connection refused or reset, timeout), with
+ *       the I/O exception as the cause and {@link #status()} 0;
+ *   <li>{@code invalid_response} when a 2xx body was not the documented JSON;
+ *   <li>{@code interrupted} when the calling thread was interrupted (its interrupt flag stays set).
  * </ul>
  *
- * <p>Messages never contain plaintext, ciphertext or tokens: only what the server put in its error body
- * plus the status, type, code and request id. Quote {@link #requestId()} when reporting a problem.
+ * <p>Messages never contain plaintext, ciphertext or tokens: only what the server put in its error
+ * body plus the status, type, code and request id. Quote {@link #requestId()} when reporting a
+ * problem.
  */
 public sealed class KeyLedgerException extends RuntimeException
-    permits TenantSealedException, InvalidCiphertextException, IncorrectKeyException, KeyDestroyedException,
-            RateLimitedException, AuthenticationException {
+    permits TenantSealedException,
+        InvalidCiphertextException,
+        IncorrectKeyException,
+        KeyDestroyedException,
+        RateLimitedException,
+        AuthenticationException {
 
   private static final long serialVersionUID = 1L;
 
@@ -62,7 +68,10 @@ public sealed class KeyLedgerException extends RuntimeException
     return Optional.ofNullable(code);
   }
 
-  /** The server's {@code error.message} alone (or the client's own description); {@link #getMessage()} adds the other fields. */
+  /**
+   * The server's {@code error.message} alone (or the client's own description); {@link
+   * #getMessage()} adds the other fields.
+   */
   public String detail() {
     return detail;
   }

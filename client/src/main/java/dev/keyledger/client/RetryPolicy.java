@@ -24,7 +24,10 @@ final class RetryPolicy {
     this.capNanos = cap.toNanos();
   }
 
-  /** Whether to try again after {@code failure}, given that {@code retriesSoFar} retries were made already. */
+  /**
+   * Whether to try again after {@code failure}, given that {@code retriesSoFar} retries were made
+   * already.
+   */
   boolean shouldRetry(KeyLedgerException failure, int retriesSoFar) {
     return retriesSoFar < maxRetries && isTransient(failure);
   }
@@ -40,23 +43,26 @@ final class RetryPolicy {
   }
 
   /**
-   * A request that timed out after connecting may still be running on the server and has used up the
-   * caller's time budget, so only a failure to connect, or a connection dropped under us, is retried.
+   * A request that timed out after connecting may still be running on the server and has used up
+   * the caller's time budget, so only a failure to connect, or a connection dropped under us, is
+   * retried.
    */
   private static boolean isConnectionFailure(Throwable cause) {
     return !(cause instanceof HttpTimeoutException) || cause instanceof HttpConnectTimeoutException;
   }
 
   /**
-   * The wait before retry number {@code retry} (1-based): the server's {@code Retry-After} when given,
-   * else exponential backoff from the initial value with equal jitter; always at most the cap.
+   * The wait before retry number {@code retry} (1-based): the server's {@code Retry-After} when
+   * given, else exponential backoff from the initial value with equal jitter; always at most the
+   * cap.
    */
   Duration delayBefore(int retry, Optional<Duration> retryAfter) {
     if (retryAfter.isPresent()) {
       return Duration.ofNanos(Math.min(retryAfter.get().toNanos(), capNanos));
     }
     long factor = 1L << Math.min(retry - 1, MAX_DOUBLINGS);
-    long exponential = initialBackoffNanos > capNanos / factor ? capNanos : initialBackoffNanos * factor;
+    long exponential =
+        initialBackoffNanos > capNanos / factor ? capNanos : initialBackoffNanos * factor;
     long ceiling = Math.min(exponential, capNanos);
     // Equal jitter: half fixed so retries keep backing off, half random so clients that failed
     // together do not come back together.

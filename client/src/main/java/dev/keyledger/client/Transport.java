@@ -26,8 +26,13 @@ final class Transport {
   private final ObjectMapper json;
   private final ErrorResponses errors;
 
-  Transport(HttpClient http, URI baseUri, Supplier<String> token, Duration timeout, RetryPolicy retries,
-            ObjectMapper json) {
+  Transport(
+      HttpClient http,
+      URI baseUri,
+      Supplier<String> token,
+      Duration timeout,
+      RetryPolicy retries,
+      ObjectMapper json) {
     this.http = http;
     this.baseUri = baseUri.toString().replaceAll("/+$", "");
     this.token = token;
@@ -43,7 +48,8 @@ final class Transport {
     for (int retry = 0; ; retry++) {
       KeyLedgerException failure;
       try {
-        HttpResponse<byte[]> response = http.send(request(uri, requestBody), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            http.send(request(uri, requestBody), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() / 100 == 2) {
           return parse(response, responseType);
         }
@@ -91,23 +97,36 @@ final class Transport {
       // No cause attached: Jackson's messages quote the offending input, which may be key material
       // or plaintext from a misbehaving intermediary.
       String requestId = response.headers().firstValue("X-Request-Id").orElse(null);
-      throw new KeyLedgerException(new ErrorInfo(response.statusCode(), "invalid_response", null,
-          "HTTP " + response.statusCode() + " with a body that is not a valid " + type.getSimpleName(),
-          null, requestId, null), null);
+      throw new KeyLedgerException(
+          new ErrorInfo(
+              response.statusCode(),
+              "invalid_response",
+              null,
+              "HTTP "
+                  + response.statusCode()
+                  + " with a body that is not a valid "
+                  + type.getSimpleName(),
+              null,
+              requestId,
+              null),
+          null);
     }
   }
 
   private KeyLedgerException unreachable(URI uri, IOException cause) {
-    String what = cause instanceof HttpTimeoutException
-        ? "timed out after " + timeout.toMillis() + " ms"
-        : "failed (" + cause.getClass().getSimpleName() + ")";
+    String what =
+        cause instanceof HttpTimeoutException
+            ? "timed out after " + timeout.toMillis() + " ms"
+            : "failed (" + cause.getClass().getSimpleName() + ")";
     String host = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    return new KeyLedgerException(ErrorInfo.local("unreachable",
-        "POST " + uri.getPath() + " to " + host + " " + what), cause);
+    return new KeyLedgerException(
+        ErrorInfo.local("unreachable", "POST " + uri.getPath() + " to " + host + " " + what),
+        cause);
   }
 
   private static KeyLedgerException interrupted(InterruptedException cause) {
-    return new KeyLedgerException(ErrorInfo.local("interrupted", "Interrupted while calling KeyLedger"), cause);
+    return new KeyLedgerException(
+        ErrorInfo.local("interrupted", "Interrupted while calling KeyLedger"), cause);
   }
 
   /**

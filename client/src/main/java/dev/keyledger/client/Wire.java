@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The JSON bodies of the data plane and agent calls. Byte arrays travel as standard base64 (Jackson's
- * encoding of {@code byte[]}). Response records check their required fields in the constructor, so a
- * body that lacks one fails to parse instead of yielding nulls or zeros.
+ * The JSON bodies of the data plane and agent calls. Byte arrays travel as standard base64
+ * (Jackson's encoding of {@code byte[]}). Response records check their required fields in the
+ * constructor, so a body that lacks one fails to parse instead of yielding nulls or zeros.
  */
 final class Wire {
 
@@ -23,7 +23,8 @@ final class Wire {
     return new ObjectMapper()
         // A newer server may add response fields; they must not break older clients.
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .setBase64Variant(Base64Variants.MIME_NO_LINEFEEDS.withReadPadding(PaddingReadBehaviour.PADDING_ALLOWED));
+        .setBase64Variant(
+            Base64Variants.MIME_NO_LINEFEEDS.withReadPadding(PaddingReadBehaviour.PADDING_ALLOWED));
   }
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -32,8 +33,11 @@ final class Wire {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   record DecryptRequest(byte[] ciphertext, Map<String, String> context) {}
 
-  record EncryptResponse(byte[] ciphertext, @JsonProperty("key_version") Integer keyVersion,
-                         @JsonProperty("dek_id") String dekId, @JsonProperty("tmk_version") Integer tmkVersion) {
+  record EncryptResponse(
+      byte[] ciphertext,
+      @JsonProperty("key_version") Integer keyVersion,
+      @JsonProperty("dek_id") String dekId,
+      @JsonProperty("tmk_version") Integer tmkVersion) {
     EncryptResponse {
       required(ciphertext, "ciphertext");
       required(keyVersion, "key_version");
@@ -52,9 +56,10 @@ final class Wire {
     }
   }
 
-  record SessionResponse(@JsonProperty("session_token") String sessionToken,
-                         @JsonProperty("ttl_seconds") Long ttlSeconds,
-                         @JsonProperty("expires_at") String expiresAt) {
+  record SessionResponse(
+      @JsonProperty("session_token") String sessionToken,
+      @JsonProperty("ttl_seconds") Long ttlSeconds,
+      @JsonProperty("expires_at") String expiresAt) {
     SessionResponse {
       required(sessionToken, "session_token");
       required(ttlSeconds, "ttl_seconds");
@@ -62,7 +67,8 @@ final class Wire {
     }
 
     AgentSession toSession() {
-      return new AgentSession(sessionToken, Duration.ofSeconds(ttlSeconds), Instant.parse(expiresAt));
+      return new AgentSession(
+          sessionToken, Duration.ofSeconds(ttlSeconds), Instant.parse(expiresAt));
     }
   }
 

@@ -22,8 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A fake KeyLedger edge at the HTTP boundary: a real HTTP server on a free loopback port that answers
- * each path from a script and records every request, so tests run the real client over real sockets.
+ * A fake KeyLedger edge at the HTTP boundary: a real HTTP server on a free loopback port that
+ * answers each path from a script and records every request, so tests run the real client over real
+ * sockets.
  */
 final class FakeEdge implements AutoCloseable {
 
@@ -36,7 +37,8 @@ final class FakeEdge implements AutoCloseable {
       return headers.entrySet().stream()
           .filter(entry -> entry.getKey().equalsIgnoreCase(name))
           .map(entry -> entry.getValue().get(0))
-          .findFirst().orElse(null);
+          .findFirst()
+          .orElse(null);
     }
 
     JsonNode json() {
@@ -63,7 +65,8 @@ final class FakeEdge implements AutoCloseable {
       }
     }
 
-    static Reply error(int status, String type, String code, String message, String hint, String requestId) {
+    static Reply error(
+        int status, String type, String code, String message, String hint, String requestId) {
       Map<String, String> error = new LinkedHashMap<>();
       error.put("type", type);
       error.put("code", code);
@@ -123,12 +126,17 @@ final class FakeEdge implements AutoCloseable {
     return this;
   }
 
-  /** Never answers {@code path} (until the edge closes), so the client's timeout has to end the call. */
+  /**
+   * Never answers {@code path} (until the edge closes), so the client's timeout has to end the
+   * call.
+   */
   FakeEdge hang(String path) {
-    return answer(path, request -> {
-      closing.await();
-      return Reply.json(504, "{}");
-    });
+    return answer(
+        path,
+        request -> {
+          closing.await();
+          return Reply.json(504, "{}");
+        });
   }
 
   List<Received> requests() {
@@ -141,11 +149,24 @@ final class FakeEdge implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes());
+      Received request =
+          new Received(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              Map.copyOf(exchange.getRequestHeaders()),
+              exchange.getRequestBody().readAllBytes());
       received.add(request);
-      Script script = scripts.getOrDefault(request.path(),
-          unscripted -> Reply.error(404, "not_found", null, "unscripted path " + unscripted.path(), null, "req_fake"));
+      Script script =
+          scripts.getOrDefault(
+              request.path(),
+              unscripted ->
+                  Reply.error(
+                      404,
+                      "not_found",
+                      null,
+                      "unscripted path " + unscripted.path(),
+                      null,
+                      "req_fake"));
       Reply reply = script.answer(request);
       reply.headers().forEach(exchange.getResponseHeaders()::add);
       byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);

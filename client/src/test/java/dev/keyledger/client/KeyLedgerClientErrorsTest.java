@@ -28,8 +28,12 @@ class KeyLedgerClientErrorsTest {
   @BeforeEach
   void start() throws IOException {
     edge = FakeEdge.start();
-    client = KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> "t")
-        .initialBackoff(Duration.ZERO).build();
+    client =
+        KeyLedgerClient.builder()
+            .baseUri(edge.baseUri())
+            .token(() -> "t")
+            .initialBackoff(Duration.ZERO)
+            .build();
   }
 
   @AfterEach
@@ -53,11 +57,13 @@ class KeyLedgerClientErrorsTest {
 
   @ParameterizedTest(name = "{0} {1} -> {3}")
   @MethodSource("errors")
-  void eachErrorTypeArrivesAsItsExceptionWithEveryField(int status, String type, String code,
-                                                         Class<? extends KeyLedgerException> expected) {
-    edge.reply(DECRYPT, Reply.error(status, type, code, "what went wrong", "how to fix it", "req_abc"));
+  void eachErrorTypeArrivesAsItsExceptionWithEveryField(
+      int status, String type, String code, Class<? extends KeyLedgerException> expected) {
+    edge.reply(
+        DECRYPT, Reply.error(status, type, code, "what went wrong", "how to fix it", "req_abc"));
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
 
     assertThat(e).isExactlyInstanceOf(expected);
     assertThat(e.status()).isEqualTo(status);
@@ -67,18 +73,34 @@ class KeyLedgerClientErrorsTest {
     assertThat(e.hint()).contains("how to fix it");
     assertThat(e.requestId()).contains("req_abc");
     assertThat(e.retryAfter()).isEmpty();
-    assertThat(e.getMessage()).contains(type, String.valueOf(status), "req_abc", "what went wrong", "how to fix it");
+    assertThat(e.getMessage())
+        .contains(type, String.valueOf(status), "req_abc", "what went wrong", "how to fix it");
     assertThat(edge.count(DECRYPT)).as("not retried").isEqualTo(1);
   }
 
   @Test
   void incorrectKeyAndKeyDestroyedKeepTheServersWordsAboutTheKey() {
-    edge.reply(DECRYPT,
-        Reply.error(400, "incorrect_key", null, "The ciphertext needs DEK dek_9 version 4, which this tenant does not have", null, "req_1"),
-        Reply.error(410, "key_destroyed", null, "TMK version 2 was cryptographically erased", null, "req_2"));
+    edge.reply(
+        DECRYPT,
+        Reply.error(
+            400,
+            "incorrect_key",
+            null,
+            "The ciphertext needs DEK dek_9 version 4, which this tenant does not have",
+            null,
+            "req_1"),
+        Reply.error(
+            410,
+            "key_destroyed",
+            null,
+            "TMK version 2 was cryptographically erased",
+            null,
+            "req_2"));
 
-    IncorrectKeyException incorrect = catchThrowableOfType(IncorrectKeyException.class, () -> client.decrypt(new byte[] {1}));
-    KeyDestroyedException destroyed = catchThrowableOfType(KeyDestroyedException.class, () -> client.decrypt(new byte[] {1}));
+    IncorrectKeyException incorrect =
+        catchThrowableOfType(IncorrectKeyException.class, () -> client.decrypt(new byte[] {1}));
+    KeyDestroyedException destroyed =
+        catchThrowableOfType(KeyDestroyedException.class, () -> client.decrypt(new byte[] {1}));
 
     assertThat(incorrect.detail()).contains("dek_9", "version 4");
     assertThat(destroyed.detail()).contains("TMK version 2");
@@ -87,10 +109,13 @@ class KeyLedgerClientErrorsTest {
 
   @Test
   void aSealedTenantIsNotRetriedEvenWithRetryAfter() {
-    edge.reply(DECRYPT, Reply.error(503, "tenant_sealed", null, "Tenant is sealed: CMK inaccessible", null, "req_s")
-        .withHeader("Retry-After", "0"));
+    edge.reply(
+        DECRYPT,
+        Reply.error(503, "tenant_sealed", null, "Tenant is sealed: CMK inaccessible", null, "req_s")
+            .withHeader("Retry-After", "0"));
 
-    TenantSealedException e = catchThrowableOfType(TenantSealedException.class, () -> client.decrypt(new byte[] {1}));
+    TenantSealedException e =
+        catchThrowableOfType(TenantSealedException.class, () -> client.decrypt(new byte[] {1}));
 
     assertThat(edge.count(DECRYPT)).isEqualTo(1);
     assertThat(e.retryAfter()).contains(Duration.ZERO);
@@ -107,10 +132,15 @@ class KeyLedgerClientErrorsTest {
 
   @Test
   void anHtmlPageFromAProxyIsAGenericErrorNamedByItsStatus() {
-    edge.reply(DECRYPT, new Reply(502, Map.of("Content-Type", "text/html", "X-Request-Id", "req_hdr"),
-        "<html><body><h1>502 Bad Gateway</h1></body></html>"));
+    edge.reply(
+        DECRYPT,
+        new Reply(
+            502,
+            Map.of("Content-Type", "text/html", "X-Request-Id", "req_hdr"),
+            "<html><body><h1>502 Bad Gateway</h1></body></html>"));
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
 
     assertThat(e).isExactlyInstanceOf(KeyLedgerException.class);
     assertThat(e.type()).isEqualTo("http_502");
@@ -123,18 +153,24 @@ class KeyLedgerClientErrorsTest {
 
   @Test
   void anErrorBodyWithoutARequestIdFallsBackToTheHeader() {
-    edge.reply(DECRYPT, Reply.error(400, "invalid_ciphertext", null, "bad", null, null).withHeader("X-Request-Id", "req_hdr"));
+    edge.reply(
+        DECRYPT,
+        Reply.error(400, "invalid_ciphertext", null, "bad", null, null)
+            .withHeader("X-Request-Id", "req_hdr"));
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.decrypt(new byte[] {1}));
 
     assertThat(e.requestId()).contains("req_hdr");
   }
 
   @Test
   void aSuccessBodyMissingAFieldIsAnInvalidResponse() {
-    edge.reply("/api/v1/byok/encrypt", Reply.json(200, "{\"ciphertext\":\"AQI=\",\"key_version\":1}"));
+    edge.reply(
+        "/api/v1/byok/encrypt", Reply.json(200, "{\"ciphertext\":\"AQI=\",\"key_version\":1}"));
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(e.type()).isEqualTo("invalid_response");
     assertThat(e.status()).isEqualTo(200);
@@ -143,9 +179,13 @@ class KeyLedgerClientErrorsTest {
 
   @Test
   void aSessionWithAnUnreadableExpiryIsAnInvalidResponse() {
-    edge.reply(SESSION, Reply.json(200, "{\"session_token\":\"x\",\"ttl_seconds\":300,\"expires_at\":\"tomorrow\"}"));
+    edge.reply(
+        SESSION,
+        Reply.json(
+            200, "{\"session_token\":\"x\",\"ttl_seconds\":300,\"expires_at\":\"tomorrow\"}"));
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.openSession());
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.openSession());
 
     assertThat(e.type()).isEqualTo("invalid_response");
   }

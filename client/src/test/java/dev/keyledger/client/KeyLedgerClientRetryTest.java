@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 class KeyLedgerClientRetryTest {
 
   private static final String ENCRYPT = "/api/v1/byok/encrypt";
-  private static final Reply ENCRYPTED = Reply.ok(Map.of("ciphertext", "AQI=", "key_version", 1, "dek_id", "dek_1", "tmk_version", 1));
+  private static final Reply ENCRYPTED =
+      Reply.ok(Map.of("ciphertext", "AQI=", "key_version", 1, "dek_id", "dek_1", "tmk_version", 1));
   private static final Reply KMS_UNAVAILABLE =
-      Reply.error(503, "kms_unavailable", "BYOK_006", "KMS ThrottlingException", "Retry later.", "req_k");
+      Reply.error(
+          503, "kms_unavailable", "BYOK_006", "KMS ThrottlingException", "Retry later.", "req_k");
   private static final Reply RATE_LIMITED =
       Reply.error(429, "rate_limit_exceeded", null, "Too many requests", null, "req_r");
 
@@ -42,7 +44,9 @@ class KeyLedgerClientRetryTest {
   }
 
   private KeyLedgerClient.Builder client() {
-    return KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> "token-" + tokensIssued.incrementAndGet());
+    return KeyLedgerClient.builder()
+        .baseUri(edge.baseUri())
+        .token(() -> "token-" + tokensIssued.incrementAndGet());
   }
 
   @Test
@@ -57,8 +61,10 @@ class KeyLedgerClientRetryTest {
     assertThat(result.dekId()).isEqualTo("dek_1");
     assertThat(edge.count(ENCRYPT)).isEqualTo(2);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
-    assertThat(edge.requests()).extracting(request -> request.header("Authorization"))
-        .as("a fresh token per attempt").containsExactly("Bearer token-1", "Bearer token-2");
+    assertThat(edge.requests())
+        .extracting(request -> request.header("Authorization"))
+        .as("a fresh token per attempt")
+        .containsExactly("Bearer token-1", "Bearer token-2");
   }
 
   @Test
@@ -69,7 +75,8 @@ class KeyLedgerClientRetryTest {
 
     client.encrypt(new byte[] {1});
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(edge.count(ENCRYPT)).isEqualTo(2);
   }
 
@@ -90,7 +97,8 @@ class KeyLedgerClientRetryTest {
     edge.reply(ENCRYPT, KMS_UNAVAILABLE.withHeader("Retry-After", "0"));
     KeyLedgerClient client = client().maxRetries(2).build();
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(e).isExactlyInstanceOf(KeyLedgerException.class);
     assertThat(e.type()).isEqualTo("kms_unavailable");
@@ -104,7 +112,8 @@ class KeyLedgerClientRetryTest {
     edge.reply(ENCRYPT, RATE_LIMITED.withHeader("Retry-After", "0"));
     KeyLedgerClient client = client().maxRetries(3).build();
 
-    RateLimitedException e = catchThrowableOfType(RateLimitedException.class, () -> client.encrypt(new byte[] {1}));
+    RateLimitedException e =
+        catchThrowableOfType(RateLimitedException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(e.status()).isEqualTo(429);
     assertThat(e.type()).isEqualTo("rate_limit_exceeded");
@@ -138,10 +147,15 @@ class KeyLedgerClientRetryTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    KeyLedgerClient client = KeyLedgerClient.builder().baseUri(URI.create("http://127.0.0.1:" + closedPort))
-        .token(() -> "t").initialBackoff(Duration.ofMillis(1)).build();
+    KeyLedgerClient client =
+        KeyLedgerClient.builder()
+            .baseUri(URI.create("http://127.0.0.1:" + closedPort))
+            .token(() -> "t")
+            .initialBackoff(Duration.ofMillis(1))
+            .build();
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(e.type()).isEqualTo("unreachable");
     assertThat(e.status()).isZero();
@@ -153,21 +167,29 @@ class KeyLedgerClientRetryTest {
   void aDroppedConnectionIsRetried() throws Exception {
     AtomicInteger connections = new AtomicInteger();
     try (ServerSocket hangUp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        while (!hangUp.isClosed()) {
-          try (Socket socket = hangUp.accept()) {
-            connections.incrementAndGet();
-          } catch (IOException closed) {
-            return; // the test closed the server socket
-          }
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!hangUp.isClosed()) {
+                  try (Socket socket = hangUp.accept()) {
+                    connections.incrementAndGet();
+                  } catch (IOException closed) {
+                    return; // the test closed the server socket
+                  }
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      KeyLedgerClient client = KeyLedgerClient.builder().baseUri(URI.create("http://127.0.0.1:" + hangUp.getLocalPort()))
-          .token(() -> "t").initialBackoff(Duration.ofMillis(1)).maxRetries(2).build();
+      KeyLedgerClient client =
+          KeyLedgerClient.builder()
+              .baseUri(URI.create("http://127.0.0.1:" + hangUp.getLocalPort()))
+              .token(() -> "t")
+              .initialBackoff(Duration.ofMillis(1))
+              .maxRetries(2)
+              .build();
 
-      KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+      KeyLedgerException e =
+          catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
       assertThat(e.type()).isEqualTo("unreachable");
       assertThat(e.getCause()).isInstanceOf(IOException.class);
@@ -181,7 +203,8 @@ class KeyLedgerClientRetryTest {
     KeyLedgerClient client = client().timeout(Duration.ofMillis(300)).maxRetries(2).build();
     long start = System.nanoTime();
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(e.type()).isEqualTo("unreachable");
@@ -196,7 +219,8 @@ class KeyLedgerClientRetryTest {
     KeyLedgerClient client = client().build();
     Thread.currentThread().interrupt();
 
-    KeyLedgerException e = catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
+    KeyLedgerException e =
+        catchThrowableOfType(KeyLedgerException.class, () -> client.encrypt(new byte[] {1}));
 
     assertThat(Thread.interrupted()).isTrue();
     assertThat(e.type()).isEqualTo("interrupted");

@@ -38,10 +38,11 @@ class KeyLedgerClientTest {
   @BeforeEach
   void start() throws IOException {
     edge = FakeEdge.start();
-    client = KeyLedgerClient.builder()
-        .baseUri(edge.baseUri())
-        .token(() -> "token-" + tokensIssued.incrementAndGet())
-        .build();
+    client =
+        KeyLedgerClient.builder()
+            .baseUri(edge.baseUri())
+            .token(() -> "token-" + tokensIssued.incrementAndGet())
+            .build();
   }
 
   @AfterEach
@@ -51,12 +52,30 @@ class KeyLedgerClientTest {
 
   /** A toy cipher (byte reversal) so the fake can answer decrypt from what encrypt returned. */
   private void edgeReversesBytes() {
-    edge.answer(ENCRYPT, request -> Reply.ok(Map.of(
-            "ciphertext", b64(reversed(unb64(request.json().get("plaintext").asText()))),
-            "key_version", 3, "dek_id", "dek_42", "tmk_version", 2)))
-        .answer(DECRYPT, request -> Reply.ok(Map.of(
-            "plaintext", b64(reversed(unb64(request.json().get("ciphertext").asText()))),
-            "key_version", 3, "dek_id", "dek_42")));
+    edge.answer(
+            ENCRYPT,
+            request ->
+                Reply.ok(
+                    Map.of(
+                        "ciphertext",
+                        b64(reversed(unb64(request.json().get("plaintext").asText()))),
+                        "key_version",
+                        3,
+                        "dek_id",
+                        "dek_42",
+                        "tmk_version",
+                        2)))
+        .answer(
+            DECRYPT,
+            request ->
+                Reply.ok(
+                    Map.of(
+                        "plaintext",
+                        b64(reversed(unb64(request.json().get("ciphertext").asText()))),
+                        "key_version",
+                        3,
+                        "dek_id",
+                        "dek_42")));
   }
 
   @Test
@@ -78,14 +97,16 @@ class KeyLedgerClientTest {
   void encryptSendsBase64PlaintextAndContextAsJsonWithABearerToken() {
     edgeReversesBytes();
 
-    client.encrypt("hello".getBytes(StandardCharsets.UTF_8), Map.of("table", "users", "column", "ssn"));
+    client.encrypt(
+        "hello".getBytes(StandardCharsets.UTF_8), Map.of("table", "users", "column", "ssn"));
 
     FakeEdge.Received request = edge.requests().get(0);
     assertThat(request.method()).isEqualTo("POST");
     assertThat(request.path()).isEqualTo(ENCRYPT);
     assertThat(request.header("Authorization")).isEqualTo("Bearer token-1");
     assertThat(request.header("Content-Type")).isEqualTo("application/json");
-    assertThat(request.json().get("plaintext").asText()).isEqualTo(b64("hello".getBytes(StandardCharsets.UTF_8)));
+    assertThat(request.json().get("plaintext").asText())
+        .isEqualTo(b64("hello".getBytes(StandardCharsets.UTF_8)));
     assertThat(request.json().get("context").get("table").asText()).isEqualTo("users");
     assertThat(request.json().get("context").get("column").asText()).isEqualTo("ssn");
   }
@@ -117,14 +138,23 @@ class KeyLedgerClientTest {
 
     client.decrypt(client.encrypt(new byte[] {1}).ciphertext());
 
-    assertThat(edge.requests()).extracting(request -> request.header("Authorization"))
+    assertThat(edge.requests())
+        .extracting(request -> request.header("Authorization"))
         .containsExactly("Bearer token-1", "Bearer token-2");
   }
 
   @Test
   void openSessionPostsAnEmptyObjectAndReadsTheSession() {
-    edge.reply(SESSION, Reply.ok(Map.of(
-        "session_token", "eyJ.session.jwt", "ttl_seconds", 300, "expires_at", "2030-01-02T03:04:05Z")));
+    edge.reply(
+        SESSION,
+        Reply.ok(
+            Map.of(
+                "session_token",
+                "eyJ.session.jwt",
+                "ttl_seconds",
+                300,
+                "expires_at",
+                "2030-01-02T03:04:05Z")));
 
     AgentSession session = client.openSession();
 
@@ -136,7 +166,10 @@ class KeyLedgerClientTest {
 
   @Test
   void unknownResponseFieldsAreIgnored() {
-    edge.reply(DECRYPT, Reply.json(200, "{\"plaintext\":\"AQI=\",\"key_version\":1,\"dek_id\":\"d\",\"new_field\":true}"));
+    edge.reply(
+        DECRYPT,
+        Reply.json(
+            200, "{\"plaintext\":\"AQI=\",\"key_version\":1,\"dek_id\":\"d\",\"new_field\":true}"));
 
     assertThat(client.decrypt(new byte[] {1})).containsExactly(1, 2);
   }
@@ -144,8 +177,11 @@ class KeyLedgerClientTest {
   @Test
   void aBaseUriWithAPathPrefixAndTrailingSlashIsHonoured() {
     edge.reply("/keyledger/api/v1/byok/decrypt", Reply.json(200, "{\"plaintext\":\"AQI=\"}"));
-    KeyLedgerClient prefixed = KeyLedgerClient.builder()
-        .baseUri(URI.create(edge.baseUri() + "/keyledger/")).token(() -> "t").build();
+    KeyLedgerClient prefixed =
+        KeyLedgerClient.builder()
+            .baseUri(URI.create(edge.baseUri() + "/keyledger/"))
+            .token(() -> "t")
+            .build();
 
     assertThat(prefixed.decrypt(new byte[] {1})).containsExactly(1, 2);
   }
@@ -158,7 +194,8 @@ class KeyLedgerClientTest {
       List<Callable<Boolean>> calls = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         byte[] plaintext = ("message " + i).getBytes(StandardCharsets.UTF_8);
-        calls.add(() -> Arrays.equals(client.decrypt(client.encrypt(plaintext).ciphertext()), plaintext));
+        calls.add(
+            () -> Arrays.equals(client.decrypt(client.encrypt(plaintext).ciphertext()), plaintext));
       }
       for (Future<Boolean> roundTrip : threads.invokeAll(calls)) {
         assertThat(roundTrip.get()).isTrue();
@@ -189,12 +226,18 @@ class KeyLedgerClientTest {
 
   @Test
   void nullInputsAreRefused() {
-    assertThatThrownBy(() -> client.encrypt(null)).isInstanceOf(NullPointerException.class).hasMessage("plaintext");
-    assertThatThrownBy(() -> client.decrypt(null)).isInstanceOf(NullPointerException.class).hasMessage("ciphertext");
-    assertThatThrownBy(() -> client.encrypt(new byte[1], null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> client.encrypt(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("plaintext");
+    assertThatThrownBy(() -> client.decrypt(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ciphertext");
+    assertThatThrownBy(() -> client.encrypt(new byte[1], null))
+        .isInstanceOf(NullPointerException.class);
     Map<String, String> nullValue = new HashMap<>();
     nullValue.put("k", null);
-    assertThatThrownBy(() -> client.encrypt(new byte[1], nullValue)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.encrypt(new byte[1], nullValue))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(edge.requests()).isEmpty();
   }
 
@@ -211,23 +254,30 @@ class KeyLedgerClientTest {
     assertThatThrownBy(() -> client.encrypt(new byte[1], context))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("33 entries");
-    assertThatThrownBy(() -> client.decrypt(new byte[1], context)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.decrypt(new byte[1], context))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(edge.requests()).hasSize(1);
   }
 
   @Test
   void theBuilderRejectsIncompleteOrNonsensicalSettings() {
-    assertThatThrownBy(() -> KeyLedgerClient.builder().token(() -> "t").build()).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> KeyLedgerClient.builder().baseUri(URI.create("ftp://host"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KeyLedgerClient.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KeyLedgerClient.builder().maxRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyLedgerClient.builder().token(() -> "t").build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> KeyLedgerClient.builder().baseUri(URI.create("ftp://host")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyLedgerClient.builder().timeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyLedgerClient.builder().maxRetries(-1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aBlankTokenFromTheSupplierIsRefusedWithoutARequest() {
-    KeyLedgerClient noToken = KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> " ").build();
+    KeyLedgerClient noToken =
+        KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> " ").build();
 
-    assertThatThrownBy(() -> noToken.encrypt(new byte[1])).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> noToken.encrypt(new byte[1]))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("token supplier");
     assertThat(edge.requests()).isEmpty();
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class SecretsTest {
 
   private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.SECRET-TOKEN.sig";
-  private static final byte[] PLAINTEXT = "card 4111-1111-1111-1111".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PLAINTEXT =
+      "card 4111-1111-1111-1111".getBytes(StandardCharsets.UTF_8);
 
   private FakeEdge edge;
   private KeyLedgerClient client;
@@ -24,7 +25,8 @@ class SecretsTest {
   @BeforeEach
   void start() throws IOException {
     edge = FakeEdge.start();
-    client = KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> TOKEN).maxRetries(0).build();
+    client =
+        KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> TOKEN).maxRetries(0).build();
   }
 
   @AfterEach
@@ -36,7 +38,8 @@ class SecretsTest {
   void encryptResultShowsNoBytes() {
     EncryptResult result = new EncryptResult(PLAINTEXT, 1, "dek_1", 2);
 
-    assertThat(result.toString()).doesNotContain("4111", KeyLedgerClientTest.b64(PLAINTEXT))
+    assertThat(result.toString())
+        .doesNotContain("4111", KeyLedgerClientTest.b64(PLAINTEXT))
         .contains("24 bytes", "dek_1");
   }
 
@@ -48,20 +51,24 @@ class SecretsTest {
     result.ciphertext()[1] = 9;
 
     assertThat(result.ciphertext()).containsExactly(1, 2, 3);
-    assertThat(result).isEqualTo(new EncryptResult(new byte[] {1, 2, 3}, 1, "dek_1", 2))
+    assertThat(result)
+        .isEqualTo(new EncryptResult(new byte[] {1, 2, 3}, 1, "dek_1", 2))
         .hasSameHashCodeAs(new EncryptResult(new byte[] {1, 2, 3}, 1, "dek_1", 2));
   }
 
   @Test
   void agentSessionRedactsItsToken() {
-    AgentSession session = new AgentSession(TOKEN, Duration.ofMinutes(5), Instant.parse("2030-01-01T00:00:00Z"));
+    AgentSession session =
+        new AgentSession(TOKEN, Duration.ofMinutes(5), Instant.parse("2030-01-01T00:00:00Z"));
 
     assertThat(session.toString()).doesNotContain("SECRET").contains("<redacted>", "PT5M");
   }
 
   @Test
   void errorsNeverCarryTheTokenOrTheData() {
-    edge.reply("/api/v1/byok/encrypt", Reply.error(401, "invalid_token", null, "Token signature is invalid", null, "req_1"));
+    edge.reply(
+        "/api/v1/byok/encrypt",
+        Reply.error(401, "invalid_token", null, "Token signature is invalid", null, "req_1"));
 
     Throwable e = catchThrowable(() -> client.encrypt(PLAINTEXT));
 
@@ -82,8 +89,12 @@ class SecretsTest {
   @Test
   void unreachableNamesTheEndpointButNotTheToken() {
     edge.hang("/api/v1/byok/encrypt");
-    KeyLedgerClient impatient = KeyLedgerClient.builder().baseUri(edge.baseUri()).token(() -> TOKEN)
-        .timeout(Duration.ofMillis(100)).build();
+    KeyLedgerClient impatient =
+        KeyLedgerClient.builder()
+            .baseUri(edge.baseUri())
+            .token(() -> TOKEN)
+            .timeout(Duration.ofMillis(100))
+            .build();
 
     Throwable e = catchThrowable(() -> impatient.encrypt(PLAINTEXT));
 

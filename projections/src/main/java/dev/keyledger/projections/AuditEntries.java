@@ -6,18 +6,18 @@ import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
-import dev.keyledger.avro.event.KeyValidated;
-import dev.keyledger.avro.event.RewrapCompleted;
-import dev.keyledger.avro.event.RewrapStarted;
-import dev.keyledger.avro.event.TmkDestroyed;
-import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
+import dev.keyledger.avro.event.KeyValidated;
 import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.RewrapCompleted;
+import dev.keyledger.avro.event.RewrapStarted;
 import dev.keyledger.avro.event.TenantSealed;
 import dev.keyledger.avro.event.TenantUnsealed;
+import dev.keyledger.avro.event.TmkDestroyed;
 import dev.keyledger.avro.event.TmkRewrapped;
 import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.event.WaiverAcknowledged;
 import dev.keyledger.avro.event.WaiverPublished;
 import dev.keyledger.engine.domain.Decider;
@@ -88,7 +88,9 @@ public final class AuditEntries {
     if (p instanceof CommandRefused) {
       return REFUSED;
     }
-    if (p instanceof KeyVerificationFailed || p instanceof CommandUndecodable || p instanceof TenantSealed) {
+    if (p instanceof KeyVerificationFailed
+        || p instanceof CommandUndecodable
+        || p instanceof TenantSealed) {
       return FAILURE;
     }
     return SUCCESS;
@@ -107,11 +109,17 @@ public final class AuditEntries {
     return null;
   }
 
-  /** The event's payload as plain values (events never hold key material, so all of it may be shown). */
+  /**
+   * The event's payload as plain values (events never hold key material, so all of it may be
+   * shown).
+   */
   public static Map<String, Object> metadata(EventEnvelope event) {
     Object plain = plain(event.getPayload());
     @SuppressWarnings("unchecked")
-    Map<String, Object> map = plain instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of("value", String.valueOf(plain));
+    Map<String, Object> map =
+        plain instanceof Map<?, ?> m
+            ? (Map<String, Object>) m
+            : Map.of("value", String.valueOf(plain));
     return map;
   }
 
@@ -129,7 +137,8 @@ public final class AuditEntries {
     } else if (value instanceof Instant || value instanceof CharSequence) {
       return value.toString();
     } else if (value instanceof ByteBuffer) {
-      throw new IllegalStateException("an event holds bytes; the event log must never hold key material");
+      throw new IllegalStateException(
+          "an event holds bytes; the event log must never hold key material");
     }
     return value;
   }

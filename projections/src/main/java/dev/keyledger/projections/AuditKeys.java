@@ -14,7 +14,12 @@ public final class AuditKeys {
 
   public static Bytes of(String tenantId, long seq) {
     byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(tenant.length + 9).put(tenant).put((byte) 0).putLong(Long.MAX_VALUE - seq).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(tenant.length + 9)
+            .put(tenant)
+            .put((byte) 0)
+            .putLong(Long.MAX_VALUE - seq)
+            .array());
   }
 
   /** The last key of a tenant's range (its seq 1 event, the oldest). */

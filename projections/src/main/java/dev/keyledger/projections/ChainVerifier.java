@@ -4,8 +4,8 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.schemas.EventHashes;
 
 /**
- * Re-walks a tenant's events, oldest first, and says where the chain breaks: a seq gap, a
- * {@code prev_hash} that is not the previous event's hash, or a hash that does not match the content.
+ * Re-walks a tenant's events, oldest first, and says where the chain breaks: a seq gap, a {@code
+ * prev_hash} that is not the previous event's hash, or a hash that does not match the content.
  */
 public final class ChainVerifier {
 
@@ -18,13 +18,28 @@ public final class ChainVerifier {
     String head = EventHashes.GENESIS;
     for (EventEnvelope event : oldestFirst) {
       if (event.getSeq() != expectedSeq) {
-        return broken(checked, expectedSeq - 1, head, event.getSeq(), "seq " + expectedSeq + " is missing (next is " + event.getSeq() + ")");
+        return broken(
+            checked,
+            expectedSeq - 1,
+            head,
+            event.getSeq(),
+            "seq " + expectedSeq + " is missing (next is " + event.getSeq() + ")");
       }
       if (!expectedPrev.equals(event.getPrevHash())) {
-        return broken(checked, expectedSeq - 1, head, event.getSeq(), "prev_hash does not match the hash of seq " + (expectedSeq - 1));
+        return broken(
+            checked,
+            expectedSeq - 1,
+            head,
+            event.getSeq(),
+            "prev_hash does not match the hash of seq " + (expectedSeq - 1));
       }
       if (!EventHashes.isIntact(event)) {
-        return broken(checked, expectedSeq - 1, head, event.getSeq(), "hash does not match the event's content");
+        return broken(
+            checked,
+            expectedSeq - 1,
+            head,
+            event.getSeq(),
+            "hash does not match the event's content");
       }
       checked++;
       head = event.getHash();
@@ -34,7 +49,8 @@ public final class ChainVerifier {
     return new ChainReport(true, checked, expectedSeq - 1, head, null, null);
   }
 
-  private static ChainReport broken(long checked, long headSeq, String head, long at, String reason) {
+  private static ChainReport broken(
+      long checked, long headSeq, String head, long at, String reason) {
     return new ChainReport(false, checked, headSeq, head, at, reason);
   }
 }

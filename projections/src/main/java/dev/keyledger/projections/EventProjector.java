@@ -35,7 +35,10 @@ final class EventProjector implements Processor<String, byte[], Void, Void> {
       event = Codecs.EVENTS.decode(record.value());
     } catch (UndecodableRecordException e) {
       // Only the fold writes this topic; a record it cannot have written is reported and skipped.
-      LOG.error("event log record for key {} is undecodable and was skipped: {}", record.key(), e.getMessage());
+      LOG.error(
+          "event log record for key {} is undecodable and was skipped: {}",
+          record.key(),
+          e.getMessage());
       return;
     }
     String tenant = event.getTenantId();
@@ -45,7 +48,11 @@ final class EventProjector implements Processor<String, byte[], Void, Void> {
       return; // already applied: the log is read at least once by a projection rebuilt from scratch
     }
     if (event.getSeq() != view.getSeq() + 1) {
-      LOG.error("tenant {}: event seq {} follows {}; the log has a gap", tenant, event.getSeq(), view.getSeq());
+      LOG.error(
+          "tenant {}: event seq {} follows {}; the log has a gap",
+          tenant,
+          event.getSeq(),
+          view.getSeq());
     }
     views.put(tenant, Evolver.evolve(view, event));
     audit.put(AuditKeys.of(tenant, event.getSeq()), record.value());

@@ -22,16 +22,25 @@ public final class ProjectionsTopology {
   private ProjectionsTopology() {}
 
   public static void build(StreamsBuilder builder, Topics topics) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_VIEW_STORE),
-        Serdes.String(), new CodecSerde<>(Codecs.TENANT_STATE)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTCOME_STORE),
-        Serdes.String(), new CodecSerde<>(Codecs.OUTCOMES)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TENANT_VIEW_STORE),
+            Serdes.String(),
+            new CodecSerde<>(Codecs.TENANT_STATE)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(OUTCOME_STORE),
+            Serdes.String(),
+            new CodecSerde<>(Codecs.OUTCOMES)));
 
     builder.stream(topics.events().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(EventProjector::new, TENANT_VIEW_STORE, AUDIT_STORE);
-    builder.stream(topics.outcomes().name(), Consumed.with(topics.outcomes().keySerde(), topics.outcomes().valueSerde()))
+    builder.stream(
+            topics.outcomes().name(),
+            Consumed.with(topics.outcomes().keySerde(), topics.outcomes().valueSerde()))
         .process(OutcomeProjector::new, OUTCOME_STORE);
   }
 }

@@ -21,7 +21,8 @@ class ChainVerifierTest {
   void buildChain() {
     TestCommands acme = new TestCommands("acme");
     TenantState state = TenantStates.empty("acme");
-    for (var command : List.of(acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.unwrapFailed())) {
+    for (var command :
+        List.of(acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.unwrapFailed())) {
       Fold.Result result = Fold.apply(state, command);
       chain.addAll(result.events());
       state = result.state();
@@ -38,8 +39,13 @@ class ChainVerifierTest {
 
   @Test
   void anEditedEventIsFoundWhereItIs() {
-    EventEnvelope edited = EventEnvelope.newBuilder(chain.get(2)).setActor(
-        dev.keyledger.avro.Actor.newBuilder(chain.get(2).getActor()).setSub("mallory").build()).build();
+    EventEnvelope edited =
+        EventEnvelope.newBuilder(chain.get(2))
+            .setActor(
+                dev.keyledger.avro.Actor.newBuilder(chain.get(2).getActor())
+                    .setSub("mallory")
+                    .build())
+            .build();
     chain.set(2, edited);
     ChainReport report = ChainVerifier.verify(chain);
     assertThat(report.intact()).isFalse();
@@ -57,7 +63,9 @@ class ChainVerifierTest {
 
   @Test
   void aResealedEditStillBreaksTheLinkToTheNextEvent() {
-    EventEnvelope edited = dev.keyledger.schemas.EventHashes.seal(EventEnvelope.newBuilder(chain.get(2)).setLatencyMs(999).build());
+    EventEnvelope edited =
+        dev.keyledger.schemas.EventHashes.seal(
+            EventEnvelope.newBuilder(chain.get(2)).setLatencyMs(999).build());
     chain.set(2, edited);
     ChainReport report = ChainVerifier.verify(chain);
     assertThat(report.brokenAtSeq()).isEqualTo(4);

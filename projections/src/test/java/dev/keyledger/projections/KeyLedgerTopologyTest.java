@@ -11,10 +11,10 @@ import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
 import dev.keyledger.engine.topology.Topics;
-import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.EventHashes;
 import java.nio.ByteBuffer;
@@ -57,15 +57,45 @@ class KeyLedgerTopologyTest {
     StreamsBuilder builder = new StreamsBuilder();
     LifecycleTopology.build(builder, topics);
     ProjectionsTopology.build(builder, topics);
-    Properties props = StreamsProperties.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
-        "keyledger-test", stateDir, "localhost:8080", 1, "test");
+    Properties props =
+        StreamsProperties.of(
+            Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
+            "keyledger-test",
+            stateDir,
+            "localhost:8080",
+            1,
+            "test");
     driver = new TopologyTestDriver(builder.build(props), props);
-    commands = driver.createInputTopic(topics.commands().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    keyMaterialIn = driver.createInputTopic(topics.keyMaterial().name(), Serdes.String().serializer(), topics.keyMaterial().valueSerde().serializer());
-    events = driver.createOutputTopic(topics.events().name(), Serdes.String().deserializer(), topics.events().valueSerde().deserializer());
-    outcomes = driver.createOutputTopic(topics.outcomes().name(), Serdes.String().deserializer(), topics.outcomes().valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetter().name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-    keyMaterialOut = driver.createOutputTopic(topics.keyMaterial().name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    commands =
+        driver.createInputTopic(
+            topics.commands().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    keyMaterialIn =
+        driver.createInputTopic(
+            topics.keyMaterial().name(),
+            Serdes.String().serializer(),
+            topics.keyMaterial().valueSerde().serializer());
+    events =
+        driver.createOutputTopic(
+            topics.events().name(),
+            Serdes.String().deserializer(),
+            topics.events().valueSerde().deserializer());
+    outcomes =
+        driver.createOutputTopic(
+            topics.outcomes().name(),
+            Serdes.String().deserializer(),
+            topics.outcomes().valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetter().name(),
+            Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer());
+    keyMaterialOut =
+        driver.createOutputTopic(
+            topics.keyMaterial().name(),
+            Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer());
   }
 
   @AfterEach
@@ -97,12 +127,21 @@ class KeyLedgerTopologyTest {
     send(acme.register(KEY_ARN, 1));
     CommandEnvelope second = acme.register(OTHER_KEY_ARN, 2);
     String tmkId = ((RegisterKey) second.getPayload()).getTmk().getTmkId();
-    keyMaterialIn.pipeInput(dev.keyledger.engine.domain.MaterialKeys.tmk("acme", tmkId), KeyMaterial.newBuilder().setTenantId("acme")
-        .setTmk(((RegisterKey) second.getPayload()).getTmk()).setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+    keyMaterialIn.pipeInput(
+        dev.keyledger.engine.domain.MaterialKeys.tmk("acme", tmkId),
+        KeyMaterial.newBuilder()
+            .setTenantId("acme")
+            .setTmk(((RegisterKey) second.getPayload()).getTmk())
+            .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .build());
     send(second);
-    assertThat(outcomes.readValuesToList()).extracting(o -> o.getAccepted()).containsExactly(true, false);
-    assertThat(keyMaterialOut.readKeyValuesToList()).containsExactly(new KeyValue<>("acme/" + tmkId, null));
-    KeyValueStore<String, KeyMaterial> material = driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
+    assertThat(outcomes.readValuesToList())
+        .extracting(o -> o.getAccepted())
+        .containsExactly(true, false);
+    assertThat(keyMaterialOut.readKeyValuesToList())
+        .containsExactly(new KeyValue<>("acme/" + tmkId, null));
+    KeyValueStore<String, KeyMaterial> material =
+        driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
     assertThat(material.get("acme/" + tmkId)).isNull();
   }
 
@@ -110,10 +149,12 @@ class KeyLedgerTopologyTest {
   void anUndecodableCommandIsDeadLetteredAuditedAndTheStreamKeepsGoing() {
     commands.pipeInput("acme", "{not avro}".getBytes(StandardCharsets.UTF_8));
     send(acme.register(KEY_ARN, 1));
-    assertThat(deadLetters.readKeyValue()).satisfies(kv -> {
-      assertThat(kv.key).isEqualTo("acme");
-      assertThat(new String(kv.value, StandardCharsets.UTF_8)).isEqualTo("{not avro}");
-    });
+    assertThat(deadLetters.readKeyValue())
+        .satisfies(
+            kv -> {
+              assertThat(kv.key).isEqualTo("acme");
+              assertThat(new String(kv.value, StandardCharsets.UTF_8)).isEqualTo("{not avro}");
+            });
     List<EventEnvelope> log = events.readValuesToList();
     assertThat(log.get(0).getPayload()).isInstanceOf(CommandUndecodable.class);
     assertThat(log).extracting(EventEnvelope::getSeq).containsExactly(1L, 2L, 3L);
@@ -136,9 +177,13 @@ class KeyLedgerTopologyTest {
     send(acme.unwrapFailed());
     send(acme.unwrapSucceeded(false));
     send(acme.deregister(1));
-    KeyValueStore<String, TenantState> view = driver.getKeyValueStore(ProjectionsTopology.TENANT_VIEW_STORE);
-    assertThat(Codecs.TENANT_STATE.encode(view.get("acme"))).isEqualTo(Codecs.TENANT_STATE.encode(fold("acme")));
-    assertThat(fold("acme").getSeq()).as("2 register + 1 refusal + 2 acknowledge + seal + unseal + 2 deregister").isEqualTo(9);
+    KeyValueStore<String, TenantState> view =
+        driver.getKeyValueStore(ProjectionsTopology.TENANT_VIEW_STORE);
+    assertThat(Codecs.TENANT_STATE.encode(view.get("acme")))
+        .isEqualTo(Codecs.TENANT_STATE.encode(fold("acme")));
+    assertThat(fold("acme").getSeq())
+        .as("2 register + 1 refusal + 2 acknowledge + seal + unseal + 2 deregister")
+        .isEqualTo(9);
   }
 
   @Test
@@ -148,7 +193,8 @@ class KeyLedgerTopologyTest {
     send(new TestCommands("acme-eu").register(KEY_ARN, 1));
     KeyValueStore<Bytes, byte[]> audit = driver.getKeyValueStore(ProjectionsTopology.AUDIT_STORE);
     List<EventEnvelope> acmeEvents = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = audit.range(AuditKeys.of("acme", Long.MAX_VALUE - 1), AuditKeys.oldest("acme"))) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        audit.range(AuditKeys.of("acme", Long.MAX_VALUE - 1), AuditKeys.oldest("acme"))) {
       it.forEachRemaining(kv -> acmeEvents.add(decode(kv.value)));
     }
     assertThat(acmeEvents).extracting(EventEnvelope::getSeq).containsExactly(4L, 3L, 2L, 1L);

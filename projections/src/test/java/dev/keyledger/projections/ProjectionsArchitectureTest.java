@@ -11,23 +11,38 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.Set;
 
 /**
- * Fences of the projections module: it folds the event log into read models and so may use the engine's domain (to
- * evolve state the way the engine does) and the published topology API (topic names, serdes, partitioner), nothing
- * else of the engine.
+ * Fences of the projections module: it folds the event log into read models and so may use the
+ * engine's domain (to evolve state the way the engine does) and the published topology API (topic
+ * names, serdes, partitioner), nothing else of the engine.
  */
-@AnalyzeClasses(packages = "dev.keyledger.projections", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.keyledger.projections",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ProjectionsArchitectureTest {
 
-  /** The published API of dev.keyledger.engine.topology; everything else there (CommandFoldProcessor) is internal. */
-  static final Set<String> PUBLISHED_TOPOLOGY = Set.of("Topics", "Topic", "CodecSerde", "TenantPartitioner",
-      "LifecycleTopology", "StreamsProperties", "TopicsAdmin");
+  /**
+   * The published API of dev.keyledger.engine.topology; everything else there
+   * (CommandFoldProcessor) is internal.
+   */
+  static final Set<String> PUBLISHED_TOPOLOGY =
+      Set.of(
+          "Topics",
+          "Topic",
+          "CodecSerde",
+          "TenantPartitioner",
+          "LifecycleTopology",
+          "StreamsProperties",
+          "TopicsAdmin");
 
-  private static final DescribedPredicate<JavaClass> ENGINE_PUBLISHED_API = DescribedPredicate.describe(
-      "in ..engine.domain.. or published topology " + PUBLISHED_TOPOLOGY, ProjectionsArchitectureTest::isPublished);
+  private static final DescribedPredicate<JavaClass> ENGINE_PUBLISHED_API =
+      DescribedPredicate.describe(
+          "in ..engine.domain.. or published topology " + PUBLISHED_TOPOLOGY,
+          ProjectionsArchitectureTest::isPublished);
 
   private static boolean isPublished(JavaClass c) {
     String pkg = c.getPackageName();
-    if (pkg.equals("dev.keyledger.engine.domain") || pkg.startsWith("dev.keyledger.engine.domain.")) {
+    if (pkg.equals("dev.keyledger.engine.domain")
+        || pkg.startsWith("dev.keyledger.engine.domain.")) {
       return true;
     }
     if (!pkg.equals("dev.keyledger.engine.topology")) {
@@ -35,23 +50,37 @@ class ProjectionsArchitectureTest {
     }
     String top = c.getName().substring(pkg.length() + 1);
     int nested = top.indexOf('$');
-    return PUBLISHED_TOPOLOGY.contains(nested < 0 ? top : top.substring(0, nested));   // nested types go with their owner
+    return PUBLISHED_TOPOLOGY.contains(
+        nested < 0 ? top : top.substring(0, nested)); // nested types go with their owner
   }
 
   @ArchTest
-  static final ArchRule usesOnlyThePublishedEngineApi = noClasses().that().resideInAPackage("dev.keyledger.projections..")
-      .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.keyledger.engine..")
-          .and(DescribedPredicate.not(ENGINE_PUBLISHED_API)))
-      .because("projections read the log through the engine's published API (domain, Topics, CodecSerde, ...);"
-          + " CommandFoldProcessor, workers, keys, kms and crypto are engine internals");
+  static final ArchRule usesOnlyThePublishedEngineApi =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.keyledger.projections..")
+          .should()
+          .dependOnClassesThat(
+              JavaClass.Predicates.resideInAPackage("dev.keyledger.engine..")
+                  .and(DescribedPredicate.not(ENGINE_PUBLISHED_API)))
+          .because(
+              "projections read the log through the engine's published API (domain, Topics, CodecSerde, ...);"
+                  + " CommandFoldProcessor, workers, keys, kms and crypto are engine internals");
 
   @ArchTest
-  static final ArchRule noWebOrEdge = noClasses()
-      .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "dev.keyledger.edge..")
-      .because("HTTP (Javalin) and the api-edge module sit above projections; projections must not know about them");
+  static final ArchRule noWebOrEdge =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.javalin..", "dev.keyledger.edge..")
+          .because(
+              "HTTP (Javalin) and the api-edge module sit above projections; projections must not know about them");
 
   @ArchTest
-  static final ArchRule noApplication = noClasses()
-      .should().dependOnClassesThat().resideInAPackage("dev.keyledger.application..")
-      .because("the application module uses projections, not the other way round");
+  static final ArchRule noApplication =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.keyledger.application..")
+          .because("the application module uses projections, not the other way round");
 }

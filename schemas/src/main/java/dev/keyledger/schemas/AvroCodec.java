@@ -32,7 +32,10 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
     }
   }
 
-  /** A codec for the generated class whose schema is given, e.g. {@code EventEnvelope.getClassSchema()}. */
+  /**
+   * A codec for the generated class whose schema is given, e.g. {@code
+   * EventEnvelope.getClassSchema()}.
+   */
   public static <T extends SpecificRecord> AvroCodec<T> of(Schema schema) {
     return new AvroCodec<>(schema);
   }
@@ -53,9 +56,16 @@ public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T>
     }
     try {
       return decoder.decode(bytes);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
+        | NegativeArraySizeException e) {
       throw new UndecodableRecordException(
-          "not a " + recordName + " in Avro single-object encoding (" + bytes.length + " bytes): "
+          "not a "
+              + recordName
+              + " in Avro single-object encoding ("
+              + bytes.length
+              + " bytes): "
               + e.getClass().getSimpleName(),
           e);
     }

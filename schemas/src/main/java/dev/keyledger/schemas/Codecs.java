@@ -9,11 +9,16 @@ import dev.keyledger.avro.state.TenantState;
 /** The codec of each top-level record KeyLedger writes to Kafka or to a state store. */
 public final class Codecs {
 
-  public static final RecordCodec<CommandEnvelope> COMMANDS = AvroCodec.of(CommandEnvelope.getClassSchema());
-  public static final RecordCodec<EventEnvelope> EVENTS = AvroCodec.of(EventEnvelope.getClassSchema());
-  public static final RecordCodec<CommandOutcome> OUTCOMES = AvroCodec.of(CommandOutcome.getClassSchema());
-  public static final RecordCodec<KeyMaterial> KEY_MATERIAL = AvroCodec.of(KeyMaterial.getClassSchema());
-  public static final RecordCodec<TenantState> TENANT_STATE = AvroCodec.of(TenantState.getClassSchema());
+  public static final RecordCodec<CommandEnvelope> COMMANDS =
+      AvroCodec.of(CommandEnvelope.getClassSchema());
+  public static final RecordCodec<EventEnvelope> EVENTS =
+      AvroCodec.of(EventEnvelope.getClassSchema());
+  public static final RecordCodec<CommandOutcome> OUTCOMES =
+      AvroCodec.of(CommandOutcome.getClassSchema());
+  public static final RecordCodec<KeyMaterial> KEY_MATERIAL =
+      AvroCodec.of(KeyMaterial.getClassSchema());
+  public static final RecordCodec<TenantState> TENANT_STATE =
+      AvroCodec.of(TenantState.getClassSchema());
 
   private Codecs() {}
 }

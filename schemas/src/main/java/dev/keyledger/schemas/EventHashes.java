@@ -22,11 +22,15 @@ public final class EventHashes {
   public static final String GENESIS = "0".repeat(64);
 
   private static final HexFormat HEX = HexFormat.of();
-  private static final SpecificDatumWriter<EventEnvelope> WRITER = new SpecificDatumWriter<>(EventEnvelope.class);
+  private static final SpecificDatumWriter<EventEnvelope> WRITER =
+      new SpecificDatumWriter<>(EventEnvelope.class);
 
   private EventHashes() {}
 
-  /** The hash this envelope must carry, computed from its other fields (its own {@code hash} is ignored). */
+  /**
+   * The hash this envelope must carry, computed from its other fields (its own {@code hash} is
+   * ignored).
+   */
   public static String compute(EventEnvelope event) {
     EventEnvelope unsealed = EventEnvelope.newBuilder(event).setHash("").build();
     MessageDigest sha256 = sha256();
@@ -49,7 +53,9 @@ public final class EventHashes {
   }
 
   private static boolean isHexHash(String s) {
-    return s != null && s.length() == 64 && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    return s != null
+        && s.length() == 64
+        && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
 
   private static byte[] binary(EventEnvelope event) {

@@ -16,7 +16,8 @@ import org.apache.avro.Schema;
 public final class ReleasedSchemas {
 
   /** Resource names, oldest first. */
-  static final List<String> VERSIONS = List.of("keyledger-v1.avsc", "keyledger-v2.avsc", "keyledger-v3.avsc");
+  static final List<String> VERSIONS =
+      List.of("keyledger-v1.avsc", "keyledger-v2.avsc", "keyledger-v3.avsc");
 
   private static final String DIR = "/dev/keyledger/schemas/released/";
 

@@ -20,10 +20,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Data written with every released schema version must still be read by the current code. */
 class SchemaCompatibilityTest {
@@ -39,7 +39,8 @@ class SchemaCompatibilityTest {
 
   @ParameterizedTest
   @MethodSource("topLevelRecords")
-  void currentSchemaReadsEveryReleasedVersion(Schema current, RecordCodec<?> codec) throws Exception {
+  void currentSchemaReadsEveryReleasedVersion(Schema current, RecordCodec<?> codec)
+      throws Exception {
     List<Schema> released = ReleasedSchemas.versionsOf(current.getFullName());
     assertThat(released).as("every top-level record is released").isNotEmpty();
     for (Schema writer : released) {
@@ -47,7 +48,8 @@ class SchemaCompatibilityTest {
           .as("%s reads %s", current.getFullName(), writer)
           .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
       RandomRecords random = new RandomRecords(42);
-      BinaryMessageEncoder<GenericData.Record> oldWriter = new BinaryMessageEncoder<>(GenericData.get(), writer);
+      BinaryMessageEncoder<GenericData.Record> oldWriter =
+          new BinaryMessageEncoder<>(GenericData.get(), writer);
       for (int i = 0; i < 200; i++) {
         GenericData.Record written = (GenericData.Record) random.next(writer);
         byte[] bytes = oldWriter.encode(written).array();
@@ -59,7 +61,8 @@ class SchemaCompatibilityTest {
 
   @Test
   void theNewestReleasedSchemaIsTheCurrentOne() throws IOException {
-    // A schema change must come with a new released version file (and this test then compares against it).
+    // A schema change must come with a new released version file (and this test then compares
+    // against it).
     String current;
     try (InputStream in = Files.newInputStream(Path.of("src/main/avro/keyledger.avsc"))) {
       current = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -69,8 +72,13 @@ class SchemaCompatibilityTest {
     Schema.Parser parser = new Schema.Parser();
     parser.parse(current);
     assertThat(parser.getTypes().keySet()).isEqualTo(released.keySet());
-    parser.getTypes().forEach((name, schema) ->
-        assertThat(parsingForm(schema)).as(name).isEqualTo(parsingForm(released.get(name))));
+    parser
+        .getTypes()
+        .forEach(
+            (name, schema) ->
+                assertThat(parsingForm(schema))
+                    .as(name)
+                    .isEqualTo(parsingForm(released.get(name))));
   }
 
   @Test
@@ -78,9 +86,11 @@ class SchemaCompatibilityTest {
     assertThatThrownBy(() -> Codecs.EVENTS.decode("not avro".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(UndecodableRecordException.class)
         .hasMessageContaining("dev.keyledger.avro.EventEnvelope");
-    assertThatThrownBy(() -> Codecs.COMMANDS.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}))
+    assertThatThrownBy(
+            () -> Codecs.COMMANDS.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}))
         .isInstanceOf(UndecodableRecordException.class);
-    assertThatThrownBy(() -> Codecs.COMMANDS.decode(null)).isInstanceOf(UndecodableRecordException.class);
+    assertThatThrownBy(() -> Codecs.COMMANDS.decode(null))
+        .isInstanceOf(UndecodableRecordException.class);
   }
 
   private static String parsingForm(Schema schema) {

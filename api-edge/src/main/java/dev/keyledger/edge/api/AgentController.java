@@ -7,7 +7,10 @@ import dev.keyledger.edge.http.Outcomes;
 import io.javalin.http.Context;
 import java.time.Instant;
 
-/** {@code POST /agent/v1/session}: a session for an agent of the caller's tenant ({@link AgentSessions}). */
+/**
+ * {@code POST /agent/v1/session}: a session for an agent of the caller's tenant ({@link
+ * AgentSessions}).
+ */
 public final class AgentController {
 
   record SessionResponse(String sessionToken, long ttlSeconds, Instant expiresAt) {}
@@ -22,6 +25,9 @@ public final class AgentController {
 
   public void session(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
-    Outcomes.respond(ctx, sessions.open(caller), s -> new SessionResponse(s.token(), s.ttl().toSeconds(), s.expiresAt()));
+    Outcomes.respond(
+        ctx,
+        sessions.open(caller),
+        s -> new SessionResponse(s.token(), s.ttl().toSeconds(), s.expiresAt()));
   }
 }

@@ -17,7 +17,8 @@ import java.time.Instant;
 public final class ByokKeysController {
 
   /** Body of {@code POST /keys}. */
-  public record RegisterKeyRequest(String keyArn, String keyAlias, String description, String roleArn, String externalId) {}
+  public record RegisterKeyRequest(
+      String keyArn, String keyAlias, String description, String roleArn, String externalId) {}
 
   private final Guard guard;
   private final KeyOnboarding onboarding;
@@ -34,20 +35,37 @@ public final class ByokKeysController {
   public void register(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_CREATE, Role.OWNER, Role.ADMIN);
     RegisterKeyRequest body = Bodies.read(ctx, RegisterKeyRequest.class);
-    OnboardingRequest request = new OnboardingRequest(Decider.DIALECT_BYOK, body.keyArn(), null, body.roleArn(), body.externalId(),
-        Bodies.bounded(body.keyAlias(), "key_alias"), Bodies.bounded(body.description(), "description"));
+    OnboardingRequest request =
+        new OnboardingRequest(
+            Decider.DIALECT_BYOK,
+            body.keyArn(),
+            null,
+            body.roleArn(),
+            body.externalId(),
+            Bodies.bounded(body.keyAlias(), "key_alias"),
+            Bodies.bounded(body.description(), "description"));
     Outcomes.respond(ctx, onboarding.bind(caller, request), 201, KeyViews.Registered::of);
   }
 
   public void get(Context ctx) {
-    Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
+    Caller caller =
+        guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
     Outcomes.respond(ctx, keys.byokKey(caller), KeyViews.Key::of);
   }
 
   public void delete(Context ctx) {
-    Caller caller = guard.stepUpCaller(ctx, RateLimitConfig.KEYS_DELETE, StepUpVerifier.DEFAULT_WINDOW, Role.OWNER, Role.ADMIN);
+    Caller caller =
+        guard.stepUpCaller(
+            ctx,
+            RateLimitConfig.KEYS_DELETE,
+            StepUpVerifier.DEFAULT_WINDOW,
+            Role.OWNER,
+            Role.ADMIN);
     String reason = Bodies.bounded(ctx.queryParam("reason"), "reason");
-    Outcomes.respond(ctx, onboarding.unbind(caller, reason), moved -> KeyViews.Deregistered.of(moved, Instant.now(clock)));
+    Outcomes.respond(
+        ctx,
+        onboarding.unbind(caller, reason),
+        moved -> KeyViews.Deregistered.of(moved, Instant.now(clock)));
   }
 
   public void health(Context ctx) {

@@ -20,14 +20,26 @@ public final class CommandsController {
 
   record Pending(String commandId, String status) {}
 
-  record Decided(String commandId, String status, Instant decidedAt, long firstSeq, long lastSeq,
+  record Decided(
+      String commandId,
+      String status,
+      Instant decidedAt,
+      long firstSeq,
+      long lastSeq,
       @JsonInclude(JsonInclude.Include.NON_NULL) Error error) {
 
     record Error(String type, String message) {}
 
     static Decided of(CommandOutcome o) {
-      return new Decided(o.getCommandId(), o.getAccepted() ? "accepted" : "refused", o.getDecidedAt(), o.getFirstSeq(), o.getLastSeq(),
-          o.getRefusal() == null ? null : new Error(o.getRefusal().getType(), o.getRefusal().getMessage()));
+      return new Decided(
+          o.getCommandId(),
+          o.getAccepted() ? "accepted" : "refused",
+          o.getDecidedAt(),
+          o.getFirstSeq(),
+          o.getLastSeq(),
+          o.getRefusal() == null
+              ? null
+              : new Error(o.getRefusal().getType(), o.getRefusal().getMessage()));
     }
   }
 
@@ -43,7 +55,8 @@ public final class CommandsController {
     Caller caller = guard.caller(ctx, null, Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.PLATFORM);
     String id = ctx.pathParam("id");
     if (!ID.matcher(id).matches()) {
-      throw ApiException.badRequest("invalid_request", "Not a command id: expected cmd_ followed by 32 hex digits", null);
+      throw ApiException.badRequest(
+          "invalid_request", "Not a command id: expected cmd_ followed by 32 hex digits", null);
     }
     Outcome<Optional<CommandOutcome>> outcome = audit.outcome(caller, id);
     if (outcome instanceof Outcome.Done<Optional<CommandOutcome>> done && done.value().isEmpty()) {

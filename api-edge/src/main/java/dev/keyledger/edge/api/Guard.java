@@ -11,7 +11,10 @@ import dev.keyledger.edge.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 import java.time.Duration;
 
-/** What every handler does first: authenticate, check roles (and step-up), then rate-limit by {@code sub}. */
+/**
+ * What every handler does first: authenticate, check roles (and step-up), then rate-limit by {@code
+ * sub}.
+ */
 public final class Guard {
 
   private final AccessControl access;
@@ -22,12 +25,17 @@ public final class Guard {
     this.limiter = limiter;
   }
 
-  /** @param limit a rate limit name of {@code RateLimitConfig}, or null for none */
+  /**
+   * @param limit a rate limit name of {@code RateLimitConfig}, or null for none
+   */
   public Caller caller(Context ctx, String limit, Role... roles) {
     return limited(ctx, limit, access.require(ctx, roles));
   }
 
-  /** As {@link #caller} for a destructive call: also needs a step-up token issued within {@code window}. */
+  /**
+   * As {@link #caller} for a destructive call: also needs a step-up token issued within {@code
+   * window}.
+   */
   public Caller stepUpCaller(Context ctx, String limit, Duration window, Role... roles) {
     return limited(ctx, limit, access.requireStepUp(ctx, window, roles));
   }
@@ -36,11 +44,20 @@ public final class Guard {
     if (limit != null) {
       RateLimitResult result = limiter.tryConsume(limit, principal.sub());
       if (!result.allowed()) {
-        throw new ApiException(429, "rate_limit_exceeded", "RATE_LIMIT_EXCEEDED",
-            "Too many requests (" + limit + ")", "Retry after " + result.retryAfterSeconds() + " s.", (int) result.retryAfterSeconds());
+        throw new ApiException(
+            429,
+            "rate_limit_exceeded",
+            "RATE_LIMIT_EXCEEDED",
+            "Too many requests (" + limit + ")",
+            "Retry after " + result.retryAfterSeconds() + " s.",
+            (int) result.retryAfterSeconds());
       }
     }
-    return new Caller(principal.sub(), principal.org(), principal.roles().stream().map(Role::wireName).toList(), ctx.ip(),
+    return new Caller(
+        principal.sub(),
+        principal.org(),
+        principal.roles().stream().map(Role::wireName).toList(),
+        ctx.ip(),
         RequestIds.of(ctx));
   }
 }

@@ -19,61 +19,148 @@ final class KeyViews {
   private KeyViews() {}
 
   /** {@code POST /keys} → 201. */
-  record Registered(String keyId, String status, boolean requiresWaiverAcknowledgment, String keyArn, String keyAlias,
-      int tmkVersion, Probe probe, String message) {
+  record Registered(
+      String keyId,
+      String status,
+      boolean requiresWaiverAcknowledgment,
+      String keyArn,
+      String keyAlias,
+      int tmkVersion,
+      Probe probe,
+      String message) {
 
     record Probe(long encryptMs, long decryptMs) {}
 
     static Registered of(KeyOnboarding.Bound bound) {
-      return new Registered(bound.keyId(), BindingStatus.PENDING_WAIVER.wire(), true, bound.cmk().getKeyArn(),
-          bound.cmk().getKeyAlias(), bound.tmk().getVersion(), new Probe(bound.probeEncryptMs(), bound.probeDecryptMs()),
+      return new Registered(
+          bound.keyId(),
+          BindingStatus.PENDING_WAIVER.wire(),
+          true,
+          bound.cmk().getKeyArn(),
+          bound.cmk().getKeyAlias(),
+          bound.tmk().getVersion(),
+          new Probe(bound.probeEncryptMs(), bound.probeDecryptMs()),
           "Key verified. Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK.");
     }
   }
 
   /** {@code DELETE /keys}. */
-  record Deregistered(String status, String revokedAt, String migrationStatus, List<Integer> rewrappedTmkVersions, String message) {
+  record Deregistered(
+      String status,
+      String revokedAt,
+      String migrationStatus,
+      List<Integer> rewrappedTmkVersions,
+      String message) {
 
     static Deregistered of(List<TmkRef> moved, Instant at) {
-      return new Deregistered(BindingStatus.DISABLED.wire(), at.toString(), "completed", moved.stream().map(TmkRef::getVersion).toList(),
+      return new Deregistered(
+          BindingStatus.DISABLED.wire(),
+          at.toString(),
+          "completed",
+          moved.stream().map(TmkRef::getVersion).toList(),
           "BYOK ended: every TMK version is now wrapped by the platform key; data stays readable.");
     }
   }
 
   /** {@code GET /keys}. */
-  record Key(String keyId, String status, String keyArn, String keyAlias, String description, String region, String roleArn,
-      String registeredBy, Instant registeredAt, boolean waiverAcknowledged, Instant waiverAcknowledgedAt, String waiverVersion,
-      boolean requiresReacknowledgment, boolean sealed, Instant sealedSince, Instant lastVerifiedAt, String lastVerifyError,
-      Instant lastUsed, long encryptionCount, long decryptionCount, Instant lastRotationAt, Integer activeTmkVersion,
-      List<Tmk> tmkVersions, Integer activeDekVersion, List<Dek> dekVersions, RewrapView rewrap) {
+  record Key(
+      String keyId,
+      String status,
+      String keyArn,
+      String keyAlias,
+      String description,
+      String region,
+      String roleArn,
+      String registeredBy,
+      Instant registeredAt,
+      boolean waiverAcknowledged,
+      Instant waiverAcknowledgedAt,
+      String waiverVersion,
+      boolean requiresReacknowledgment,
+      boolean sealed,
+      Instant sealedSince,
+      Instant lastVerifiedAt,
+      String lastVerifyError,
+      Instant lastUsed,
+      long encryptionCount,
+      long decryptionCount,
+      Instant lastRotationAt,
+      Integer activeTmkVersion,
+      List<Tmk> tmkVersions,
+      Integer activeDekVersion,
+      List<Dek> dekVersions,
+      RewrapView rewrap) {
 
     static Key of(KeyStatus.BoundKey bound) {
       TenantState state = bound.state();
       BindingState b = state.getBinding();
       CmkBinding cmk = b.getCmk();
-      return new Key(b.getKeyId(), b.getStatus(), cmk.getKeyArn(), cmk.getKeyAlias(), cmk.getDescription(), cmk.getRegion(),
-          cmk.getRoleArn(), b.getRegisteredBy(), b.getRegisteredAt(), b.getWaiverVersion() != null, b.getWaiverAcknowledgedAt(),
-          b.getWaiverVersion(), b.getWaiverVersion() != null && !b.getWaiverVersion().equals(bound.currentWaiverVersion()),
-          BindingStatus.SEALED.wire().equals(b.getStatus()), b.getSealedSince(), b.getLastVerifiedAt(), b.getLastVerifyError(),
-          state.getLastUsed(), state.getEncryptionCount(), state.getDecryptionCount(), state.getLastRotationAt(),
+      return new Key(
+          b.getKeyId(),
+          b.getStatus(),
+          cmk.getKeyArn(),
+          cmk.getKeyAlias(),
+          cmk.getDescription(),
+          cmk.getRegion(),
+          cmk.getRoleArn(),
+          b.getRegisteredBy(),
+          b.getRegisteredAt(),
+          b.getWaiverVersion() != null,
+          b.getWaiverAcknowledgedAt(),
+          b.getWaiverVersion(),
+          b.getWaiverVersion() != null
+              && !b.getWaiverVersion().equals(bound.currentWaiverVersion()),
+          BindingStatus.SEALED.wire().equals(b.getStatus()),
+          b.getSealedSince(),
+          b.getLastVerifiedAt(),
+          b.getLastVerifyError(),
+          state.getLastUsed(),
+          state.getEncryptionCount(),
+          state.getDecryptionCount(),
+          state.getLastRotationAt(),
           TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(null),
           state.getTmkVersions().stream().map(Tmk::of).toList(),
           TenantStates.activeDek(state).map(d -> d.getDek().getVersion()).orElse(null),
-          state.getDeks().stream().map(Dek::of).toList(), RewrapView.of(state));
+          state.getDeks().stream().map(Dek::of).toList(),
+          RewrapView.of(state));
     }
   }
 
-  record Tmk(int version, String status, String wrapMethod, String fingerprint, Instant createdAt, Instant retiredAt) {
+  record Tmk(
+      int version,
+      String status,
+      String wrapMethod,
+      String fingerprint,
+      Instant createdAt,
+      Instant retiredAt) {
     static Tmk of(TmkVersionState v) {
-      return new Tmk(v.getTmk().getVersion(), v.getStatus(), v.getTmk().getWrapMethod(), v.getTmk().getFingerprint(), v.getCreatedAt(),
+      return new Tmk(
+          v.getTmk().getVersion(),
+          v.getStatus(),
+          v.getTmk().getWrapMethod(),
+          v.getTmk().getFingerprint(),
+          v.getCreatedAt(),
           v.getRetiredAt());
     }
   }
 
-  record Dek(String dekId, int version, String status, int tmkVersion, long encryptions, Instant createdAt, Instant retiredAt) {
+  record Dek(
+      String dekId,
+      int version,
+      String status,
+      int tmkVersion,
+      long encryptions,
+      Instant createdAt,
+      Instant retiredAt) {
     static Dek of(DekState d) {
-      return new Dek(d.getDek().getDekId(), d.getDek().getVersion(), d.getStatus(), d.getDek().getTmkVersion(), d.getEncryptions(),
-          d.getCreatedAt(), d.getRetiredAt());
+      return new Dek(
+          d.getDek().getDekId(),
+          d.getDek().getVersion(),
+          d.getStatus(),
+          d.getDek().getTmkVersion(),
+          d.getEncryptions(),
+          d.getCreatedAt(),
+          d.getRetiredAt());
     }
   }
 }

@@ -9,7 +9,13 @@ record RewrapView(long leaseId, int toTmkVersion, int done, int total, Instant s
 
   static RewrapView of(TenantState state) {
     RewrapState rewrap = state.getRewrap();
-    return rewrap == null ? null
-        : new RewrapView(rewrap.getLeaseId(), rewrap.getToTmkVersion(), rewrap.getDone(), rewrap.getTotal(), rewrap.getStartedAt());
+    return rewrap == null
+        ? null
+        : new RewrapView(
+            rewrap.getLeaseId(),
+            rewrap.getToTmkVersion(),
+            rewrap.getDone(),
+            rewrap.getTotal(),
+            rewrap.getStartedAt());
   }
 }

@@ -20,12 +20,24 @@ public final class RotationController {
   /** Body of {@code POST /admin/tenant-kms/revoke}. */
   public record RevokeRequest(Integer version, String reason, Boolean allowDataLoss) {}
 
-  record ByokRotated(String rotationId, String rotationType, String previousDekId, String newDekId, Integer newVersion,
-      Long rewrapLeaseId, String status) {
+  record ByokRotated(
+      String rotationId,
+      String rotationType,
+      String previousDekId,
+      String newDekId,
+      Integer newVersion,
+      Long rewrapLeaseId,
+      String status) {
 
     static ByokRotated of(KeyRotations.Type type, KeyRotations.Rotated r) {
-      return new ByokRotated(r.rotationId(), type.name().toLowerCase(Locale.ROOT), r.previousDekId(), r.newDekId(), r.newTmkVersion(),
-          r.rewrapLeaseId(), r.rewrapLeaseId() == null ? "completed" : "rewrap_enqueued");
+      return new ByokRotated(
+          r.rotationId(),
+          type.name().toLowerCase(Locale.ROOT),
+          r.previousDekId(),
+          r.newDekId(),
+          r.newTmkVersion(),
+          r.rewrapLeaseId(),
+          r.rewrapLeaseId() == null ? "completed" : "rewrap_enqueued");
     }
   }
 
@@ -47,30 +59,55 @@ public final class RotationController {
 
   public void rotateByok(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_ROTATE, Role.OWNER, Role.ADMIN);
-    RotateRequest body = ctx.body().isBlank() ? new RotateRequest(null, null) : Bodies.read(ctx, RotateRequest.class);
+    RotateRequest body =
+        ctx.body().isBlank()
+            ? new RotateRequest(null, null)
+            : Bodies.read(ctx, RotateRequest.class);
     KeyRotations.Type type = type(body.rotationType());
-    Outcomes.respond(ctx, rotations.rotate(caller, type, Bodies.bounded(body.reason(), "reason"), false), r -> ByokRotated.of(type, r));
+    Outcomes.respond(
+        ctx,
+        rotations.rotate(caller, type, Bodies.bounded(body.reason(), "reason"), false),
+        r -> ByokRotated.of(type, r));
   }
 
   public void rotateAdmin(Context ctx) {
-    Caller caller = guard.stepUpCaller(ctx, RateLimitConfig.KEYS_ROTATE, StepUpVerifier.DEFAULT_WINDOW, Role.OWNER, Role.ADMIN);
-    Outcomes.respond(ctx, rotations.rotate(caller, KeyRotations.Type.MASTER, "admin rotation", false),
+    Caller caller =
+        guard.stepUpCaller(
+            ctx,
+            RateLimitConfig.KEYS_ROTATE,
+            StepUpVerifier.DEFAULT_WINDOW,
+            Role.OWNER,
+            Role.ADMIN);
+    Outcomes.respond(
+        ctx,
+        rotations.rotate(caller, KeyRotations.Type.MASTER, "admin rotation", false),
         r -> new AdminRotated(true, r.newTmkVersion(), r.rewrapLeaseId()));
   }
 
   public void unseal(Context ctx) {
-    Caller caller = guard.stepUpCaller(ctx, null, StepUpVerifier.UNSEAL_WINDOW, Role.OWNER, Role.ADMIN);
+    Caller caller =
+        guard.stepUpCaller(ctx, null, StepUpVerifier.UNSEAL_WINDOW, Role.OWNER, Role.ADMIN);
     Outcomes.respond(ctx, unseal.unseal(caller), done -> new Unsealed(true));
   }
 
   public void revoke(Context ctx) {
-    Caller caller = guard.stepUpCaller(ctx, null, StepUpVerifier.DEFAULT_WINDOW, Role.OWNER, Role.ADMIN);
+    Caller caller =
+        guard.stepUpCaller(ctx, null, StepUpVerifier.DEFAULT_WINDOW, Role.OWNER, Role.ADMIN);
     RevokeRequest body = Bodies.read(ctx, RevokeRequest.class);
     if (body.version() == null || body.version() < 1) {
-      throw ApiException.badRequest("invalid_request", "version (a TMK version number) is required", "GET /admin/tenant-kms lists them.");
+      throw ApiException.badRequest(
+          "invalid_request",
+          "version (a TMK version number) is required",
+          "GET /admin/tenant-kms lists them.");
     }
-    Outcomes.respond(ctx, rotations.revoke(caller, body.version(), Bodies.bounded(body.reason(), "reason"),
-        Boolean.TRUE.equals(body.allowDataLoss())), lost -> new Revoked(true, body.version(), "destroyed", lost));
+    Outcomes.respond(
+        ctx,
+        rotations.revoke(
+            caller,
+            body.version(),
+            Bodies.bounded(body.reason(), "reason"),
+            Boolean.TRUE.equals(body.allowDataLoss())),
+        lost -> new Revoked(true, body.version(), "destroyed", lost));
   }
 
   private static KeyRotations.Type type(String value) {
@@ -80,7 +117,8 @@ public final class RotationController {
     try {
       return KeyRotations.Type.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid_request", "rotation_type must be dek, master or full", "Default: dek.");
+      throw ApiException.badRequest(
+          "invalid_request", "rotation_type must be dek, master or full", "Default: dek.");
     }
   }
 }

@@ -27,27 +27,62 @@ public final class TenantKmsController {
   public record AwsConfig(String region, String roleArn, String externalId) {}
 
   /** The answer of {@code POST /admin/tenant-kms}. */
-  record Onboarded(boolean ok, String provider, String kmsKeyRef, String keyArn, int newKeyVersion, String newKeyId,
-      String rewrapStatus, String byokStatus, String note) {
+  record Onboarded(
+      boolean ok,
+      String provider,
+      String kmsKeyRef,
+      String keyArn,
+      int newKeyVersion,
+      String newKeyId,
+      String rewrapStatus,
+      String byokStatus,
+      String note) {
 
     static Onboarded of(String kmsKeyRef, KeyOnboarding.Bound bound) {
-      return new Onboarded(true, "aws", kmsKeyRef, bound.cmk().getKeyArn(), bound.tmk().getVersion(), bound.tmk().getTmkId(), "enqueued",
+      return new Onboarded(
+          true,
+          "aws",
+          kmsKeyRef,
+          bound.cmk().getKeyArn(),
+          bound.tmk().getVersion(),
+          bound.tmk().getTmkId(),
+          "enqueued",
           bound.active() ? "active" : "pending_waiver",
           "A background rewrap pass will re-encrypt existing tenant data under the new key. Existing in-flight"
               + " agent sessions remain valid for up to 5 minutes (BYOK session TTL)."
-              + (bound.active() ? "" : " Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK."));
+              + (bound.active()
+                  ? ""
+                  : " Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK."));
     }
   }
 
   /** The answer of {@code GET /admin/tenant-kms}. */
   record KmsConfig(Config config, RewrapView rewrap, List<Key> keys) {
 
-    record Config(String provider, String kmsKeyRef, String keyArn, String status, AwsConfig config, Instant sealedSince,
-        Instant lastVerifiedAt, String lastVerifyError) {}
+    record Config(
+        String provider,
+        String kmsKeyRef,
+        String keyArn,
+        String status,
+        AwsConfig config,
+        Instant sealedSince,
+        Instant lastVerifiedAt,
+        String lastVerifyError) {}
 
-    record Key(String id, int version, String wrapMethod, String status, Instant createdAt, Instant retiredAt) {
+    record Key(
+        String id,
+        int version,
+        String wrapMethod,
+        String status,
+        Instant createdAt,
+        Instant retiredAt) {
       static Key of(TmkVersionState v) {
-        return new Key(v.getTmk().getTmkId(), v.getTmk().getVersion(), v.getTmk().getWrapMethod(), v.getStatus(), v.getCreatedAt(),
+        return new Key(
+            v.getTmk().getTmkId(),
+            v.getTmk().getVersion(),
+            v.getTmk().getWrapMethod(),
+            v.getStatus(),
+            v.getCreatedAt(),
             v.getRetiredAt());
       }
     }
@@ -55,10 +90,18 @@ public final class TenantKmsController {
     static KmsConfig of(TenantState state) {
       BindingState b = state.getBinding();
       CmkBinding cmk = b.getCmk();
-      Config config = new Config(cmk.getProvider(), cmk.getKeyRef(), cmk.getKeyArn(), b.getStatus(),
-          new AwsConfig(cmk.getRegion(), cmk.getRoleArn(), cmk.getExternalId()), b.getSealedSince(), b.getLastVerifiedAt(),
-          b.getLastVerifyError());
-      return new KmsConfig(config, RewrapView.of(state), state.getTmkVersions().stream().map(Key::of).toList());
+      Config config =
+          new Config(
+              cmk.getProvider(),
+              cmk.getKeyRef(),
+              cmk.getKeyArn(),
+              b.getStatus(),
+              new AwsConfig(cmk.getRegion(), cmk.getRoleArn(), cmk.getExternalId()),
+              b.getSealedSince(),
+              b.getLastVerifiedAt(),
+              b.getLastVerifyError());
+      return new KmsConfig(
+          config, RewrapView.of(state), state.getTmkVersions().stream().map(Key::of).toList());
     }
   }
 
@@ -76,17 +119,30 @@ public final class TenantKmsController {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_CREATE, Role.OWNER, Role.ADMIN);
     OnboardRequest body = Bodies.read(ctx, OnboardRequest.class);
     checkProvider(body.provider());
-    if (body.config() == null || body.config().region() == null || body.config().roleArn() == null) {
-      throw ApiException.badRequest("invalid_request", "config.region and config.role_arn are required for provider aws",
+    if (body.config() == null
+        || body.config().region() == null
+        || body.config().roleArn() == null) {
+      throw ApiException.badRequest(
+          "invalid_request",
+          "config.region and config.role_arn are required for provider aws",
           "{\"provider\":\"aws\",\"kms_key_ref\":\"arn:aws:kms:...\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"arn:aws:iam::ACCOUNT:role/NAME\",\"external_id\":\"...\"}}");
     }
-    OnboardingRequest request = new OnboardingRequest(Decider.DIALECT_TENANT_KMS, body.kmsKeyRef(), body.config().region(),
-        body.config().roleArn(), body.config().externalId(), null, null);
-    Outcomes.respond(ctx, onboarding.bind(caller, request), bound -> Onboarded.of(body.kmsKeyRef(), bound));
+    OnboardingRequest request =
+        new OnboardingRequest(
+            Decider.DIALECT_TENANT_KMS,
+            body.kmsKeyRef(),
+            body.config().region(),
+            body.config().roleArn(),
+            body.config().externalId(),
+            null,
+            null);
+    Outcomes.respond(
+        ctx, onboarding.bind(caller, request), bound -> Onboarded.of(body.kmsKeyRef(), bound));
   }
 
   public void get(Context ctx) {
-    Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
+    Caller caller =
+        guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
     Outcomes.respond(ctx, keys.kmsConfig(caller), KmsConfig::of);
   }
 
@@ -95,11 +151,18 @@ public final class TenantKmsController {
       return;
     }
     if ("aws_kms".equals(provider)) {
-      throw ApiException.badRequest("invalid_provider", "provider is \"aws\", not \"aws_kms\"", "Send \"provider\": \"aws\".");
+      throw ApiException.badRequest(
+          "invalid_provider",
+          "provider is \"aws\", not \"aws_kms\"",
+          "Send \"provider\": \"aws\".");
     }
     if ("gcp".equals(provider) || "azure".equals(provider)) {
-      throw ApiException.badRequest("provider_not_supported", "provider \"" + provider + "\" is not supported yet", "Use \"aws\".");
+      throw ApiException.badRequest(
+          "provider_not_supported",
+          "provider \"" + provider + "\" is not supported yet",
+          "Use \"aws\".");
     }
-    throw ApiException.badRequest("invalid_provider", "provider must be \"aws\"", "Send \"provider\": \"aws\".");
+    throw ApiException.badRequest(
+        "invalid_provider", "provider must be \"aws\"", "Send \"provider\": \"aws\".");
   }
 }

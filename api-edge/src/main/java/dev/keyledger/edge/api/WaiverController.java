@@ -11,31 +11,71 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 
-/** The legal waiver: read, acknowledge (activates BYOK), status, and platform publication of new versions. */
+/**
+ * The legal waiver: read, acknowledge (activates BYOK), status, and platform publication of new
+ * versions.
+ */
 public final class WaiverController {
 
   /** Body of {@code POST /api/v1/byok/legal-waiver}. */
-  public record AcknowledgeRequest(Boolean acknowledged, String acknowledgedBy, List<String> acknowledgedTerms) {}
+  public record AcknowledgeRequest(
+      Boolean acknowledged, String acknowledgedBy, List<String> acknowledgedTerms) {}
 
   /** Body of {@code PUT /admin/legal-waiver}. */
-  public record PublishRequest(String waiverVersion, String effectiveDate, String title, String content, List<String> terms) {}
+  public record PublishRequest(
+      String waiverVersion,
+      String effectiveDate,
+      String title,
+      String content,
+      List<String> terms) {}
 
-  record Waiver(String waiverVersion, String effectiveDate, String title, String content, List<String> terms,
+  record Waiver(
+      String waiverVersion,
+      String effectiveDate,
+      String title,
+      String content,
+      List<String> terms,
       boolean requiresAcknowledgment) {}
 
-  record Published(String waiverVersion, String effectiveDate, String title, String content, List<String> terms, boolean published) {
+  record Published(
+      String waiverVersion,
+      String effectiveDate,
+      String title,
+      String content,
+      List<String> terms,
+      boolean published) {
     static Published of(WaiverText w) {
-      return new Published(w.getWaiverVersion(), w.getEffectiveDate(), w.getTitle(), w.getContent(), w.getTerms(), true);
+      return new Published(
+          w.getWaiverVersion(),
+          w.getEffectiveDate(),
+          w.getTitle(),
+          w.getContent(),
+          w.getTerms(),
+          true);
     }
   }
 
-  record Acknowledged(boolean acknowledged, String waiverVersion, String acknowledgedBy, Instant acknowledgedAt, String byokStatus) {
+  record Acknowledged(
+      boolean acknowledged,
+      String waiverVersion,
+      String acknowledgedBy,
+      Instant acknowledgedAt,
+      String byokStatus) {
     static Acknowledged of(BindingState b) {
-      return new Acknowledged(true, b.getWaiverVersion(), b.getWaiverAcknowledgedBy(), b.getWaiverAcknowledgedAt(), b.getStatus());
+      return new Acknowledged(
+          true,
+          b.getWaiverVersion(),
+          b.getWaiverAcknowledgedBy(),
+          b.getWaiverAcknowledgedAt(),
+          b.getStatus());
     }
   }
 
-  record Status(boolean acknowledged, String waiverVersion, Instant acknowledgedAt, String currentWaiverVersion,
+  record Status(
+      boolean acknowledged,
+      String waiverVersion,
+      Instant acknowledgedAt,
+      String currentWaiverVersion,
       boolean requiresReacknowledgment) {}
 
   private static final int MAX_TERMS = 32;
@@ -50,11 +90,21 @@ public final class WaiverController {
 
   public void get(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    Outcomes.respond(ctx, waiver.standing(caller), s -> {
-      WaiverText w = s.current();
-      boolean requires = s.binding().map(b -> !w.getWaiverVersion().equals(b.getWaiverVersion())).orElse(true);
-      return new Waiver(w.getWaiverVersion(), w.getEffectiveDate(), w.getTitle(), w.getContent(), w.getTerms(), requires);
-    });
+    Outcomes.respond(
+        ctx,
+        waiver.standing(caller),
+        s -> {
+          WaiverText w = s.current();
+          boolean requires =
+              s.binding().map(b -> !w.getWaiverVersion().equals(b.getWaiverVersion())).orElse(true);
+          return new Waiver(
+              w.getWaiverVersion(),
+              w.getEffectiveDate(),
+              w.getTitle(),
+              w.getContent(),
+              w.getTerms(),
+              requires);
+        });
   }
 
   public void acknowledge(Context ctx) {
@@ -62,39 +112,65 @@ public final class WaiverController {
     AcknowledgeRequest body = Bodies.read(ctx, AcknowledgeRequest.class);
     List<String> terms = body.acknowledgedTerms() == null ? List.of() : body.acknowledgedTerms();
     if (terms.size() > MAX_TERMS) {
-      throw ApiException.badRequest("invalid_request", "acknowledged_terms has more than " + MAX_TERMS + " entries", null);
+      throw ApiException.badRequest(
+          "invalid_request", "acknowledged_terms has more than " + MAX_TERMS + " entries", null);
     }
     terms.forEach(t -> Bodies.bounded(t, "acknowledged_terms[]"));
-    Outcomes.respond(ctx, waiver.acknowledge(caller, body.acknowledged(), Bodies.bounded(body.acknowledgedBy(), "acknowledged_by"), terms),
+    Outcomes.respond(
+        ctx,
+        waiver.acknowledge(
+            caller,
+            body.acknowledged(),
+            Bodies.bounded(body.acknowledgedBy(), "acknowledged_by"),
+            terms),
         Acknowledged::of);
   }
 
   public void status(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    Outcomes.respond(ctx, waiver.standing(caller), s -> {
-      String current = s.current().getWaiverVersion();
-      String acknowledged = s.binding().map(BindingState::getWaiverVersion).orElse(null);
-      return new Status(acknowledged != null, acknowledged, s.binding().map(BindingState::getWaiverAcknowledgedAt).orElse(null), current,
-          acknowledged != null && !acknowledged.equals(current));
-    });
+    Outcomes.respond(
+        ctx,
+        waiver.standing(caller),
+        s -> {
+          String current = s.current().getWaiverVersion();
+          String acknowledged = s.binding().map(BindingState::getWaiverVersion).orElse(null);
+          return new Status(
+              acknowledged != null,
+              acknowledged,
+              s.binding().map(BindingState::getWaiverAcknowledgedAt).orElse(null),
+              current,
+              acknowledged != null && !acknowledged.equals(current));
+        });
   }
 
   public void publish(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.PLATFORM);
     PublishRequest body = Bodies.read(ctx, PublishRequest.class);
-    for (String[] field : new String[][] {{"waiver_version", body.waiverVersion()}, {"effective_date", body.effectiveDate()},
-        {"title", body.title()}}) {
+    for (String[] field :
+        new String[][] {
+          {"waiver_version", body.waiverVersion()},
+          {"effective_date", body.effectiveDate()},
+          {"title", body.title()}
+        }) {
       if (field[1] == null || field[1].isBlank() || field[1].length() > 200) {
-        throw ApiException.badRequest("invalid_request", field[0] + " is required (at most 200 characters)", null);
+        throw ApiException.badRequest(
+            "invalid_request", field[0] + " is required (at most 200 characters)", null);
       }
     }
     if (body.content() == null || body.content().isBlank() || body.content().length() > 20_000) {
-      throw ApiException.badRequest("invalid_request", "content is required (at most 20000 characters)", null);
+      throw ApiException.badRequest(
+          "invalid_request", "content is required (at most 20000 characters)", null);
     }
     List<String> terms = body.terms() == null ? List.of() : body.terms();
     terms.forEach(t -> Bodies.bounded(t, "terms[]"));
-    WaiverText text = WaiverText.newBuilder().setWaiverVersion(body.waiverVersion()).setEffectiveDate(body.effectiveDate())
-        .setTitle(body.title()).setContent(body.content()).setTerms(terms).build();
+    WaiverText text =
+        WaiverText.newBuilder()
+            .setWaiverVersion(body.waiverVersion())
+            .setEffectiveDate(body.effectiveDate())
+            .setTitle(body.title())
+            .setContent(body.content())
+            .setTerms(terms)
+            .build();
     Outcomes.respond(ctx, waiver.publish(caller, text), Published::of);
   }
 }

@@ -4,19 +4,21 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The checked content of a token whose signature, algorithm, issuer, times and claims were verified.
+ * The checked content of a token whose signature, algorithm, issuer, times and claims were
+ * verified.
  *
  * @param principal the caller
- * @param issuedAt  {@code iat}
+ * @param issuedAt {@code iat}
  * @param expiresAt {@code exp}
- * @param stepUp    {@code step_up} claim ({@code false} when absent)
- * @param tokenId   {@code jti}, or {@code null} when absent; for audit records, not a secret
+ * @param stepUp {@code step_up} claim ({@code false} when absent)
+ * @param tokenId {@code jti}, or {@code null} when absent; for audit records, not a secret
  */
-public record VerifiedToken(Principal principal, Instant issuedAt, Instant expiresAt, boolean stepUp, String tokenId) {
+public record VerifiedToken(
+    Principal principal, Instant issuedAt, Instant expiresAt, boolean stepUp, String tokenId) {
 
-    public VerifiedToken {
-        Objects.requireNonNull(principal, "principal");
-        Objects.requireNonNull(issuedAt, "issuedAt");
-        Objects.requireNonNull(expiresAt, "expiresAt");
-    }
+  public VerifiedToken {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(issuedAt, "issuedAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+  }
 }

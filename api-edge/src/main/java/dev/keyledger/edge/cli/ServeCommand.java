@@ -10,7 +10,6 @@ import dev.keyledger.edge.node.KeyLedgerNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,32 +32,46 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code keyledger serve}: one production instance against an external Kafka cluster and AWS KMS
- * (platform credentials from the AWS default chain). Configuration layers: defaults &lt; {@code --config}
- * file &lt; {@code KEYLEDGER_*} environment &lt; flags (see docs/configuration.md). Exit codes: 2 for a
- * bad configuration, 1 when Kafka is unreachable, the HTTP port is taken or the stream threads fail;
- * each of these is reported as one line. SIGTERM shuts the instance down cleanly.
+ * (platform credentials from the AWS default chain). Configuration layers: defaults &lt; {@code
+ * --config} file &lt; {@code KEYLEDGER_*} environment &lt; flags (see docs/configuration.md). Exit
+ * codes: 2 for a bad configuration, 1 when Kafka is unreachable, the HTTP port is taken or the
+ * stream threads fail; each of these is reported as one line. SIGTERM shuts the instance down
+ * cleanly.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
     description = "Run one KeyLedger instance against an external Kafka cluster and AWS KMS.")
 public final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
   private static final long KAFKA_CHECK_SECONDS = 30;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (Java properties).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (Java properties).")
   Path configFile;
 
-  @Option(names = "--http-port", paramLabel = "N", description = "HTTP edge port; overrides http.port.")
+  @Option(
+      names = "--http-port",
+      paramLabel = "N",
+      description = "HTTP edge port; overrides http.port.")
   String httpPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory; overrides data.dir.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "State directory; overrides data.dir.")
   String dataDir;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, e.g. --set kafka.security.protocol=SSL; repeatable.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Any configuration key, e.g. --set kafka.security.protocol=SSL; repeatable.")
   List<String> sets = new ArrayList<>();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final Map<String, String> environment;
 
@@ -67,7 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
     this(System.getenv());
   }
 
-  /** @param environment the variables to read {@code KEYLEDGER_*} settings from (tests pass their own) */
+  /**
+   * @param environment the variables to read {@code KEYLEDGER_*} settings from (tests pass their
+   *     own)
+   */
   ServeCommand(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
   }
@@ -108,12 +124,25 @@ public final class ServeCommand implements Callable<Integer> {
       err().println("keyledger serve: " + e.getMessage());
       return null;
     }
-    PortInUseException.requireFree(config.httpHost(), config.httpPort(), "--http-port (or http.port)");
+    PortInUseException.requireFree(
+        config.httpHost(), config.httpPort(), "--http-port (or http.port)");
     requireKafka(config);
     KeyLedgerNode node = KeyLedgerNode.start(config.nodeSettings());
-    spec.commandLine().getOut().println("KeyLedger ready: edge http://" + config.httpHost() + ":" + node.httpPort()
-        + ", kafka " + config.bootstrapServers() + ", application.id " + config.applicationId()
-        + ", kms " + config.kmsEndpoint().map(Object::toString).orElse("AWS") + ", data " + config.dataDir());
+    spec.commandLine()
+        .getOut()
+        .println(
+            "KeyLedger ready: edge http://"
+                + config.httpHost()
+                + ":"
+                + node.httpPort()
+                + ", kafka "
+                + config.bootstrapServers()
+                + ", application.id "
+                + config.applicationId()
+                + ", kms "
+                + config.kmsEndpoint().map(Object::toString).orElse("AWS")
+                + ", data "
+                + config.dataDir());
     spec.commandLine().getOut().flush();
     return node;
   }
@@ -135,7 +164,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (eq < 1) {
         throw new ConfigException("--set " + assignment + ": expected KEY=VALUE");
       }
-      flags.add(Setting.flag(assignment.substring(0, eq).strip(), assignment.substring(eq + 1).strip(), "--set"));
+      flags.add(
+          Setting.flag(
+              assignment.substring(0, eq).strip(), assignment.substring(eq + 1).strip(), "--set"));
     }
     return layers.withEnvironment(environment).withFlags(flags);
   }
@@ -144,19 +175,24 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       InetAddress.getByName(config.httpHost());
     } catch (UnknownHostException e) {
-      throw ConfigException.invalid(config.setting("http.host").orElseThrow(), "not an address of this host, nor a name that resolves");
+      throw ConfigException.invalid(
+          config.setting("http.host").orElseThrow(),
+          "not an address of this host, nor a name that resolves");
     }
   }
 
   /** Fails in one line when no broker answers, before Streams would retry silently for minutes. */
-  private static void requireKafka(KeyLedgerConfig config) throws InterruptedException, KafkaUnreachableException {
+  private static void requireKafka(KeyLedgerConfig config)
+      throws InterruptedException, KafkaUnreachableException {
     try (Admin admin = Admin.create(new HashMap<>(config.kafka()))) {
       admin.describeCluster().clusterId().get(KAFKA_CHECK_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new KafkaUnreachableException(config.bootstrapServers(),
+      throw new KafkaUnreachableException(
+          config.bootstrapServers(),
           Objects.toString(e.getCause().getMessage(), e.getCause().getClass().getSimpleName()));
     } catch (TimeoutException e) {
-      throw new KafkaUnreachableException(config.bootstrapServers(), "no answer within " + KAFKA_CHECK_SECONDS + " s");
+      throw new KafkaUnreachableException(
+          config.bootstrapServers(), "no answer within " + KAFKA_CHECK_SECONDS + " s");
     } catch (KafkaException e) {
       throw new KafkaUnreachableException(config.bootstrapServers(), e.getMessage());
     }
@@ -171,7 +207,12 @@ public final class ServeCommand implements Callable<Integer> {
     private static final long serialVersionUID = 1L;
 
     KafkaUnreachableException(String bootstrapServers, String why) {
-      super("Kafka is not reachable at " + bootstrapServers + " (" + why + "); check kafka.bootstrap.servers and the kafka.* security settings");
+      super(
+          "Kafka is not reachable at "
+              + bootstrapServers
+              + " ("
+              + why
+              + "); check kafka.bootstrap.servers and the kafka.* security settings");
     }
   }
 }

@@ -2,8 +2,8 @@ package dev.keyledger.edge.config;
 
 /**
  * The configuration cannot be used. The message is one line meant to be printed as is: it names the
- * key, the (masked) value and the layer it came from, and says what is wrong, e.g.
- * {@code http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number}.
+ * key, the (masked) value and the layer it came from, and says what is wrong, e.g. {@code
+ * http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number}.
  */
 public final class ConfigException extends RuntimeException {
 

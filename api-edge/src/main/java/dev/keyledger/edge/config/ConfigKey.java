@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The keys KeyLedger itself reads, with their built-in defaults (null = no default); each is documented
- * in {@code docs/configuration.md} (a test keeps the two in step). Two families are open-ended:
- * {@code kafka.<client setting>} (passed through to every Kafka client unchecked) and
- * {@code ratelimit.<limit name>} (names from {@link RateLimitConfig}). Any other key is a typo and an error.
+ * The keys KeyLedger itself reads, with their built-in defaults (null = no default); each is
+ * documented in {@code docs/configuration.md} (a test keeps the two in step). Two families are
+ * open-ended: {@code kafka.<client setting>} (passed through to every Kafka client unchecked) and
+ * {@code ratelimit.<limit name>} (names from {@link RateLimitConfig}). Any other key is a typo and
+ * an error.
  */
 public enum ConfigKey {
   DATA_DIR("data.dir", "keyledger-data"),
@@ -36,11 +37,13 @@ public enum ConfigKey {
 
   /** Prefix of Kafka client settings, passed through without the prefix. */
   public static final String KAFKA_PREFIX = "kafka.";
+
   /** Prefix of rate limits, {@code ratelimit.<name>=<n>/<period>}. */
   public static final String RATELIMIT_PREFIX = "ratelimit.";
 
   private final String key;
   private final String defaultValue;
+
   ConfigKey(String key, String defaultValue) {
     this.key = key;
     this.defaultValue = defaultValue;
@@ -50,7 +53,10 @@ public enum ConfigKey {
     return key;
   }
 
-  /** The built-in value, or empty when the key has none (optional, or required like {@code kafka.bootstrap.servers}). */
+  /**
+   * The built-in value, or empty when the key has none (optional, or required like {@code
+   * kafka.bootstrap.servers}).
+   */
   public Optional<String> defaultValue() {
     return Optional.ofNullable(defaultValue);
   }
@@ -59,13 +65,18 @@ public enum ConfigKey {
     return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
   }
 
-  /** Whether KeyLedger reads {@code key}: a fixed key, a non-empty {@code kafka.*} key or a known rate limit. */
+  /**
+   * Whether KeyLedger reads {@code key}: a fixed key, a non-empty {@code kafka.*} key or a known
+   * rate limit.
+   */
   public static boolean isKnown(String key) {
     if (key.startsWith(KAFKA_PREFIX)) {
       return key.length() > KAFKA_PREFIX.length();
     }
     if (key.startsWith(RATELIMIT_PREFIX)) {
-      return RateLimitConfig.defaults().limits().containsKey(key.substring(RATELIMIT_PREFIX.length()));
+      return RateLimitConfig.defaults()
+          .limits()
+          .containsKey(key.substring(RATELIMIT_PREFIX.length()));
     }
     return byKey(key).isPresent();
   }

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The configuration layers merged in precedence order: defaults &lt; file &lt; environment &lt; flags.
- * Each {@code with*} call adds the next layer, whose values override the ones before; adding a lower
- * layer after a higher one is a programming error. Every key is checked as it arrives: a key
- * KeyLedger does not know (outside {@code kafka.*}) is a typo and fails at once, naming its layer.
- * Immutable.
+ * The configuration layers merged in precedence order: defaults &lt; file &lt; environment &lt;
+ * flags. Each {@code with*} call adds the next layer, whose values override the ones before; adding
+ * a lower layer after a higher one is a programming error. Every key is checked as it arrives: a
+ * key KeyLedger does not know (outside {@code kafka.*}) is a typo and fails at once, naming its
+ * layer. Immutable.
  */
 public final class ConfigLayers {
 
@@ -29,21 +29,31 @@ public final class ConfigLayers {
   public static ConfigLayers defaults() {
     Map<String, Setting> defaults = new TreeMap<>();
     for (ConfigKey key : ConfigKey.values()) {
-      key.defaultValue().ifPresent(value -> defaults.put(key.key(), Setting.ofDefault(key.key(), value)));
+      key.defaultValue()
+          .ifPresent(value -> defaults.put(key.key(), Setting.ofDefault(key.key(), value)));
     }
-    RateLimitConfig.defaults().limits().forEach((name, limit) -> {
-      String key = ConfigKey.RATELIMIT_PREFIX + name;
-      defaults.put(key, Setting.ofDefault(key, RateLimitSpec.format(limit)));
-    });
+    RateLimitConfig.defaults()
+        .limits()
+        .forEach(
+            (name, limit) -> {
+              String key = ConfigKey.RATELIMIT_PREFIX + name;
+              defaults.put(key, Setting.ofDefault(key, RateLimitSpec.format(limit)));
+            });
     return new ConfigLayers(defaults, Layer.DEFAULT);
   }
 
-  /** Adds the properties file {@code file}. @throws ConfigException if it is missing, malformed or has an unknown key */
+  /**
+   * Adds the properties file {@code file}. @throws ConfigException if it is missing, malformed or
+   * has an unknown key
+   */
   public ConfigLayers withFile(Path file) {
     return with(Layer.FILE, PropertiesFileLayer.read(file));
   }
 
-  /** Adds the {@code KEYLEDGER_*} variables of {@code environment}. @throws ConfigException on an unknown key */
+  /**
+   * Adds the {@code KEYLEDGER_*} variables of {@code environment}. @throws ConfigException on an
+   * unknown key
+   */
   public ConfigLayers withEnvironment(Map<String, String> environment) {
     return with(Layer.ENVIRONMENT, EnvironmentLayer.read(environment));
   }
@@ -67,7 +77,8 @@ public final class ConfigLayers {
 
   private ConfigLayers with(Layer layer, List<Setting> settings) {
     if (layer.compareTo(last) < 0) {
-      throw new IllegalStateException(layer + " added after " + last + "; add layers in precedence order");
+      throw new IllegalStateException(
+          layer + " added after " + last + "; add layers in precedence order");
     }
     Map<String, Setting> merged = new TreeMap<>(effective);
     for (Setting setting : settings) {
@@ -75,9 +86,15 @@ public final class ConfigLayers {
         throw new IllegalArgumentException(setting + " is not from layer " + layer);
       }
       if (!ConfigKey.isKnown(setting.key())) {
-        throw ConfigException.invalid(setting, "unknown key" + ConfigKey.closest(setting.key()).map(k -> "; did you mean " + k + "?")
-            .orElse(setting.key().startsWith(ConfigKey.RATELIMIT_PREFIX)
-                ? "; rate limits are " + String.join(", ", rateLimitKeys()) : ""));
+        throw ConfigException.invalid(
+            setting,
+            "unknown key"
+                + ConfigKey.closest(setting.key())
+                    .map(k -> "; did you mean " + k + "?")
+                    .orElse(
+                        setting.key().startsWith(ConfigKey.RATELIMIT_PREFIX)
+                            ? "; rate limits are " + String.join(", ", rateLimitKeys())
+                            : ""));
       }
       merged.put(setting.key(), setting);
     }
@@ -85,8 +102,8 @@ public final class ConfigLayers {
   }
 
   private static List<String> rateLimitKeys() {
-    return new TreeMap<>(RateLimitConfig.defaults().limits()).keySet().stream()
-        .map(name -> ConfigKey.RATELIMIT_PREFIX + name).toList();
+    return new TreeMap<>(RateLimitConfig.defaults().limits())
+        .keySet().stream().map(name -> ConfigKey.RATELIMIT_PREFIX + name).toList();
   }
 
   /** The winning setting of every key, sorted by key. */

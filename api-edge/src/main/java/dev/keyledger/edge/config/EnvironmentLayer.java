@@ -9,10 +9,10 @@ import java.util.TreeMap;
 
 /**
  * Reads {@code KEYLEDGER_*} environment variables as settings: strip the prefix, lower-case, and
- * replace {@code _} by {@code .}. {@code KEYLEDGER_HTTP_PORT} is {@code http.port};
- * {@code KEYLEDGER_KAFKA_SASL_JAAS_CONFIG} is {@code kafka.sasl.jaas.config}, passed to Kafka as
- * {@code sasl.jaas.config}. Variables without the prefix are ignored. The environment is passed in,
- * never read here, so that tests control it.
+ * replace {@code _} by {@code .}. {@code KEYLEDGER_HTTP_PORT} is {@code http.port}; {@code
+ * KEYLEDGER_KAFKA_SASL_JAAS_CONFIG} is {@code kafka.sasl.jaas.config}, passed to Kafka as {@code
+ * sasl.jaas.config}. Variables without the prefix are ignored. The environment is passed in, never
+ * read here, so that tests control it.
  */
 public final class EnvironmentLayer {
 
@@ -21,7 +21,10 @@ public final class EnvironmentLayer {
 
   private EnvironmentLayer() {}
 
-  /** The configuration key of {@code variable}, e.g. {@code http.port} for {@code KEYLEDGER_HTTP_PORT}. */
+  /**
+   * The configuration key of {@code variable}, e.g. {@code http.port} for {@code
+   * KEYLEDGER_HTTP_PORT}.
+   */
   public static String keyOf(String variable) {
     if (!variable.startsWith(PREFIX)) {
       throw new IllegalArgumentException(variable + " does not start with " + PREFIX);
@@ -44,7 +47,14 @@ public final class EnvironmentLayer {
       String key = keyOf(e.getKey());
       String other = variableOfKey.putIfAbsent(key, e.getKey());
       if (other != null) {
-        throw new ConfigException("environment variables " + other + " and " + e.getKey() + " both set " + key + "; keep one");
+        throw new ConfigException(
+            "environment variables "
+                + other
+                + " and "
+                + e.getKey()
+                + " both set "
+                + key
+                + "; keep one");
       }
       settings.add(new Setting(key, e.getValue(), Layer.ENVIRONMENT, e.getKey()));
     }

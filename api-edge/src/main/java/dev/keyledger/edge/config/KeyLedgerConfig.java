@@ -19,21 +19,22 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The effective, validated configuration of one {@code keyledger serve} instance, built from
- * {@link ConfigLayers}. Every value is checked when this is built, so a bad value fails at start
- * with one {@link ConfigException} naming the key and its layer. {@code kafka.*} values are not
- * checked (Kafka checks them), except that KeyLedger's own Streams settings cannot be overridden.
- * {@link #describe()} never shows a secret.
+ * The effective, validated configuration of one {@code keyledger serve} instance, built from {@link
+ * ConfigLayers}. Every value is checked when this is built, so a bad value fails at start with one
+ * {@link ConfigException} naming the key and its layer. {@code kafka.*} values are not checked
+ * (Kafka checks them), except that KeyLedger's own Streams settings cannot be overridden. {@link
+ * #describe()} never shows a secret.
  */
 public final class KeyLedgerConfig {
 
   /** Streams settings KeyLedger sets itself, and the key that controls each instead. */
-  private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
-      "application.id", "application.id",
-      "state.dir", "data.dir",
-      "application.server", "http.host and http.port",
-      "processing.guarantee", "nothing (KeyLedger needs exactly_once_v2)",
-      "replication.factor", "topic.replication.factor");
+  private static final Map<String, String> OWNED_KAFKA_KEYS =
+      Map.of(
+          "application.id", "application.id",
+          "state.dir", "data.dir",
+          "application.server", "http.host and http.port",
+          "processing.guarantee", "nothing (KeyLedger needs exactly_once_v2)",
+          "replication.factor", "topic.replication.factor");
 
   private final Map<String, Setting> settings;
   private final Path dataDir;
@@ -63,28 +64,42 @@ public final class KeyLedgerConfig {
     applicationId = required(ConfigKey.APPLICATION_ID, KeyLedgerConfig::nonBlank);
     topicPrefix = required(ConfigKey.TOPIC_PREFIX, KeyLedgerConfig::nonBlank);
     int partitions = required(ConfigKey.TOPIC_PARTITIONS, v -> intIn(v, 1, 10_000));
-    short replication = required(ConfigKey.TOPIC_REPLICATION_FACTOR, v -> (short) intIn(v, 1, Short.MAX_VALUE));
+    short replication =
+        required(ConfigKey.TOPIC_REPLICATION_FACTOR, v -> (short) intIn(v, 1, Short.MAX_VALUE));
     topics = new TopicsAdmin.Settings(partitions, replication, Map.of());
     kafka = kafka(settings);
     kmsEndpoint = optional(ConfigKey.KMS_ENDPOINT, KeyLedgerConfig::endpoint);
     kmsAttemptTimeout = required(ConfigKey.KMS_ATTEMPT_TIMEOUT, Durations::parse);
     kmsTotalTimeout = required(ConfigKey.KMS_TOTAL_TIMEOUT, Durations::parse);
     if (kmsTotalTimeout.compareTo(kmsAttemptTimeout) < 0) {
-      throw ConfigException.invalid(setting(ConfigKey.KMS_TOTAL_TIMEOUT),
-          "shorter than kms.attempt.timeout=" + Durations.format(kmsAttemptTimeout) + "; the total bound includes every attempt");
+      throw ConfigException.invalid(
+          setting(ConfigKey.KMS_TOTAL_TIMEOUT),
+          "shorter than kms.attempt.timeout="
+              + Durations.format(kmsAttemptTimeout)
+              + "; the total bound includes every attempt");
     }
     kmsMaxAttempts = required(ConfigKey.KMS_MAX_ATTEMPTS, v -> intIn(v, 1, 20));
     platformPrincipalArn = optional(ConfigKey.KMS_PLATFORM_PRINCIPAL_ARN, KeyLedgerConfig::iamArn);
-    keyring = new KeyringSettings(required(ConfigKey.KEYS_BYOK_TTL, Durations::parse), required(ConfigKey.KEYS_PLATFORM_TTL, Durations::parse),
-        KeyringSettings.defaults().maxEntries());
-    workers = new WorkerSettings(required(ConfigKey.WORKERS_SEAL_RETRY, Durations::parse), required(ConfigKey.WORKERS_VALIDATION, Durations::parse),
-        required(ConfigKey.WORKERS_REWRAP_PERIOD, Durations::parse), required(ConfigKey.WORKERS_REWRAP_BATCH, v -> intIn(v, 1, 100_000)));
+    keyring =
+        new KeyringSettings(
+            required(ConfigKey.KEYS_BYOK_TTL, Durations::parse),
+            required(ConfigKey.KEYS_PLATFORM_TTL, Durations::parse),
+            KeyringSettings.defaults().maxEntries());
+    workers =
+        new WorkerSettings(
+            required(ConfigKey.WORKERS_SEAL_RETRY, Durations::parse),
+            required(ConfigKey.WORKERS_VALIDATION, Durations::parse),
+            required(ConfigKey.WORKERS_REWRAP_PERIOD, Durations::parse),
+            required(ConfigKey.WORKERS_REWRAP_BATCH, v -> intIn(v, 1, 100_000)));
     usageFlush = required(ConfigKey.USAGE_FLUSH, Durations::parse);
     rateLimits = rateLimits(settings);
     jwtSecretFile = optional(ConfigKey.AUTH_JWT_SECRET_FILE, KeyLedgerConfig::path);
     platformKeyFile = optional(ConfigKey.PLATFORM_KEY_FILE, KeyLedgerConfig::path);
-    if (platformKeyFile.isPresent() && optional(ConfigKey.PLATFORM_KEY, KeyLedgerConfig::nonBlank).isPresent()) {
-      throw ConfigException.invalid(setting(ConfigKey.PLATFORM_KEY), "conflicts with " + setting(ConfigKey.PLATFORM_KEY_FILE) + "; set one");
+    if (platformKeyFile.isPresent()
+        && optional(ConfigKey.PLATFORM_KEY, KeyLedgerConfig::nonBlank).isPresent()) {
+      throw ConfigException.invalid(
+          setting(ConfigKey.PLATFORM_KEY),
+          "conflicts with " + setting(ConfigKey.PLATFORM_KEY_FILE) + "; set one");
     }
   }
 
@@ -97,8 +112,12 @@ public final class KeyLedgerConfig {
     return new KeyLedgerConfig(layers.effective());
   }
 
-  /** Defaults, then {@code file} (if not null), then {@code environment}, then {@code flags}, validated. */
-  public static KeyLedgerConfig load(Path file, Map<String, String> environment, List<Setting> flags) {
+  /**
+   * Defaults, then {@code file} (if not null), then {@code environment}, then {@code flags},
+   * validated.
+   */
+  public static KeyLedgerConfig load(
+      Path file, Map<String, String> environment, List<Setting> flags) {
     ConfigLayers layers = ConfigLayers.defaults();
     if (file != null) {
       layers = layers.withFile(file);
@@ -107,25 +126,34 @@ public final class KeyLedgerConfig {
   }
 
   /**
-   * The settings of one instance: external Kafka with these client settings, AWS KMS (at
-   * {@code kms.endpoint} if set) with the platform credentials of the AWS default chain.
+   * The settings of one instance: external Kafka with these client settings, AWS KMS (at {@code
+   * kms.endpoint} if set) with the platform credentials of the AWS default chain.
    */
   public NodeSettings nodeSettings() {
     AwsKmsSettings defaults = AwsKmsSettings.defaults();
-    AwsKmsSettings aws = defaults.withTimeouts(kmsAttemptTimeout, kmsTotalTimeout, kmsMaxAttempts)
-        .withPlatformCredentials(defaults.platformCredentials(), platformPrincipalArn.orElse(null))
-        .withEndpointOverride(kmsEndpoint.orElse(null));
-    return NodeSettings.of(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, aws)
+    AwsKmsSettings aws =
+        defaults
+            .withTimeouts(kmsAttemptTimeout, kmsTotalTimeout, kmsMaxAttempts)
+            .withPlatformCredentials(
+                defaults.platformCredentials(), platformPrincipalArn.orElse(null))
+            .withEndpointOverride(kmsEndpoint.orElse(null));
+    return NodeSettings.of(
+            dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, aws)
         .withKeyring(keyring)
         .withWorkers(workers)
         .withUsageFlush(usageFlush)
         .withRateLimits(rateLimits);
   }
 
-  /** One line per effective key, sorted, {@code key = value  (source)}; secrets masked, unset optional keys shown as such. */
+  /**
+   * One line per effective key, sorted, {@code key = value (source)}; secrets masked, unset
+   * optional keys shown as such.
+   */
   public String describe() {
     Map<String, String> lines = new TreeMap<>();
-    settings.values().forEach(s -> lines.put(s.key(), s.key() + " = " + s.shown() + "  (" + s.source() + ")"));
+    settings
+        .values()
+        .forEach(s -> lines.put(s.key(), s.key() + " = " + s.shown() + "  (" + s.source() + ")"));
     for (ConfigKey key : ConfigKey.values()) {
       lines.putIfAbsent(key.key(), key.key() + " = (not set)");
     }
@@ -227,8 +255,9 @@ public final class KeyLedgerConfig {
     }
     Object bootstrap = kafka.get("bootstrap.servers");
     if (bootstrap == null || bootstrap.toString().isBlank()) {
-      throw new ConfigException("kafka.bootstrap.servers is required: set it in the config file, as KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS"
-          + " or with --set kafka.bootstrap.servers=HOST:PORT,...");
+      throw new ConfigException(
+          "kafka.bootstrap.servers is required: set it in the config file, as KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS"
+              + " or with --set kafka.bootstrap.servers=HOST:PORT,...");
     }
     return Map.copyOf(kafka);
   }
@@ -237,7 +266,8 @@ public final class KeyLedgerConfig {
     Map<String, RateLimitConfig.Limit> limits = new HashMap<>();
     for (Setting s : settings.values()) {
       if (s.key().startsWith(ConfigKey.RATELIMIT_PREFIX)) {
-        limits.put(s.key().substring(ConfigKey.RATELIMIT_PREFIX.length()), parse(s, RateLimitSpec::parse));
+        limits.put(
+            s.key().substring(ConfigKey.RATELIMIT_PREFIX.length()), parse(s, RateLimitSpec::parse));
       }
     }
     return RateLimitConfig.defaults().withLimits(limits);
@@ -280,14 +310,16 @@ public final class KeyLedgerConfig {
   }
 
   private static URI endpoint(String value) {
-    String message = "not an http(s) URL, e.g. http://local-kms:4566 or https://kms.eu-west-1.amazonaws.com";
+    String message =
+        "not an http(s) URL, e.g. http://local-kms:4566 or https://kms.eu-west-1.amazonaws.com";
     URI uri;
     try {
       uri = new URI(value.strip());
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(message);
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       throw new IllegalArgumentException(message);
     }
     return uri;
@@ -296,7 +328,8 @@ public final class KeyLedgerConfig {
   private static String iamArn(String value) {
     String arn = value.strip();
     if (!arn.matches("arn:aws[\\w-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]+")) {
-      throw new IllegalArgumentException("not an IAM role or user ARN, e.g. arn:aws:iam::123456789012:role/keyledger-service");
+      throw new IllegalArgumentException(
+          "not an IAM role or user ARN, e.g. arn:aws:iam::123456789012:role/keyledger-service");
     }
     return arn;
   }

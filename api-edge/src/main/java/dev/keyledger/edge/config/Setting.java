@@ -8,7 +8,8 @@ import java.util.Objects;
  * @param key the configuration key, e.g. {@code http.port} or {@code kafka.bootstrap.servers}
  * @param value the raw text
  * @param layer the layer that supplied it
- * @param origin what in that layer: the file path, the environment variable name, the flag; empty for defaults
+ * @param origin what in that layer: the file path, the environment variable name, the flag; empty
+ *     for defaults
  */
 public record Setting(String key, String value, Layer layer, String origin) {
 
@@ -23,12 +24,17 @@ public record Setting(String key, String value, Layer layer, String origin) {
     return new Setting(key, value, Layer.DEFAULT, "");
   }
 
-  /** A value given on the command line by {@code flag} (e.g. {@code --http-port} or {@code --set}). */
+  /**
+   * A value given on the command line by {@code flag} (e.g. {@code --http-port} or {@code --set}).
+   */
   public static Setting flag(String key, String value, String flag) {
     return new Setting(key, value, Layer.FLAG, flag);
   }
 
-  /** Where the value came from, for messages: {@code default}, {@code from environment KEYLEDGER_HTTP_PORT}, ... */
+  /**
+   * Where the value came from, for messages: {@code default}, {@code from environment
+   * KEYLEDGER_HTTP_PORT}, ...
+   */
   public String source() {
     return switch (layer) {
       case DEFAULT -> "default";

@@ -2,7 +2,8 @@ package dev.keyledger.edge.http;
 
 /**
  * A request the edge refuses itself (unreadable input, a rate limit) before any use case runs. The
- * one place that turns it into JSON is {@link ErrorHandlers}; use cases answer with outcomes instead.
+ * one place that turns it into JSON is {@link ErrorHandlers}; use cases answer with outcomes
+ * instead.
  */
 public final class ApiException extends RuntimeException {
 
@@ -12,7 +13,13 @@ public final class ApiException extends RuntimeException {
   private final String hint;
   private final Integer retryAfterSeconds;
 
-  public ApiException(int status, String type, String code, String message, String hint, Integer retryAfterSeconds) {
+  public ApiException(
+      int status,
+      String type,
+      String code,
+      String message,
+      String hint,
+      Integer retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
@@ -26,7 +33,8 @@ public final class ApiException extends RuntimeException {
   }
 
   public static ApiException unavailable(String type, String message, int retryAfterSeconds) {
-    return new ApiException(503, type, null, message, "Retry after " + retryAfterSeconds + " s.", retryAfterSeconds);
+    return new ApiException(
+        503, type, null, message, "Retry after " + retryAfterSeconds + " s.", retryAfterSeconds);
   }
 
   public int status() {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON mapping of the HTTP API: snake_case names, ISO-8601 times, unknown fields refused. */
+/**
+ * The one JSON mapping of the HTTP API: snake_case names, ISO-8601 times, unknown fields refused.
+ */
 public final class Json {
 
   private Json() {}

@@ -30,8 +30,13 @@ public final class Outcomes {
     if (outcome instanceof Outcome.Done<T> done) {
       ctx.status(status).json(body.apply(done.value()));
     } else if (outcome instanceof Outcome.Pending<T> pending) {
-      ctx.status(202).json(new PendingBody(pending.commandId(), "pending", "/api/v1/byok/commands/" + pending.commandId(),
-          "The command is on the log and will be decided shortly; poll outcome_url."));
+      ctx.status(202)
+          .json(
+              new PendingBody(
+                  pending.commandId(),
+                  "pending",
+                  "/api/v1/byok/commands/" + pending.commandId(),
+                  "The command is on the log and will be decided shortly; poll outcome_url."));
     } else if (outcome instanceof Outcome.Refused<T> refused) {
       RefusalKind kind = RefusalKind.fromWire(refused.refusal().getKind());
       if (kind == RefusalKind.UNAVAILABLE) {
@@ -58,6 +63,7 @@ public final class Outcomes {
   }
 
   private static void refusal(Context ctx, Refusal refusal, int status) {
-    ErrorHandlers.write(ctx, status, refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint());
+    ErrorHandlers.write(
+        ctx, status, refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint());
   }
 }

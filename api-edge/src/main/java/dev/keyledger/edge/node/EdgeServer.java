@@ -1,5 +1,6 @@
 package dev.keyledger.edge.node;
 
+import dev.keyledger.application.AgentSessions;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.KeyLedgerApp;
 import dev.keyledger.edge.api.AgentController;
@@ -21,12 +22,13 @@ import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.auth.TokenVerifier;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.ratelimit.RateLimiter;
-import dev.keyledger.application.AgentSessions;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.EnumSet;
 
-/** The HTTP edge of one instance: tokens, access control and rate limits in front of the use cases. */
+/**
+ * The HTTP edge of one instance: tokens, access control and rate limits in front of the use cases.
+ */
 public final class EdgeServer {
 
   private EdgeServer() {}
@@ -34,21 +36,28 @@ public final class EdgeServer {
   /** The token issuer agent sessions are minted with. */
   public static AgentSessions.SessionTokens sessionTokens(JwtKeys keys, Clock clock) {
     TokenIssuer issuer = new TokenIssuer(keys, clock);
-    return (sub, tenant, ttl) -> issuer.issueAccess(new Principal(sub, tenant, EnumSet.of(Role.AGENT)), ttl);
+    return (sub, tenant, ttl) ->
+        issuer.issueAccess(new Principal(sub, tenant, EnumSet.of(Role.AGENT)), ttl);
   }
 
   /** A configured, not yet started, app on {@code host:port} serving {@code useCases}. */
-  public static Javalin create(UseCases useCases, JwtKeys keys, RateLimitConfig limits, Clock clock, String host, int port) {
+  public static Javalin create(
+      UseCases useCases, JwtKeys keys, RateLimitConfig limits, Clock clock, String host, int port) {
     TokenVerifier tokens = HmacTokenVerifier.forDev(keys, clock);
-    Guard guard = new Guard(new AccessControl(tokens, new StepUpVerifier(tokens, clock)), new RateLimiter(limits));
-    return KeyLedgerApp.create(new KeyLedgerApp.Controllers(
-        new ByokKeysController(guard, useCases.onboarding(), useCases.keys(), clock),
-        new WaiverController(guard, useCases.waiver()),
-        new AuditController(guard, useCases.audit()),
-        new CommandsController(guard, useCases.audit()),
-        new TenantKmsController(guard, useCases.onboarding(), useCases.keys()),
-        new DataPlaneController(guard, useCases.dataPlane()),
-        new RotationController(guard, useCases.rotations(), useCases.unseal()),
-        new AgentController(guard, useCases.agents())), host, port);
+    Guard guard =
+        new Guard(
+            new AccessControl(tokens, new StepUpVerifier(tokens, clock)), new RateLimiter(limits));
+    return KeyLedgerApp.create(
+        new KeyLedgerApp.Controllers(
+            new ByokKeysController(guard, useCases.onboarding(), useCases.keys(), clock),
+            new WaiverController(guard, useCases.waiver()),
+            new AuditController(guard, useCases.audit()),
+            new CommandsController(guard, useCases.audit()),
+            new TenantKmsController(guard, useCases.onboarding(), useCases.keys()),
+            new DataPlaneController(guard, useCases.dataPlane()),
+            new RotationController(guard, useCases.rotations(), useCases.unseal()),
+            new AgentController(guard, useCases.agents())),
+        host,
+        port);
   }
 }

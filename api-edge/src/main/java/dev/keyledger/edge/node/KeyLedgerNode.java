@@ -26,12 +26,14 @@ public final class KeyLedgerNode implements AutoCloseable {
   /** Starts every part; on failure closes what had started and rethrows. */
   public static KeyLedgerNode start(NodeSettings s) throws Exception {
     JwtKeys jwtKeys = JwtKeys.loadOrCreate(s.dataDir());
-    // application.server must name the port clients reach, so an ephemeral port is chosen before Streams starts.
+    // application.server must name the port clients reach, so an ephemeral port is chosen before
+    // Streams starts.
     int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
     EngineRuntime engine = EngineRuntime.start(s.engine(), new HostInfo(s.httpHost(), httpPort));
     try {
       UseCases useCases = UseCases.on(engine, EdgeServer.sessionTokens(jwtKeys, s.clock()));
-      Javalin http = EdgeServer.create(useCases, jwtKeys, s.rateLimits(), s.clock(), s.httpHost(), httpPort);
+      Javalin http =
+          EdgeServer.create(useCases, jwtKeys, s.rateLimits(), s.clock(), s.httpHost(), httpPort);
       engine.closeWithEngine(http::stop);
       http.start();
       return new KeyLedgerNode(engine, http);

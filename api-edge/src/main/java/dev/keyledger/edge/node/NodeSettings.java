@@ -4,8 +4,8 @@ import dev.keyledger.application.runtime.EngineSettings;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
-import dev.keyledger.engine.workers.WorkerSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
+import dev.keyledger.engine.workers.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * Everything one KeyLedger instance needs to run.
  *
- * @param dataDir where the instance keeps its state: Streams stores, the dev JWT secret, the platform key, its id
- * @param kafka Kafka client settings passed through to every client (at least {@code bootstrap.servers})
+ * @param dataDir where the instance keeps its state: Streams stores, the dev JWT secret, the
+ *     platform key, its id
+ * @param kafka Kafka client settings passed through to every client (at least {@code
+ *     bootstrap.servers})
  * @param applicationId the Kafka Streams application id (instances with the same id share the work)
  * @param topicPrefix prefix of every topic name
  * @param topics partitions, replication and topic overrides
@@ -27,64 +29,212 @@ import java.util.Map;
  * @param keyring TTLs of plaintext keys in memory
  * @param usageFlush how often data-plane counts are folded into the tenant's state
  * @param workers periods of the seal watcher, the CMK validator and the rewrap worker
- * @param clock the time of commands, tokens and key TTLs (the system UTC clock; tests move their own)
+ * @param clock the time of commands, tokens and key TTLs (the system UTC clock; tests move their
+ *     own)
  */
-public record NodeSettings(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
-    TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms, RateLimitConfig rateLimits,
-    Duration commandWait, KeyringSettings keyring, Duration usageFlush, WorkerSettings workers, Clock clock) {
+public record NodeSettings(
+    Path dataDir,
+    Map<String, Object> kafka,
+    String applicationId,
+    String topicPrefix,
+    TopicsAdmin.Settings topics,
+    String httpHost,
+    int httpPort,
+    AwsKmsSettings kms,
+    RateLimitConfig rateLimits,
+    Duration commandWait,
+    KeyringSettings keyring,
+    Duration usageFlush,
+    WorkerSettings workers,
+    Clock clock) {
 
   /** The engine's part of these settings. */
   public EngineSettings engine() {
-    return new EngineSettings(dataDir, kafka, applicationId, topicPrefix, topics, kms, commandWait, keyring, usageFlush, workers, clock);
+    return new EngineSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        kms,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 
   /** Dev and test defaults for what most callers leave alone. */
-  public static NodeSettings of(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
-      TopicsAdmin.Settings topics, String httpHost, int httpPort, AwsKmsSettings kms) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, RateLimitConfig.defaults(),
-        Duration.ofSeconds(10), KeyringSettings.defaults(), Duration.ofSeconds(5), WorkerSettings.defaults(), Clock.systemUTC());
+  public static NodeSettings of(
+      Path dataDir,
+      Map<String, Object> kafka,
+      String applicationId,
+      String topicPrefix,
+      TopicsAdmin.Settings topics,
+      String httpHost,
+      int httpPort,
+      AwsKmsSettings kms) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        RateLimitConfig.defaults(),
+        Duration.ofSeconds(10),
+        KeyringSettings.defaults(),
+        Duration.ofSeconds(5),
+        WorkerSettings.defaults(),
+        Clock.systemUTC());
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        settings, usageFlush, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        settings,
+        usageFlush,
+        workers,
+        clock);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        keyring, period, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        period,
+        workers,
+        clock);
   }
 
   public NodeSettings withTopics(TopicsAdmin.Settings settings) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, settings, httpHost, httpPort, kms, rateLimits, commandWait,
-        keyring, usageFlush, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        settings,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 
   public NodeSettings withRateLimits(RateLimitConfig limits) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, limits, commandWait,
-        keyring, usageFlush, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        limits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 
   public NodeSettings withWorkers(WorkerSettings settings) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        keyring, usageFlush, settings, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        settings,
+        clock);
   }
 
   /** The same settings with more Kafka client settings (they win over the ones already there). */
   public NodeSettings withKafka(Map<String, Object> more) {
     Map<String, Object> merged = new java.util.HashMap<>(kafka);
     merged.putAll(more);
-    return new NodeSettings(dataDir, Map.copyOf(merged), applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits,
-        commandWait, keyring, usageFlush, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        Map.copyOf(merged),
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 
   public NodeSettings withClock(Clock other) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, commandWait,
-        keyring, usageFlush, workers, other);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        other);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
-    return new NodeSettings(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, kms, rateLimits, wait,
-        keyring, usageFlush, workers, clock);
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        wait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 }

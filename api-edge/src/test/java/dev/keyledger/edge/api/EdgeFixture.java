@@ -61,16 +61,18 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The real edge ({@link EdgeServer}) on the real use cases ({@link UseCases#create}) over an
- * {@link InMemoryLog} instead of Kafka, with the project's local KMS emulator in-process and the
+ * The real edge ({@link EdgeServer}) on the real use cases ({@link UseCases#create}) over an {@link
+ * InMemoryLog} instead of Kafka, with the project's local KMS emulator in-process and the
  * customer's account of the seed pages ({@link CustomerAccount}). One per test class; every test
  * gets a fresh app (and so fresh rate-limit buckets) started by {@link JavalinTest}.
  */
 final class EdgeFixture implements AutoCloseable {
 
   static final Instant START = Instant.parse("2026-11-02T09:00:00Z");
+
   /** No rate limit at all, for tests that send many requests as one sub. */
   static final RateLimitConfig UNLIMITED = new RateLimitConfig(Map.of(), 1000);
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -88,35 +90,62 @@ final class EdgeFixture implements AutoCloseable {
   private final UseCases useCases;
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private final java.net.http.HttpClient httpClient =
-      java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   EdgeFixture() throws IOException {
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
     localKms = LocalKms.start(kmsConfig);
     customer = new CustomerAccount(localKms.endpoint());
-    kms = new AwsCustomerKms(AwsKmsSettings.defaults().withEndpointOverride(localKms.endpoint())
-        .withPlatformCredentials(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())), kmsConfig.platformPrincipalArn())
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2));
-    CmkProbe probe = new CmkProbe(kms, () -> {
-      byte[] bytes = new byte[32];
-      RANDOM.nextBytes(bytes);
-      return bytes;
-    });
+    kms =
+        new AwsCustomerKms(
+            AwsKmsSettings.defaults()
+                .withEndpointOverride(localKms.endpoint())
+                .withPlatformCredentials(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(
+                            kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
+                    kmsConfig.platformPrincipalArn())
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2));
+    CmkProbe probe =
+        new CmkProbe(
+            kms,
+            () -> {
+              byte[] bytes = new byte[32];
+              RANDOM.nextBytes(bytes);
+              return bytes;
+            });
     PlatformKeyWrapper platformKey = PlatformKeyWrapper.create(platformSecret);
     Commands commands = new Commands(log, clock, Duration.ofMillis(200));
     system = new SystemCommands(commands);
     unwrapReporter = new UnwrapReporter(system, "edge-fixture");
-    KeyStateSource material = key -> log.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
-        ? Optional.of(found.value()) : Optional.empty();
-    TenantKeyring keyring = new TenantKeyring(kms, platformKey, material, KeyringSettings.defaults(), clock, unwrapReporter);
+    KeyStateSource material =
+        key ->
+            log.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
+                ? Optional.of(found.value())
+                : Optional.empty();
+    TenantKeyring keyring =
+        new TenantKeyring(
+            kms, platformKey, material, KeyringSettings.defaults(), clock, unwrapReporter);
     usage = new UsageMeter(clock, "edge-fixture");
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     jwtKeys = JwtKeys.of(secret);
     issuer = new TokenIssuer(jwtKeys, clock);
-    useCases = UseCases.create(commands, log, kms, probe, platformKey, keyring, usage, clock,
-        EdgeServer.sessionTokens(jwtKeys, clock), closeables::push);
+    useCases =
+        UseCases.create(
+            commands,
+            log,
+            kms,
+            probe,
+            platformKey,
+            keyring,
+            usage,
+            clock,
+            EdgeServer.sessionTokens(jwtKeys, clock),
+            closeables::push);
   }
 
   /** A fresh, not started, app with the SPEC's rate limits. */
@@ -134,7 +163,10 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   void http(RateLimitConfig limits, ThrowingConsumer<Client> test) {
-    JavalinTest.test(app(limits), new TestConfig(false, false, httpClient), (app, client) -> test.accept(new Client(client)));
+    JavalinTest.test(
+        app(limits),
+        new TestConfig(false, false, httpClient),
+        (app, client) -> test.accept(new Client(client)));
   }
 
   @FunctionalInterface
@@ -165,8 +197,19 @@ final class EdgeFixture implements AutoCloseable {
 
   /** Seals the tenant as the engine does after a failed unwrap (the unwrap reporter's command). */
   void seal(String tenant) throws CommandSinkException {
-    assertThat(system.submit(tenant, ReportUnwrapFailed.newBuilder().setTmkVersion(1).setFailure("disabled")
-        .setMessage("Cannot access CMK: key is disabled").setReporter("edge-fixture").build(), List.of()).getAccepted()).isTrue();
+    assertThat(
+            system
+                .submit(
+                    tenant,
+                    ReportUnwrapFailed.newBuilder()
+                        .setTmkVersion(1)
+                        .setFailure("disabled")
+                        .setMessage("Cannot access CMK: key is disabled")
+                        .setReporter("edge-fixture")
+                        .build(),
+                    List.of())
+                .getAccepted())
+        .isTrue();
   }
 
   /** Registers a key granting the platform (seed 000) through the tenant API; returns its ARN. */
@@ -180,7 +223,11 @@ final class EdgeFixture implements AutoCloseable {
   /** Registers a key and acknowledges the waiver: BYOK active. Returns the key ARN. */
   String active(Client http, String token) {
     String keyArn = registered(http, token);
-    Reply ack = http.post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"cto@example.com\"}");
+    Reply ack =
+        http.post(
+            "/api/v1/byok/legal-waiver",
+            token,
+            "{\"acknowledged\":true,\"acknowledged_by\":\"cto@example.com\"}");
     assertThat(ack.status()).as(ack.text()).isEqualTo(200);
     return keyArn;
   }
@@ -193,11 +240,19 @@ final class EdgeFixture implements AutoCloseable {
     return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
-  /** The operations and statuses of the tenant's audit trail, newest first ({@code operation:status}). */
+  /**
+   * The operations and statuses of the tenant's audit trail, newest first ({@code
+   * operation:status}).
+   */
   static List<String> auditTrail(Client http, String token) {
     Reply audit = http.get("/api/v1/byok/audit?limit=500", token);
     assertThat(audit.status()).as(audit.text()).isEqualTo(200);
-    return audit.json().path("entries").valueStream().map(e -> e.path("operation").asText() + ":" + e.path("status").asText()).toList();
+    return audit
+        .json()
+        .path("entries")
+        .valueStream()
+        .map(e -> e.path("operation").asText() + ":" + e.path("status").asText())
+        .toList();
   }
 
   /** After each test: every switch of the log and of local-kms off. */
@@ -242,17 +297,25 @@ final class EdgeFixture implements AutoCloseable {
     }
 
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).flatMap(e -> e.getValue().stream())
-          .findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst()
+          .orElse(null);
     }
 
-    /** Asserts the SPEC error body: type, status, a request id, a message; returns the error object. */
+    /**
+     * Asserts the SPEC error body: type, status, a request id, a message; returns the error object.
+     */
     JsonNode assertError(int expectedStatus, String expectedType) {
       assertThat(status).as(text).isEqualTo(expectedStatus);
       JsonNode error = error();
       assertThat(error.path("type").asText()).as(text).isEqualTo(expectedType);
       assertThat(error.path("message").asText()).as(text).isNotBlank();
-      assertThat(error.path("request_id").asText()).as(text).startsWith("req_").isEqualTo(header("X-Request-Id"));
+      assertThat(error.path("request_id").asText())
+          .as(text)
+          .startsWith("req_")
+          .isEqualTo(header("X-Request-Id"));
       assertThat(json().size()).as("only the error object: " + text).isEqualTo(1);
       return error;
     }
@@ -274,11 +337,15 @@ final class EdgeFixture implements AutoCloseable {
     }
   }
 
-  /** JSON calls through javalin-testtools' client, with the bearer and step-up headers of the API. */
+  /**
+   * JSON calls through javalin-testtools' client, with the bearer and step-up headers of the API.
+   */
   static final class Client {
 
     private static final java.net.http.HttpClient UPLOADS =
-        java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
 
     private final io.javalin.testtools.HttpClient client;
 
@@ -291,14 +358,19 @@ final class EdgeFixture implements AutoCloseable {
      * server refusing its size answers before the body is sent. Without it a refused upload races
      * the server's close, and the client may see a reset instead of the answer (plain HTTP/1.1).
      */
-    Reply upload(String method, String path, String token, String stepUp, String json) throws IOException, InterruptedException {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(client.getOrigin() + path)).expectContinue(true)
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-          .method(method, HttpRequest.BodyPublishers.ofString(json));
+    Reply upload(String method, String path, String token, String stepUp, String json)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(client.getOrigin() + path))
+              .expectContinue(true)
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + token)
+              .method(method, HttpRequest.BodyPublishers.ofString(json));
       if (stepUp != null) {
         request.header(AccessControl.STEP_UP_HEADER, stepUp);
       }
-      HttpResponse<String> response = UPLOADS.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          UPLOADS.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().map(), response.body());
     }
 
@@ -328,23 +400,29 @@ final class EdgeFixture implements AutoCloseable {
 
     /** Any request: {@code headers} as given (no defaults), then {@code method}. */
     Reply raw(String path, Map<String, String> headers, Consumer<Request.Builder> method) {
-      return reply(client.request(path, b -> {
-        headers.forEach(b::header);
-        method.accept(b);
-      }));
+      return reply(
+          client.request(
+              path,
+              b -> {
+                headers.forEach(b::header);
+                method.accept(b);
+              }));
     }
 
     private Reply send(String path, String token, String stepUp, Consumer<Request.Builder> method) {
-      return reply(client.request(path, b -> {
-        b.header("Content-Type", "application/json");
-        if (token != null) {
-          b.header("Authorization", "Bearer " + token);
-        }
-        if (stepUp != null) {
-          b.header(AccessControl.STEP_UP_HEADER, stepUp);
-        }
-        method.accept(b);
-      }));
+      return reply(
+          client.request(
+              path,
+              b -> {
+                b.header("Content-Type", "application/json");
+                if (token != null) {
+                  b.header("Authorization", "Bearer " + token);
+                }
+                if (stepUp != null) {
+                  b.header(AccessControl.STEP_UP_HEADER, stepUp);
+                }
+                method.accept(b);
+              }));
     }
 
     private static Reply reply(Response response) {

@@ -50,7 +50,8 @@ class RotationRoutesTest {
 
   /** A step-up token of {@code owner@tenant} issued {@code ago}. */
   private static String stepUpIssued(String tenant, Duration ago) {
-    return new TokenIssuer(edge.jwtKeys, Clock.fixed(edge.clock.instant().minus(ago), ZoneOffset.UTC))
+    return new TokenIssuer(
+            edge.jwtKeys, Clock.fixed(edge.clock.instant().minus(ago), ZoneOffset.UTC))
         .issueStepUp(new Principal("owner@" + tenant, tenant, EnumSet.of(Role.OWNER)));
   }
 
@@ -58,232 +59,392 @@ class RotationRoutesTest {
   void aDekRotationMakesTheNextDekVersionAndOldDataStillDecrypts() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      edge.active(http, owner);
-      String before = ciphertext(http, owner, "before");
-      Reply rotated = http.post("/api/v1/byok/keys/rotate", owner, "");
-      assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
-      JsonNode body = rotated.json();
-      assertThat(body.path("rotation_id").asText()).matches("cmd_[0-9a-f]{32}");
-      assertThat(body.path("rotation_type").asText()).isEqualTo("dek");
-      assertThat(body.path("previous_dek_id").asText()).startsWith("dek_");
-      assertThat(body.path("new_dek_id").asText()).startsWith("dek_").isNotEqualTo(body.path("previous_dek_id").asText());
-      assertThat(body.path("new_version").isNull()).isTrue();
-      assertThat(body.path("rewrap_lease_id").isNull()).isTrue();
-      assertThat(body.path("status").asText()).isEqualTo("completed");
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          String before = ciphertext(http, owner, "before");
+          Reply rotated = http.post("/api/v1/byok/keys/rotate", owner, "");
+          assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
+          JsonNode body = rotated.json();
+          assertThat(body.path("rotation_id").asText()).matches("cmd_[0-9a-f]{32}");
+          assertThat(body.path("rotation_type").asText()).isEqualTo("dek");
+          assertThat(body.path("previous_dek_id").asText()).startsWith("dek_");
+          assertThat(body.path("new_dek_id").asText())
+              .startsWith("dek_")
+              .isNotEqualTo(body.path("previous_dek_id").asText());
+          assertThat(body.path("new_version").isNull()).isTrue();
+          assertThat(body.path("rewrap_lease_id").isNull()).isTrue();
+          assertThat(body.path("status").asText()).isEqualTo("completed");
 
-      Reply after = encrypt(http, owner, "after", null);
-      assertThat(after.json().path("key_version").asInt()).isEqualTo(2);
-      assertThat(after.json().path("dek_id").asText()).isEqualTo(body.path("new_dek_id").asText());
-      assertThat(decrypt(http, owner, before, null).json().path("key_version").asInt()).isEqualTo(1);
-      JsonNode key = http.get("/api/v1/byok/keys", owner).json();
-      assertThat(key.path("active_dek_version").asInt()).isEqualTo(2);
-      assertThat(key.path("last_rotation_at").asText()).isEqualTo(edge.clock.instant().toString());
-      assertThat(auditTrail(http, owner)).first().isEqualTo("create_dek:success");
-    });
+          Reply after = encrypt(http, owner, "after", null);
+          assertThat(after.json().path("key_version").asInt()).isEqualTo(2);
+          assertThat(after.json().path("dek_id").asText())
+              .isEqualTo(body.path("new_dek_id").asText());
+          assertThat(decrypt(http, owner, before, null).json().path("key_version").asInt())
+              .isEqualTo(1);
+          JsonNode key = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(key.path("active_dek_version").asInt()).isEqualTo(2);
+          assertThat(key.path("last_rotation_at").asText())
+              .isEqualTo(edge.clock.instant().toString());
+          assertThat(auditTrail(http, owner)).first().isEqualTo("create_dek:success");
+        });
   }
 
   @Test
   void masterAndFullRotationsMakeANewTmkVersionAndStartARewrap() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      edge.active(http, owner);
-      Reply master = http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\",\"reason\":\"annual\"}");
-      assertThat(master.status()).as(master.text()).isEqualTo(200);
-      assertThat(master.json().path("rotation_type").asText()).isEqualTo("master");
-      assertThat(master.json().path("new_version").asInt()).isEqualTo(2);
-      assertThat(master.json().path("new_dek_id").isNull()).isTrue();
-      long lease = master.json().path("rewrap_lease_id").asLong();
-      assertThat(lease).isPositive();
-      assertThat(master.json().path("status").asText()).isEqualTo("rewrap_enqueued");
-      JsonNode key = http.get("/api/v1/byok/keys", owner).json();
-      assertThat(key.path("active_tmk_version").asInt()).isEqualTo(2);
-      assertThat(key.path("tmk_versions").valueStream().map(v -> v.path("version").asInt() + ":" + v.path("status").asText()
-          + ":" + v.path("wrap_method").asText()).toList()).containsExactly("1:retired:customer_kms", "2:active:customer_kms");
-      assertThat(key.path("rewrap").path("lease_id").asLong()).isEqualTo(lease);
-      assertThat(key.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          Reply master =
+              http.post(
+                  "/api/v1/byok/keys/rotate",
+                  owner,
+                  "{\"rotation_type\":\"master\",\"reason\":\"annual\"}");
+          assertThat(master.status()).as(master.text()).isEqualTo(200);
+          assertThat(master.json().path("rotation_type").asText()).isEqualTo("master");
+          assertThat(master.json().path("new_version").asInt()).isEqualTo(2);
+          assertThat(master.json().path("new_dek_id").isNull()).isTrue();
+          long lease = master.json().path("rewrap_lease_id").asLong();
+          assertThat(lease).isPositive();
+          assertThat(master.json().path("status").asText()).isEqualTo("rewrap_enqueued");
+          JsonNode key = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(key.path("active_tmk_version").asInt()).isEqualTo(2);
+          assertThat(
+                  key.path("tmk_versions")
+                      .valueStream()
+                      .map(
+                          v ->
+                              v.path("version").asInt()
+                                  + ":"
+                                  + v.path("status").asText()
+                                  + ":"
+                                  + v.path("wrap_method").asText())
+                      .toList())
+              .containsExactly("1:retired:customer_kms", "2:active:customer_kms");
+          assertThat(key.path("rewrap").path("lease_id").asLong()).isEqualTo(lease);
+          assertThat(key.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
 
-      Reply full = http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"FULL\"}");
-      assertThat(full.status()).as(full.text()).isEqualTo(200);
-      assertThat(full.json().path("rotation_type").asText()).isEqualTo("full");
-      assertThat(full.json().path("new_version").asInt()).isEqualTo(3);
-      assertThat(full.json().path("new_dek_id").asText()).startsWith("dek_");
-      assertThat(encrypt(http, owner, "x", null).json().path("tmk_version").asInt()).isEqualTo(3);
-    });
+          Reply full = http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"FULL\"}");
+          assertThat(full.status()).as(full.text()).isEqualTo(200);
+          assertThat(full.json().path("rotation_type").asText()).isEqualTo("full");
+          assertThat(full.json().path("new_version").asInt()).isEqualTo(3);
+          assertThat(full.json().path("new_dek_id").asText()).startsWith("dek_");
+          assertThat(encrypt(http, owner, "x", null).json().path("tmk_version").asInt())
+              .isEqualTo(3);
+        });
   }
 
   @Test
   void rotationIsRefusedWithoutAnActiveKeyOrWhileSealedAndTheRefusalsAreAudited() throws Exception {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      http.post("/api/v1/byok/keys/rotate", owner, "{}").assertError(404, "no_byok_key", "BYOK_005");
-      edge.registered(http, owner);
-      http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}").assertError(400, "waiver_not_acknowledged", "BYOK_004");
-      assertThat(http.post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}").status()).isEqualTo(200);
-      edge.seal(tenant);
-      Reply sealed = http.post("/api/v1/byok/keys/rotate", owner, "{}");
-      sealed.assertError(503, "tenant_sealed");
-      assertThat(sealed.retryAfter()).as("every 503 says when to retry").isPositive();
-      http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "").assertError(503, "tenant_sealed");
-      assertThat(auditTrail(http, owner)).startsWith("rotate:refused", "rotate:refused", "seal:failure")
-          .contains("rotate:refused", "rotate:refused");
-      assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_tmk_version").asInt()).as("nothing rotated").isEqualTo(1);
-    });
+    edge.http(
+        http -> {
+          http.post("/api/v1/byok/keys/rotate", owner, "{}")
+              .assertError(404, "no_byok_key", "BYOK_005");
+          edge.registered(http, owner);
+          http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}")
+              .assertError(400, "waiver_not_acknowledged", "BYOK_004");
+          assertThat(
+                  http.post(
+                          "/api/v1/byok/legal-waiver",
+                          owner,
+                          "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
+                      .status())
+              .isEqualTo(200);
+          edge.seal(tenant);
+          Reply sealed = http.post("/api/v1/byok/keys/rotate", owner, "{}");
+          sealed.assertError(503, "tenant_sealed");
+          assertThat(sealed.retryAfter()).as("every 503 says when to retry").isPositive();
+          http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
+              .assertError(503, "tenant_sealed");
+          assertThat(auditTrail(http, owner))
+              .startsWith("rotate:refused", "rotate:refused", "seal:failure")
+              .contains("rotate:refused", "rotate:refused");
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_tmk_version").asInt())
+              .as("nothing rotated")
+              .isEqualTo(1);
+        });
   }
 
   @Test
   void badRotationBodiesAre400() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(EdgeFixture.UNLIMITED, http -> {
-      edge.active(http, owner);
-      for (String body : new String[] {"{\"rotation_type\":\"sideways\"}", "{\"rotation_type\":3}", "{\"rotation_type\":[\"dek\"]}",
-          "{\"rotation_type\":\"dek\",\"tenant_id\":\"x\"}", "{\"reason\":\"" + "r".repeat(1025) + "\"}", "{oops", "[]"}) {
-        http.post("/api/v1/byok/keys/rotate", owner, body).assertError(400, "invalid_request");
-      }
-      http.post("/api/v1/byok/keys/rotate", edge.token(tenant, "aud@" + tenant, Role.AUDITOR), "{}").assertError(403, "forbidden");
-      http.post("/api/v1/byok/keys/rotate", null, "{}").assertError(401, "missing_token");
-      assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_dek_version").asInt()).isEqualTo(1);
-    });
+    edge.http(
+        EdgeFixture.UNLIMITED,
+        http -> {
+          edge.active(http, owner);
+          for (String body :
+              new String[] {
+                "{\"rotation_type\":\"sideways\"}",
+                "{\"rotation_type\":3}",
+                "{\"rotation_type\":[\"dek\"]}",
+                "{\"rotation_type\":\"dek\",\"tenant_id\":\"x\"}",
+                "{\"reason\":\"" + "r".repeat(1025) + "\"}",
+                "{oops",
+                "[]"
+              }) {
+            http.post("/api/v1/byok/keys/rotate", owner, body).assertError(400, "invalid_request");
+          }
+          http.post(
+                  "/api/v1/byok/keys/rotate",
+                  edge.token(tenant, "aud@" + tenant, Role.AUDITOR),
+                  "{}")
+              .assertError(403, "forbidden");
+          http.post("/api/v1/byok/keys/rotate", null, "{}").assertError(401, "missing_token");
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_dek_version").asInt())
+              .isEqualTo(1);
+        });
   }
 
   @Test
   void rotationIsLimitedPerSub() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    RateLimitConfig tight = RateLimitConfig.defaults().withLimits(Map.of(RateLimitConfig.KEYS_ROTATE, RateLimitConfig.Limit.perHour(2)));
-    edge.http(tight, http -> {
-      edge.active(http, owner);
-      assertThat(http.post("/api/v1/byok/keys/rotate", owner, "{}").status()).isEqualTo(200);
-      assertThat(http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "").status()).isEqualTo(200);
-      Reply limited = http.post("/api/v1/byok/keys/rotate", owner, "{}");
-      limited.assertError(429, "rate_limit_exceeded");
-      assertThat(limited.retryAfter()).isGreaterThan(60);
-      http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "").assertError(429, "rate_limit_exceeded");
-    });
+    RateLimitConfig tight =
+        RateLimitConfig.defaults()
+            .withLimits(Map.of(RateLimitConfig.KEYS_ROTATE, RateLimitConfig.Limit.perHour(2)));
+    edge.http(
+        tight,
+        http -> {
+          edge.active(http, owner);
+          assertThat(http.post("/api/v1/byok/keys/rotate", owner, "{}").status()).isEqualTo(200);
+          assertThat(
+                  http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
+                      .status())
+              .isEqualTo(200);
+          Reply limited = http.post("/api/v1/byok/keys/rotate", owner, "{}");
+          limited.assertError(429, "rate_limit_exceeded");
+          assertThat(limited.retryAfter()).isGreaterThan(60);
+          http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
+              .assertError(429, "rate_limit_exceeded");
+        });
   }
 
   @Test
   void theAdminRotationNeedsAStepUpAndAnswersTheNewVersion() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      edge.active(http, owner);
-      http.post("/admin/tenant-kms/rotate", owner, "").assertError(401, "step_up_required");
-      http.postStepUp("/admin/tenant-kms/rotate", owner, stepUpIssued(tenant, Duration.ofMinutes(6)), "").assertError(401, "step_up_expired");
-      http.postStepUp("/admin/tenant-kms/rotate", edge.token(tenant, "aud@" + tenant, Role.AUDITOR),
-          edge.stepUp(tenant, "aud@" + tenant, Role.AUDITOR), "").assertError(403, "forbidden");
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          http.post("/admin/tenant-kms/rotate", owner, "").assertError(401, "step_up_required");
+          http.postStepUp(
+                  "/admin/tenant-kms/rotate",
+                  owner,
+                  stepUpIssued(tenant, Duration.ofMinutes(6)),
+                  "")
+              .assertError(401, "step_up_expired");
+          http.postStepUp(
+                  "/admin/tenant-kms/rotate",
+                  edge.token(tenant, "aud@" + tenant, Role.AUDITOR),
+                  edge.stepUp(tenant, "aud@" + tenant, Role.AUDITOR),
+                  "")
+              .assertError(403, "forbidden");
 
-      Reply rotated = http.postStepUp("/admin/tenant-kms/rotate", owner, stepUpIssued(tenant, Duration.ofMinutes(4)), "");
-      assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
-      assertThat(rotated.json().path("rotated").asBoolean()).isTrue();
-      assertThat(rotated.json().path("new_version").asInt()).isEqualTo(2);
-      assertThat(rotated.json().path("rewrap_lease_id").asLong()).isPositive();
-      assertThat(http.get("/admin/tenant-kms", owner).json().path("keys")).hasSize(2);
+          Reply rotated =
+              http.postStepUp(
+                  "/admin/tenant-kms/rotate",
+                  owner,
+                  stepUpIssued(tenant, Duration.ofMinutes(4)),
+                  "");
+          assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
+          assertThat(rotated.json().path("rotated").asBoolean()).isTrue();
+          assertThat(rotated.json().path("new_version").asInt()).isEqualTo(2);
+          assertThat(rotated.json().path("rewrap_lease_id").asLong()).isPositive();
+          assertThat(http.get("/admin/tenant-kms", owner).json().path("keys")).hasSize(2);
 
-      String keyless = EdgeFixture.tenant();
-      http.postStepUp("/admin/tenant-kms/rotate", edge.owner(keyless), edge.ownerStepUp(keyless), "").assertError(404, "no_byok_key");
-    });
+          String keyless = EdgeFixture.tenant();
+          http.postStepUp(
+                  "/admin/tenant-kms/rotate", edge.owner(keyless), edge.ownerStepUp(keyless), "")
+              .assertError(404, "no_byok_key");
+        });
   }
 
   @Test
   void unsealTriesTheCmkNowAndSaysWhyWhenItStillFails() throws Exception {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      String keyArn = edge.active(http, owner);
-      http.post("/admin/tenant-kms/unseal", owner, "").assertError(401, "step_up_required");
-      http.postStepUp("/admin/tenant-kms/unseal", owner, stepUpIssued(tenant, Duration.ofMinutes(3)), "")
-          .assertError(401, "step_up_expired");
-      http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "").assertError(409, "not_sealed");
+    edge.http(
+        http -> {
+          String keyArn = edge.active(http, owner);
+          http.post("/admin/tenant-kms/unseal", owner, "").assertError(401, "step_up_required");
+          http.postStepUp(
+                  "/admin/tenant-kms/unseal",
+                  owner,
+                  stepUpIssued(tenant, Duration.ofMinutes(3)),
+                  "")
+              .assertError(401, "step_up_expired");
+          http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "")
+              .assertError(409, "not_sealed");
 
-      edge.customer.kms.disableKey(r -> r.keyId(keyArn));
-      edge.seal(tenant);
-      JsonNode denied = http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "")
-          .assertError(502, "unseal_failed", "access_denied");
-      assertThat(denied.path("message").asText()).contains("disabled");
-      assertThat(denied.path("hint").asText()).contains("enable-key");
+          edge.customer.kms.disableKey(r -> r.keyId(keyArn));
+          edge.seal(tenant);
+          JsonNode denied =
+              http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "")
+                  .assertError(502, "unseal_failed", "access_denied");
+          assertThat(denied.path("message").asText()).contains("disabled");
+          assertThat(denied.path("hint").asText()).contains("enable-key");
 
-      edge.customer.kms.enableKey(r -> r.keyId(keyArn));
-      edge.localKms.faults().refuseConnections(true);
-      http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "").assertError(502, "unseal_failed", "unreachable");
-      edge.localKms.faults().clear();
-      assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText()).isEqualTo("sealed");
+          edge.customer.kms.enableKey(r -> r.keyId(keyArn));
+          edge.localKms.faults().refuseConnections(true);
+          http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "")
+              .assertError(502, "unseal_failed", "unreachable");
+          edge.localKms.faults().clear();
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText())
+              .isEqualTo("sealed");
 
-      Reply unsealed = http.postStepUp("/admin/tenant-kms/unseal", owner, stepUpIssued(tenant, Duration.ofMinutes(1)), "");
-      assertThat(unsealed.status()).as(unsealed.text()).isEqualTo(200);
-      assertThat(unsealed.json().path("unsealed").asBoolean()).isTrue();
-      assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText()).isEqualTo("active");
-      assertThat(http.get("/admin/tenant-kms", owner).json().path("config").path("sealed_since").isNull()).isTrue();
-      assertThat(encrypt(http, owner, "back", null).status()).isEqualTo(200);
-      assertThat(auditTrail(http, owner)).startsWith("unseal:success").contains("seal:failure", "unseal:refused");
+          Reply unsealed =
+              http.postStepUp(
+                  "/admin/tenant-kms/unseal",
+                  owner,
+                  stepUpIssued(tenant, Duration.ofMinutes(1)),
+                  "");
+          assertThat(unsealed.status()).as(unsealed.text()).isEqualTo(200);
+          assertThat(unsealed.json().path("unsealed").asBoolean()).isTrue();
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText())
+              .isEqualTo("active");
+          assertThat(
+                  http.get("/admin/tenant-kms", owner)
+                      .json()
+                      .path("config")
+                      .path("sealed_since")
+                      .isNull())
+              .isTrue();
+          assertThat(encrypt(http, owner, "back", null).status()).isEqualTo(200);
+          assertThat(auditTrail(http, owner))
+              .startsWith("unseal:success")
+              .contains("seal:failure", "unseal:refused");
 
-      String keyless = EdgeFixture.tenant();
-      http.postStepUp("/admin/tenant-kms/unseal", edge.owner(keyless), edge.ownerStepUp(keyless), "").assertError(404, "no_kms_config");
-    });
+          String keyless = EdgeFixture.tenant();
+          http.postStepUp(
+                  "/admin/tenant-kms/unseal", edge.owner(keyless), edge.ownerStepUp(keyless), "")
+              .assertError(404, "no_kms_config");
+        });
   }
 
   @Test
   void revokeErasesARetiredVersionAndItsDataBecomesUnrecoverable() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      edge.active(http, owner);
-      String lost = ciphertext(http, owner, "under TMK v1");
-      String tmkV1 = http.get("/admin/tenant-kms", owner).json().path("keys").get(0).path("id").asText();
-      assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1))).isPresent();
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          String lost = ciphertext(http, owner, "under TMK v1");
+          String tmkV1 =
+              http.get("/admin/tenant-kms", owner).json().path("keys").get(0).path("id").asText();
+          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1))).isPresent();
 
-      http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":1}").assertError(409, "active_version");
-      assertThat(http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "").status()).isEqualTo(200);
+          http.postStepUp(
+                  "/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":1}")
+              .assertError(409, "active_version");
+          assertThat(
+                  http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
+                      .status())
+              .isEqualTo(200);
 
-      JsonNode wouldLose = http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":1}")
-          .assertError(409, "data_would_be_lost");
-      assertThat(wouldLose.path("hint").asText()).contains("allow_data_loss");
-      http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":9}").assertError(404, "unknown_key_version");
+          JsonNode wouldLose =
+              http.postStepUp(
+                      "/admin/tenant-kms/revoke",
+                      owner,
+                      edge.ownerStepUp(tenant),
+                      "{\"version\":1}")
+                  .assertError(409, "data_would_be_lost");
+          assertThat(wouldLose.path("hint").asText()).contains("allow_data_loss");
+          http.postStepUp(
+                  "/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":9}")
+              .assertError(404, "unknown_key_version");
 
-      Reply revoked = http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant),
-          "{\"version\":1,\"reason\":\"erasure request\",\"allow_data_loss\":true}");
-      assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
-      assertThat(revoked.json().path("revoked").asBoolean()).isTrue();
-      assertThat(revoked.json().path("version").asInt()).isEqualTo(1);
-      assertThat(revoked.json().path("status").asText()).isEqualTo("destroyed");
-      assertThat(revoked.json().path("deks_lost").asLong()).isEqualTo(1);
+          Reply revoked =
+              http.postStepUp(
+                  "/admin/tenant-kms/revoke",
+                  owner,
+                  edge.ownerStepUp(tenant),
+                  "{\"version\":1,\"reason\":\"erasure request\",\"allow_data_loss\":true}");
+          assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
+          assertThat(revoked.json().path("revoked").asBoolean()).isTrue();
+          assertThat(revoked.json().path("version").asInt()).isEqualTo(1);
+          assertThat(revoked.json().path("status").asText()).isEqualTo("destroyed");
+          assertThat(revoked.json().path("deks_lost").asLong()).isEqualTo(1);
 
-      assertThat(http.get("/admin/tenant-kms", owner).json().path("keys").get(0).path("status").asText()).isEqualTo("destroyed");
-      assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1))).as("wrapped bytes erased").isEmpty();
-      JsonNode gone = decrypt(http, owner, lost, null).assertError(410, "key_destroyed");
-      assertThat(gone.path("message").asText()).contains("unrecoverable");
-      http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":1,\"allow_data_loss\":true}")
-          .assertError(409, "key_destroyed");
-      assertThat(auditTrail(http, owner)).startsWith("revoke:refused", "revoke:success", "revoke:refused", "revoke:refused");
+          assertThat(
+                  http.get("/admin/tenant-kms", owner)
+                      .json()
+                      .path("keys")
+                      .get(0)
+                      .path("status")
+                      .asText())
+              .isEqualTo("destroyed");
+          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1)))
+              .as("wrapped bytes erased")
+              .isEmpty();
+          JsonNode gone = decrypt(http, owner, lost, null).assertError(410, "key_destroyed");
+          assertThat(gone.path("message").asText()).contains("unrecoverable");
+          http.postStepUp(
+                  "/admin/tenant-kms/revoke",
+                  owner,
+                  edge.ownerStepUp(tenant),
+                  "{\"version\":1,\"allow_data_loss\":true}")
+              .assertError(409, "key_destroyed");
+          assertThat(auditTrail(http, owner))
+              .startsWith("revoke:refused", "revoke:success", "revoke:refused", "revoke:refused");
 
-      Reply rotating = encrypt(http, owner, "new data", null);
-      rotating.assertError(503, "dek_rotating");
-      assertThat(rotating.retryAfter()).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Reply encrypted = encrypt(http, owner, "new data", null);
-        assertThat(encrypted.status()).as(encrypted.text()).isEqualTo(200);
-        assertThat(encrypted.json().path("tmk_version").asInt()).isEqualTo(2);
-      });
-    });
+          Reply rotating = encrypt(http, owner, "new data", null);
+          rotating.assertError(503, "dek_rotating");
+          assertThat(rotating.retryAfter()).isEqualTo(1);
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () -> {
+                    Reply encrypted = encrypt(http, owner, "new data", null);
+                    assertThat(encrypted.status()).as(encrypted.text()).isEqualTo(200);
+                    assertThat(encrypted.json().path("tmk_version").asInt()).isEqualTo(2);
+                  });
+        });
   }
 
   @Test
   void revokeNeedsAStepUpAndAVersion() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
-    edge.http(http -> {
-      edge.active(http, owner);
-      http.post("/admin/tenant-kms/revoke", owner, "{\"version\":1}").assertError(401, "step_up_required");
-      http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(EdgeFixture.tenant()), "{\"version\":1}")
-          .assertError(401, "step_up_invalid");
-      for (String body : new String[] {"{}", "{\"version\":0}", "{\"version\":-3}", "{\"version\":\"one\"}", "{\"version\":1.5}",
-          "{\"version\":99999999999}", "{\"version\":1,\"allow_data_loss\":\"yes please\"}", "{\"version\":1,\"tenant\":\"x\"}", "", "nope"}) {
-        http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), body).assertError(400, "invalid_request");
-      }
-      assertThat(http.get("/admin/tenant-kms", owner).json().path("keys").get(0).path("status").asText()).isEqualTo("active");
-    });
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          http.post("/admin/tenant-kms/revoke", owner, "{\"version\":1}")
+              .assertError(401, "step_up_required");
+          http.postStepUp(
+                  "/admin/tenant-kms/revoke",
+                  owner,
+                  edge.ownerStepUp(EdgeFixture.tenant()),
+                  "{\"version\":1}")
+              .assertError(401, "step_up_invalid");
+          for (String body :
+              new String[] {
+                "{}",
+                "{\"version\":0}",
+                "{\"version\":-3}",
+                "{\"version\":\"one\"}",
+                "{\"version\":1.5}",
+                "{\"version\":99999999999}",
+                "{\"version\":1,\"allow_data_loss\":\"yes please\"}",
+                "{\"version\":1,\"tenant\":\"x\"}",
+                "",
+                "nope"
+              }) {
+            http.postStepUp("/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), body)
+                .assertError(400, "invalid_request");
+          }
+          assertThat(
+                  http.get("/admin/tenant-kms", owner)
+                      .json()
+                      .path("keys")
+                      .get(0)
+                      .path("status")
+                      .asText())
+              .isEqualTo("active");
+        });
   }
 }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST|GET /admin/tenant-kms}: the admin dialect (seed 001), a view of the same tenant state. */
+/**
+ * {@code POST|GET /admin/tenant-kms}: the admin dialect (seed 001), a view of the same tenant
+ * state.
+ */
 class TenantKmsRoutesTest {
 
   private static EdgeFixture edge;
@@ -33,7 +36,9 @@ class TenantKmsRoutesTest {
     edge.reset();
   }
 
-  /** Seed 001 step 1 and 2: a key, an alias, and a role trusting the platform with an external id. */
+  /**
+   * Seed 001 step 1 and 2: a key, an alias, and a role trusting the platform with an external id.
+   */
   private record CustomerSetup(String keyArn, String alias, String roleArn, String externalId) {
 
     static CustomerSetup create() {
@@ -45,8 +50,13 @@ class TenantKmsRoutesTest {
     }
 
     String body(String keyRef, String externalIdToSend) {
-      return "{\"provider\":\"aws\",\"kms_key_ref\":\"" + keyRef + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"" + roleArn
-          + "\",\"external_id\":\"" + externalIdToSend + "\"}}";
+      return "{\"provider\":\"aws\",\"kms_key_ref\":\""
+          + keyRef
+          + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+          + roleArn
+          + "\",\"external_id\":\""
+          + externalIdToSend
+          + "\"}}";
     }
 
     String body() {
@@ -59,47 +69,57 @@ class TenantKmsRoutesTest {
     String tenant = EdgeFixture.tenant();
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
-    edge.http(http -> {
-      Reply onboarded = http.post("/admin/tenant-kms", admin, setup.body());
-      assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
-      JsonNode body = onboarded.json();
-      assertThat(body.path("ok").asBoolean()).isTrue();
-      assertThat(body.path("provider").asText()).isEqualTo("aws");
-      assertThat(body.path("kms_key_ref").asText()).isEqualTo(setup.alias());
-      assertThat(body.path("key_arn").asText()).isEqualTo(setup.keyArn());
-      assertThat(body.path("new_key_version").asInt()).isEqualTo(1);
-      assertThat(body.path("new_key_id").asText()).startsWith("tmk_");
-      assertThat(body.path("rewrap_status").asText()).isEqualTo("enqueued");
-      assertThat(body.path("byok_status").asText()).isEqualTo("pending_waiver");
-      assertThat(body.path("note").asText()).contains("legal waiver");
+    edge.http(
+        http -> {
+          Reply onboarded = http.post("/admin/tenant-kms", admin, setup.body());
+          assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
+          JsonNode body = onboarded.json();
+          assertThat(body.path("ok").asBoolean()).isTrue();
+          assertThat(body.path("provider").asText()).isEqualTo("aws");
+          assertThat(body.path("kms_key_ref").asText()).isEqualTo(setup.alias());
+          assertThat(body.path("key_arn").asText()).isEqualTo(setup.keyArn());
+          assertThat(body.path("new_key_version").asInt()).isEqualTo(1);
+          assertThat(body.path("new_key_id").asText()).startsWith("tmk_");
+          assertThat(body.path("rewrap_status").asText()).isEqualTo("enqueued");
+          assertThat(body.path("byok_status").asText()).isEqualTo("pending_waiver");
+          assertThat(body.path("note").asText()).contains("legal waiver");
 
-      Reply got = http.get("/admin/tenant-kms", edge.token(tenant, "aud@" + tenant, Role.AUDITOR));
-      assertThat(got.status()).as(got.text()).isEqualTo(200);
-      JsonNode config = got.json().path("config");
-      assertThat(config.path("provider").asText()).isEqualTo("aws");
-      assertThat(config.path("kms_key_ref").asText()).isEqualTo(setup.alias());
-      assertThat(config.path("key_arn").asText()).isEqualTo(setup.keyArn());
-      assertThat(config.path("status").asText()).isEqualTo("pending_waiver");
-      assertThat(config.path("config").path("region").asText()).isEqualTo("us-east-1");
-      assertThat(config.path("config").path("role_arn").asText()).isEqualTo(setup.roleArn());
-      assertThat(config.path("config").path("external_id").asText()).isEqualTo(setup.externalId());
-      assertThat(config.path("sealed_since").isNull()).isTrue();
-      assertThat(config.path("last_verified_at").asText()).isEqualTo(edge.clock.instant().toString());
-      assertThat(config.path("last_verify_error").isNull()).isTrue();
-      assertThat(got.json().path("keys")).singleElement().satisfies(k -> {
-        assertThat(k.path("id").asText()).isEqualTo(body.path("new_key_id").asText());
-        assertThat(k.path("version").asInt()).isEqualTo(1);
-        assertThat(k.path("wrap_method").asText()).isEqualTo("customer_kms");
-        assertThat(k.path("status").asText()).isEqualTo("active");
-        assertThat(k.path("created_at").asText()).isEqualTo(edge.clock.instant().toString());
-        assertThat(k.has("retired_at")).isTrue();
-      });
+          Reply got =
+              http.get("/admin/tenant-kms", edge.token(tenant, "aud@" + tenant, Role.AUDITOR));
+          assertThat(got.status()).as(got.text()).isEqualTo(200);
+          JsonNode config = got.json().path("config");
+          assertThat(config.path("provider").asText()).isEqualTo("aws");
+          assertThat(config.path("kms_key_ref").asText()).isEqualTo(setup.alias());
+          assertThat(config.path("key_arn").asText()).isEqualTo(setup.keyArn());
+          assertThat(config.path("status").asText()).isEqualTo("pending_waiver");
+          assertThat(config.path("config").path("region").asText()).isEqualTo("us-east-1");
+          assertThat(config.path("config").path("role_arn").asText()).isEqualTo(setup.roleArn());
+          assertThat(config.path("config").path("external_id").asText())
+              .isEqualTo(setup.externalId());
+          assertThat(config.path("sealed_since").isNull()).isTrue();
+          assertThat(config.path("last_verified_at").asText())
+              .isEqualTo(edge.clock.instant().toString());
+          assertThat(config.path("last_verify_error").isNull()).isTrue();
+          assertThat(got.json().path("keys"))
+              .singleElement()
+              .satisfies(
+                  k -> {
+                    assertThat(k.path("id").asText()).isEqualTo(body.path("new_key_id").asText());
+                    assertThat(k.path("version").asInt()).isEqualTo(1);
+                    assertThat(k.path("wrap_method").asText()).isEqualTo("customer_kms");
+                    assertThat(k.path("status").asText()).isEqualTo("active");
+                    assertThat(k.path("created_at").asText())
+                        .isEqualTo(edge.clock.instant().toString());
+                    assertThat(k.has("retired_at")).isTrue();
+                  });
 
-      JsonNode sameStateOtherDialect = http.get("/api/v1/byok/keys", admin).json();
-      assertThat(sameStateOtherDialect.path("key_arn").asText()).isEqualTo(setup.keyArn());
-      assertThat(sameStateOtherDialect.path("role_arn").asText()).isEqualTo(setup.roleArn());
-      assertThat(auditTrail(http, admin)).containsExactly("create_dek:success", "create_tmk_version:success", "onboard:success");
-    });
+          JsonNode sameStateOtherDialect = http.get("/api/v1/byok/keys", admin).json();
+          assertThat(sameStateOtherDialect.path("key_arn").asText()).isEqualTo(setup.keyArn());
+          assertThat(sameStateOtherDialect.path("role_arn").asText()).isEqualTo(setup.roleArn());
+          assertThat(auditTrail(http, admin))
+              .containsExactly(
+                  "create_dek:success", "create_tmk_version:success", "onboard:success");
+        });
   }
 
   @Test
@@ -108,23 +128,38 @@ class TenantKmsRoutesTest {
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup first = CustomerSetup.create();
     CustomerSetup second = CustomerSetup.create();
-    edge.http(http -> {
-      assertThat(http.post("/admin/tenant-kms", admin, first.body()).status()).isEqualTo(200);
-      assertThat(http.post("/api/v1/byok/legal-waiver", admin, "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}").status()).isEqualTo(200);
+    edge.http(
+        http -> {
+          assertThat(http.post("/admin/tenant-kms", admin, first.body()).status()).isEqualTo(200);
+          assertThat(
+                  http.post(
+                          "/api/v1/byok/legal-waiver",
+                          admin,
+                          "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
+                      .status())
+              .isEqualTo(200);
 
-      Reply again = http.post("/admin/tenant-kms", admin, second.body(second.keyArn(), second.externalId()));
-      assertThat(again.status()).as(again.text()).isEqualTo(200);
-      assertThat(again.json().path("new_key_version").asInt()).isEqualTo(2);
-      assertThat(again.json().path("byok_status").asText()).isEqualTo("active");
+          Reply again =
+              http.post(
+                  "/admin/tenant-kms", admin, second.body(second.keyArn(), second.externalId()));
+          assertThat(again.status()).as(again.text()).isEqualTo(200);
+          assertThat(again.json().path("new_key_version").asInt()).isEqualTo(2);
+          assertThat(again.json().path("byok_status").asText()).isEqualTo("active");
 
-      JsonNode got = http.get("/admin/tenant-kms", admin).json();
-      assertThat(got.path("config").path("key_arn").asText()).isEqualTo(second.keyArn());
-      assertThat(got.path("config").path("status").asText()).isEqualTo("active");
-      assertThat(got.path("keys").valueStream().map(k -> k.path("version").asInt() + ":" + k.path("status").asText()).toList())
-          .containsExactly("1:retired", "2:active");
-      assertThat(got.path("rewrap").path("to_tmk_version").asInt()).as("existing DEKs move under v2").isEqualTo(2);
-      assertThat(got.path("rewrap").path("total").asInt()).isEqualTo(1);
-    });
+          JsonNode got = http.get("/admin/tenant-kms", admin).json();
+          assertThat(got.path("config").path("key_arn").asText()).isEqualTo(second.keyArn());
+          assertThat(got.path("config").path("status").asText()).isEqualTo("active");
+          assertThat(
+                  got.path("keys")
+                      .valueStream()
+                      .map(k -> k.path("version").asInt() + ":" + k.path("status").asText())
+                      .toList())
+              .containsExactly("1:retired", "2:active");
+          assertThat(got.path("rewrap").path("to_tmk_version").asInt())
+              .as("existing DEKs move under v2")
+              .isEqualTo(2);
+          assertThat(got.path("rewrap").path("total").asInt()).isEqualTo(1);
+        });
   }
 
   @Test
@@ -132,13 +167,16 @@ class TenantKmsRoutesTest {
     String tenant = EdgeFixture.tenant();
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
-    edge.http(http -> {
-      JsonNode error = http.post("/admin/tenant-kms", admin, setup.body(setup.alias(), "not-the-external-id"))
-          .assertError(400, "kms_verify_failed", "BYOK_002");
-      assertThat(error.path("message").asText()).startsWith("Cannot access CMK");
-      http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-      assertThat(auditTrail(http, admin)).containsExactly("register:failure");
-    });
+    edge.http(
+        http -> {
+          JsonNode error =
+              http.post(
+                      "/admin/tenant-kms", admin, setup.body(setup.alias(), "not-the-external-id"))
+                  .assertError(400, "kms_verify_failed", "BYOK_002");
+          assertThat(error.path("message").asText()).startsWith("Cannot access CMK");
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+          assertThat(auditTrail(http, admin)).containsExactly("register:failure");
+        });
   }
 
   @Test
@@ -146,27 +184,65 @@ class TenantKmsRoutesTest {
     String tenant = EdgeFixture.tenant();
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
-    edge.http(EdgeFixture.UNLIMITED, http -> {
-      JsonNode awsKms = http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"aws_kms\"")).assertError(400, "invalid_provider");
-      assertThat(awsKms.path("hint").asText()).contains("\"aws\"");
-      http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"gcp\"")).assertError(400, "provider_not_supported");
-      http.post("/admin/tenant-kms", admin, setup.body().replace("\"provider\":\"aws\",", "")).assertError(400, "invalid_provider");
-      http.post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.keyArn() + "\"}").assertError(400, "invalid_request");
-      http.post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.keyArn() + "\",\"config\":{\"region\":\"us-east-1\"}}")
-          .assertError(400, "invalid_request");
-      http.post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.keyArn() + "\",\"config\":\"us-east-1\"}")
-          .assertError(400, "invalid_request");
-      http.post("/admin/tenant-kms", admin, setup.body().replace("\"config\"", "\"tenant\":\"victim\",\"config\"")).assertError(400, "invalid_request");
-      JsonNode region = http.post("/admin/tenant-kms", admin, setup.body(setup.keyArn(), setup.externalId()).replace("us-east-1\"", "eu-west-1\""))
-          .assertError(400, "region_mismatch");
-      assertThat(region.path("message").asText()).contains("us-east-1").contains("eu-west-1");
-      http.post("/admin/tenant-kms", admin, setup.body("alias/keyledger", setup.externalId())).assertError(400, "invalid_arn", "BYOK_001");
-      http.post("/admin/tenant-kms", admin, setup.body(setup.alias(), "x")).assertError(400, "invalid_external_id");
-      http.post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.keyArn()
-          + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"arn:aws:iam::111122223333:user/alice\"}}").assertError(400, "invalid_role_arn");
-      http.post("/admin/tenant-kms", admin, "{\"provider\":").assertError(400, "invalid_request");
-      http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-    });
+    edge.http(
+        EdgeFixture.UNLIMITED,
+        http -> {
+          JsonNode awsKms =
+              http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"aws_kms\""))
+                  .assertError(400, "invalid_provider");
+          assertThat(awsKms.path("hint").asText()).contains("\"aws\"");
+          http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"gcp\""))
+              .assertError(400, "provider_not_supported");
+          http.post("/admin/tenant-kms", admin, setup.body().replace("\"provider\":\"aws\",", ""))
+              .assertError(400, "invalid_provider");
+          http.post(
+                  "/admin/tenant-kms",
+                  admin,
+                  "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.keyArn() + "\"}")
+              .assertError(400, "invalid_request");
+          http.post(
+                  "/admin/tenant-kms",
+                  admin,
+                  "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                      + setup.keyArn()
+                      + "\",\"config\":{\"region\":\"us-east-1\"}}")
+              .assertError(400, "invalid_request");
+          http.post(
+                  "/admin/tenant-kms",
+                  admin,
+                  "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                      + setup.keyArn()
+                      + "\",\"config\":\"us-east-1\"}")
+              .assertError(400, "invalid_request");
+          http.post(
+                  "/admin/tenant-kms",
+                  admin,
+                  setup.body().replace("\"config\"", "\"tenant\":\"victim\",\"config\""))
+              .assertError(400, "invalid_request");
+          JsonNode region =
+              http.post(
+                      "/admin/tenant-kms",
+                      admin,
+                      setup
+                          .body(setup.keyArn(), setup.externalId())
+                          .replace("us-east-1\"", "eu-west-1\""))
+                  .assertError(400, "region_mismatch");
+          assertThat(region.path("message").asText()).contains("us-east-1").contains("eu-west-1");
+          http.post("/admin/tenant-kms", admin, setup.body("alias/keyledger", setup.externalId()))
+              .assertError(400, "invalid_arn", "BYOK_001");
+          http.post("/admin/tenant-kms", admin, setup.body(setup.alias(), "x"))
+              .assertError(400, "invalid_external_id");
+          http.post(
+                  "/admin/tenant-kms",
+                  admin,
+                  "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                      + setup.keyArn()
+                      + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"arn:aws:iam::111122223333:user/alice\"}}")
+              .assertError(400, "invalid_role_arn");
+          http.post("/admin/tenant-kms", admin, "{\"provider\":")
+              .assertError(400, "invalid_request");
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+        });
   }
 
   @Test
@@ -175,23 +251,46 @@ class TenantKmsRoutesTest {
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
     String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    edge.http(EdgeFixture.UNLIMITED, http -> {
-      for (String body : new String[] {
-          "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.alias() + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
-              + setup.roleArn() + "\",\"aws_access_key_id\":\"AKIAIOSFODNN7EXAMPLE\",\"aws_secret_access_key\":\"" + secret + "\"}}",
-          "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.alias() + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
-              + setup.roleArn() + "\",\"external_id\":\"AKIAIOSFODNN7EXAMPLE\"}}",
-          "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.alias() + "\",\"credentials\":{\"secretAccessKey\":\"" + secret + "\"}}",
-          "{\"provider\":\"aws\",\"kms_key_ref\":\"" + setup.alias() + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
-              + setup.roleArn() + "\",\"session_token\":\"FwoGZXIvYXdzEXAMPLE\"}}"}) {
-        Reply refused = http.post("/admin/tenant-kms", admin, body);
-        refused.assertError(400, "static_credentials_rejected");
-        assertThat(refused.text()).doesNotContain("AKIAIOSFODNN7EXAMPLE").doesNotContain(secret).doesNotContain("FwoGZXIvYXdzEXAMPLE");
-      }
-      http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-      assertThat(edge.log.written()).as("nothing about this tenant reached the log")
-          .noneMatch(c -> c.getTenantId().equals(tenant));
-    });
+    edge.http(
+        EdgeFixture.UNLIMITED,
+        http -> {
+          for (String body :
+              new String[] {
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + setup.alias()
+                    + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                    + setup.roleArn()
+                    + "\",\"aws_access_key_id\":\"AKIAIOSFODNN7EXAMPLE\",\"aws_secret_access_key\":\""
+                    + secret
+                    + "\"}}",
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + setup.alias()
+                    + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                    + setup.roleArn()
+                    + "\",\"external_id\":\"AKIAIOSFODNN7EXAMPLE\"}}",
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + setup.alias()
+                    + "\",\"credentials\":{\"secretAccessKey\":\""
+                    + secret
+                    + "\"}}",
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + setup.alias()
+                    + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                    + setup.roleArn()
+                    + "\",\"session_token\":\"FwoGZXIvYXdzEXAMPLE\"}}"
+              }) {
+            Reply refused = http.post("/admin/tenant-kms", admin, body);
+            refused.assertError(400, "static_credentials_rejected");
+            assertThat(refused.text())
+                .doesNotContain("AKIAIOSFODNN7EXAMPLE")
+                .doesNotContain(secret)
+                .doesNotContain("FwoGZXIvYXdzEXAMPLE");
+          }
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+          assertThat(edge.log.written())
+              .as("nothing about this tenant reached the log")
+              .noneMatch(c -> c.getTenantId().equals(tenant));
+        });
   }
 
   @Test
@@ -199,15 +298,16 @@ class TenantKmsRoutesTest {
     String tenant = EdgeFixture.tenant();
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
-    edge.http(http -> {
-      edge.localKms.faults().throttle(1000, null);
-      Reply throttled = http.post("/admin/tenant-kms", admin, setup.body());
-      JsonNode error = throttled.assertError(503, "kms_unavailable", "BYOK_006");
-      assertThat(error.path("message").asText()).contains("ThrottlingException");
-      assertThat(throttled.retryAfter()).isPositive();
-      edge.localKms.faults().clear();
-      http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-    });
+    edge.http(
+        http -> {
+          edge.localKms.faults().throttle(1000, null);
+          Reply throttled = http.post("/admin/tenant-kms", admin, setup.body());
+          JsonNode error = throttled.assertError(503, "kms_unavailable", "BYOK_006");
+          assertThat(error.path("message").asText()).contains("ThrottlingException");
+          assertThat(throttled.retryAfter()).isPositive();
+          edge.localKms.faults().clear();
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+        });
   }
 
   @Test
@@ -215,17 +315,32 @@ class TenantKmsRoutesTest {
     String tenant = EdgeFixture.tenant();
     String admin = edge.token(tenant, "admin@" + tenant, Role.ADMIN);
     CustomerSetup setup = CustomerSetup.create();
-    edge.http(http -> {
-      http.post("/admin/tenant-kms", edge.token(tenant, "aud@" + tenant, Role.AUDITOR), setup.body()).assertError(403, "forbidden");
-      http.post("/admin/tenant-kms", edge.token(tenant, "agent@" + tenant, Role.AGENT), setup.body()).assertError(403, "forbidden");
-      http.post("/admin/tenant-kms", edge.token(tenant, "p@" + tenant, Role.PLATFORM), setup.body()).assertError(403, "forbidden");
-      http.get("/admin/tenant-kms", edge.token(tenant, "agent@" + tenant, Role.AGENT)).assertError(403, "forbidden");
-      http.post("/admin/tenant-kms", null, setup.body()).assertError(401, "missing_token");
-      http.get("/admin/tenant-kms", null).assertError(401, "missing_token");
+    edge.http(
+        http -> {
+          http.post(
+                  "/admin/tenant-kms",
+                  edge.token(tenant, "aud@" + tenant, Role.AUDITOR),
+                  setup.body())
+              .assertError(403, "forbidden");
+          http.post(
+                  "/admin/tenant-kms",
+                  edge.token(tenant, "agent@" + tenant, Role.AGENT),
+                  setup.body())
+              .assertError(403, "forbidden");
+          http.post(
+                  "/admin/tenant-kms",
+                  edge.token(tenant, "p@" + tenant, Role.PLATFORM),
+                  setup.body())
+              .assertError(403, "forbidden");
+          http.get("/admin/tenant-kms", edge.token(tenant, "agent@" + tenant, Role.AGENT))
+              .assertError(403, "forbidden");
+          http.post("/admin/tenant-kms", null, setup.body()).assertError(401, "missing_token");
+          http.get("/admin/tenant-kms", null).assertError(401, "missing_token");
 
-      assertThat(http.post("/admin/tenant-kms", admin, setup.body()).status()).isEqualTo(200);
-      String other = EdgeFixture.tenant();
-      http.get("/admin/tenant-kms", edge.token(other, "admin@" + other, Role.ADMIN)).assertError(404, "no_kms_config");
-    });
+          assertThat(http.post("/admin/tenant-kms", admin, setup.body()).status()).isEqualTo(200);
+          String other = EdgeFixture.tenant();
+          http.get("/admin/tenant-kms", edge.token(other, "admin@" + other, Role.ADMIN))
+              .assertError(404, "no_kms_config");
+        });
   }
 }

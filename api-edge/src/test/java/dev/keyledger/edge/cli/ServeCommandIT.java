@@ -28,11 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code serve} against a real broker, configured by file + environment + flags, with local-kms as the KMS endpoint. */
+/**
+ * {@code serve} against a real broker, configured by file + environment + flags, with local-kms as
+ * the KMS endpoint.
+ */
 class ServeCommandIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void servesHealthAndAcceptsTokensSignedWithTheConfiguredSecret() throws Exception {
@@ -43,36 +45,67 @@ class ServeCommandIT {
     try (KafkaFixture kafka = KafkaFixture.start(dir.resolve("kafka"));
         LocalKms kms = LocalKms.start(LocalKmsConfig.defaults().withPort(0))) {
       Path config = dir.resolve("keyledger.properties");
-      Files.write(config, List.of(
-          "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-          "application.id=keyledger-serve-it",
-          "topic.partitions=3",
-          "topic.replication.factor=3",
-          "kms.endpoint=" + kms.endpoint(),
-          "auth.jwt.secret.file=" + jwtSecret));
-      ServeCommand serve = new ServeCommand(Map.of("KEYLEDGER_TOPIC_REPLICATION_FACTOR", "1",
-          "KEYLEDGER_PLATFORM_KEY", Base64.getEncoder().encodeToString(new byte[32])));
+      Files.write(
+          config,
+          List.of(
+              "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+              "application.id=keyledger-serve-it",
+              "topic.partitions=3",
+              "topic.replication.factor=3",
+              "kms.endpoint=" + kms.endpoint(),
+              "auth.jwt.secret.file=" + jwtSecret));
+      ServeCommand serve =
+          new ServeCommand(
+              Map.of(
+                  "KEYLEDGER_TOPIC_REPLICATION_FACTOR",
+                  "1",
+                  "KEYLEDGER_PLATFORM_KEY",
+                  Base64.getEncoder().encodeToString(new byte[32])));
       StringWriter out = new StringWriter();
       CommandLine cli = new CommandLine(serve);
       cli.setOut(new PrintWriter(out, true));
-      cli.parseArgs("--config", config.toString(), "--http-port", "0", "--data-dir", dir.resolve("data").toString());
+      cli.parseArgs(
+          "--config",
+          config.toString(),
+          "--http-port",
+          "0",
+          "--data-dir",
+          dir.resolve("data").toString());
 
       try (KeyLedgerNode node = serve.start()) {
-        assertThat(out.toString()).startsWith("KeyLedger ready: edge http://127.0.0.1:" + node.httpPort() + ", kafka "
-            + kafka.bootstrapServers() + ", application.id keyledger-serve-it, kms " + kms.endpoint());
+        assertThat(out.toString())
+            .startsWith(
+                "KeyLedger ready: edge http://127.0.0.1:"
+                    + node.httpPort()
+                    + ", kafka "
+                    + kafka.bootstrapServers()
+                    + ", application.id keyledger-serve-it, kms "
+                    + kms.endpoint());
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + node.httpPort();
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        String token = new TokenIssuer(JwtKeys.of(secret), Clock.systemUTC())
-            .issueAccess(new Principal("ops@acme.example", "acme", EnumSet.of(Role.OWNER)));
-        HttpResponse<String> waiver = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/byok/legal-waiver"))
-            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token =
+            new TokenIssuer(JwtKeys.of(secret), Clock.systemUTC())
+                .issueAccess(new Principal("ops@acme.example", "acme", EnumSet.of(Role.OWNER)));
+        HttpResponse<String> waiver =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/byok/legal-waiver"))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        String foreign = new TokenIssuer(JwtKeys.of(new byte[32]), Clock.systemUTC())
-            .issueAccess(new Principal("ops@acme.example", "acme", EnumSet.of(Role.OWNER)));
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/byok/legal-waiver"))
-            .header("Authorization", "Bearer " + foreign).build(), HttpResponse.BodyHandlers.ofString());
+        String foreign =
+            new TokenIssuer(JwtKeys.of(new byte[32]), Clock.systemUTC())
+                .issueAccess(new Principal("ops@acme.example", "acme", EnumSet.of(Role.OWNER)));
+        HttpResponse<String> refused =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/byok/legal-waiver"))
+                    .header("Authorization", "Bearer " + foreign)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"ok\"");

@@ -18,8 +18,7 @@ import picocli.CommandLine;
 /** Failures {@code serve} must report as one line before it needs a broker. */
 class ServeCommandTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -54,24 +53,37 @@ class ServeCommandTest {
     int exit = serve(Map.of("KEYLEDGER_HTTP_PORT", "abc"), "--config", file.toString());
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).isEqualTo("keyledger serve: http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number (0-65535)");
+    assertThat(errLines())
+        .isEqualTo(
+            "keyledger serve: http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number (0-65535)");
   }
 
   @Test
   void badFlagValueNamesTheFlag() {
-    int exit = serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), "--http-port", "x");
+    int exit =
+        serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), "--http-port", "x");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).isEqualTo("keyledger serve: http.port=x (from flag --http-port): not a port number (0-65535)");
+    assertThat(errLines())
+        .isEqualTo(
+            "keyledger serve: http.port=x (from flag --http-port): not a port number (0-65535)");
   }
 
   @Test
   void unresolvableHttpHostIsAConfigurationError() {
-    int exit = serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "KEYLEDGER_HTTP_HOST", "no-such-host.invalid"));
+    int exit =
+        serve(
+            Map.of(
+                "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+                "127.0.0.1:1",
+                "KEYLEDGER_HTTP_HOST",
+                "no-such-host.invalid"));
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).isEqualTo("keyledger serve: http.host=no-such-host.invalid (from environment KEYLEDGER_HTTP_HOST):"
-        + " not an address of this host, nor a name that resolves");
+    assertThat(errLines())
+        .isEqualTo(
+            "keyledger serve: http.host=no-such-host.invalid (from environment KEYLEDGER_HTTP_HOST):"
+                + " not an address of this host, nor a name that resolves");
   }
 
   @Test
@@ -85,22 +97,40 @@ class ServeCommandTest {
   @Test
   void takenHttpPortIsOneLine() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      int exit = serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
-          "--http-port", Integer.toString(taken.getLocalPort()), "--data-dir", dir.toString());
+      int exit =
+          serve(
+              Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+              "--http-port",
+              Integer.toString(taken.getLocalPort()),
+              "--data-dir",
+              dir.toString());
 
       assertThat(exit).isEqualTo(1);
-      assertThat(errLines()).isEqualTo("keyledger serve: port " + taken.getLocalPort()
-          + " on 127.0.0.1 is already in use; stop the other process or pass --http-port (or http.port)");
+      assertThat(errLines())
+          .isEqualTo(
+              "keyledger serve: port "
+                  + taken.getLocalPort()
+                  + " on 127.0.0.1 is already in use; stop the other process or pass --http-port (or http.port)");
     }
   }
 
   @Test
   void unreachableKafkaIsOneLine() {
-    int exit = serve(Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), "--http-port", "0", "--data-dir", dir.toString(),
-        "--set", "kafka.default.api.timeout.ms=1500", "--set", "kafka.request.timeout.ms=1000");
+    int exit =
+        serve(
+            Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+            "--http-port",
+            "0",
+            "--data-dir",
+            dir.toString(),
+            "--set",
+            "kafka.default.api.timeout.ms=1500",
+            "--set",
+            "kafka.request.timeout.ms=1000");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(errLines()).startsWith("keyledger serve: Kafka is not reachable at 127.0.0.1:1 (")
+    assertThat(errLines())
+        .startsWith("keyledger serve: Kafka is not reachable at 127.0.0.1:1 (")
         .endsWith("); check kafka.bootstrap.servers and the kafka.* security settings")
         .doesNotContain("\n");
   }

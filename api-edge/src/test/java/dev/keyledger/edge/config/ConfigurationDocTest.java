@@ -16,9 +16,11 @@ class ConfigurationDocTest {
 
     for (ConfigKey key : ConfigKey.values()) {
       String row = "| `" + key.key() + "` | ";
-      assertThat(doc).contains(key.defaultValue().map(value -> row + "`" + value + "`").orElse(row));
+      assertThat(doc)
+          .contains(key.defaultValue().map(value -> row + "`" + value + "`").orElse(row));
     }
-    ConfigLayers.defaults().effective().values().stream().filter(s -> s.key().startsWith(ConfigKey.RATELIMIT_PREFIX))
+    ConfigLayers.defaults().effective().values().stream()
+        .filter(s -> s.key().startsWith(ConfigKey.RATELIMIT_PREFIX))
         .forEach(s -> assertThat(doc).contains("| `" + s.key() + "` | `" + s.value() + "` |"));
   }
 }

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DataDirSecretsTest {
 
   private static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
-  private static final String KEY_B = Base64.getEncoder().encodeToString("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb".getBytes());
+  private static final String KEY_B =
+      Base64.getEncoder().encodeToString("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb".getBytes());
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private KeyLedgerConfig config(String... sets) {
-    List<Setting> flags = new java.util.ArrayList<>(List.of(Setting.flag("data.dir", dir.resolve("data").toString(), "--data-dir")));
+    List<Setting> flags =
+        new java.util.ArrayList<>(
+            List.of(Setting.flag("data.dir", dir.resolve("data").toString(), "--data-dir")));
     for (int i = 0; i < sets.length; i += 2) {
       flags.add(Setting.flag(sets[i], sets[i + 1], "--set"));
     }
@@ -46,14 +48,16 @@ class DataDirSecretsTest {
 
     Path installed = dir.resolve("data/secrets/jwt-hs256.key");
     assertThat(Files.readString(installed).strip()).isEqualTo(KEY_B);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(installed))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(installed)))
+        .isEqualTo("rw-------");
     assertThat(JwtKeys.loadOrCreate(dir.resolve("data"))).isNotNull();
   }
 
   @Test
   void installsThePlatformKeyFromTextOrFile() throws IOException {
     DataDirSecrets.install(config("platform.key", KEY_A));
-    DataDirSecrets.install(config("platform.key.file", secretFile("platform.key", KEY_A).toString()));
+    DataDirSecrets.install(
+        config("platform.key.file", secretFile("platform.key", KEY_A).toString()));
 
     SecretBytes loaded = PlatformKey.load(dir.resolve("data").resolve(PlatformKey.FILE_NAME));
     assertThat(loaded.equalsConstantTime(PlatformKey.fromBase64(KEY_A))).isTrue();
@@ -65,7 +69,8 @@ class DataDirSecretsTest {
 
     assertThatThrownBy(() -> DataDirSecrets.install(config("platform.key", KEY_B)))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("platform.key=****** (from flag --set): differs from the secret already in ")
+        .hasMessageStartingWith(
+            "platform.key=****** (from flag --set): differs from the secret already in ")
         .hasMessageNotContaining(KEY_B);
   }
 
@@ -73,8 +78,10 @@ class DataDirSecretsTest {
   void aShortOrMalformedSecretIsRefusedWithoutEchoingIt() throws IOException {
     Path shortSecret = secretFile("short.key", "c2hvcnQ=");
 
-    assertThatThrownBy(() -> DataDirSecrets.install(config("auth.jwt.secret.file", shortSecret.toString())))
-        .hasMessageEndingWith("the file must hold base64 of at least 32 bytes (openssl rand -base64 32)");
+    assertThatThrownBy(
+            () -> DataDirSecrets.install(config("auth.jwt.secret.file", shortSecret.toString())))
+        .hasMessageEndingWith(
+            "the file must hold base64 of at least 32 bytes (openssl rand -base64 32)");
     assertThatThrownBy(() -> DataDirSecrets.install(config("platform.key", "not base64!")))
         .isInstanceOf(ConfigException.class)
         .hasMessageNotContaining("not base64!");

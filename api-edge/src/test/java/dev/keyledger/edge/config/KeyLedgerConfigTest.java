@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyLedgerConfigTest {
 
-  private static final Map<String, String> BOOTSTRAP = Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092,b2:9092");
+  private static final Map<String, String> BOOTSTRAP =
+      Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092,b2:9092");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static KeyLedgerConfig withEnv(Map<String, String> env) {
     return KeyLedgerConfig.load(null, env, List.of());
@@ -59,16 +59,33 @@ class KeyLedgerConfigTest {
   @Test
   void everyKeyReachesTheNodeSettings() throws IOException {
     Path file = dir.resolve("k.properties");
-    Files.write(file, List.of(
-        "data.dir=" + dir.resolve("data"),
-        "http.host=keyledger-1", "http.port=8181", "application.id=kl-prod", "topic.prefix=kl",
-        "topic.partitions=24", "topic.replication.factor=5",
-        "kafka.bootstrap.servers=b1:9092", "kafka.security.protocol=SASL_SSL", "kafka.sasl.mechanism=SCRAM-SHA-512",
-        "kms.endpoint=https://vpce-1.kms.eu-west-1.vpce.amazonaws.com", "kms.attempt.timeout=3s", "kms.total.timeout=10s",
-        "kms.max.attempts=4", "kms.platform.principal.arn=arn:aws:iam::123456789012:role/keyledger",
-        "keys.byok.ttl=2m", "keys.platform.ttl=30m",
-        "workers.seal.retry=10s", "workers.validation=5m", "workers.rewrap.period=2s", "workers.rewrap.batch=50",
-        "usage.flush=7s", "ratelimit.keys.create=50/1h", "ratelimit.audit=10/1m"));
+    Files.write(
+        file,
+        List.of(
+            "data.dir=" + dir.resolve("data"),
+            "http.host=keyledger-1",
+            "http.port=8181",
+            "application.id=kl-prod",
+            "topic.prefix=kl",
+            "topic.partitions=24",
+            "topic.replication.factor=5",
+            "kafka.bootstrap.servers=b1:9092",
+            "kafka.security.protocol=SASL_SSL",
+            "kafka.sasl.mechanism=SCRAM-SHA-512",
+            "kms.endpoint=https://vpce-1.kms.eu-west-1.vpce.amazonaws.com",
+            "kms.attempt.timeout=3s",
+            "kms.total.timeout=10s",
+            "kms.max.attempts=4",
+            "kms.platform.principal.arn=arn:aws:iam::123456789012:role/keyledger",
+            "keys.byok.ttl=2m",
+            "keys.platform.ttl=30m",
+            "workers.seal.retry=10s",
+            "workers.validation=5m",
+            "workers.rewrap.period=2s",
+            "workers.rewrap.batch=50",
+            "usage.flush=7s",
+            "ratelimit.keys.create=50/1h",
+            "ratelimit.audit=10/1m"));
 
     NodeSettings node = KeyLedgerConfig.load(file, Map.of(), List.of()).nodeSettings();
 
@@ -78,87 +95,128 @@ class KeyLedgerConfigTest {
     assertThat(node.applicationId()).isEqualTo("kl-prod");
     assertThat(node.topicPrefix()).isEqualTo("kl");
     assertThat(node.topics()).isEqualTo(new TopicsAdmin.Settings(24, (short) 5, Map.of()));
-    assertThat(node.kafka()).isEqualTo(Map.of("bootstrap.servers", "b1:9092", "security.protocol", "SASL_SSL",
-        "sasl.mechanism", "SCRAM-SHA-512"));
-    assertThat(node.kms().endpointOverride()).isEqualTo(URI.create("https://vpce-1.kms.eu-west-1.vpce.amazonaws.com"));
+    assertThat(node.kafka())
+        .isEqualTo(
+            Map.of(
+                "bootstrap.servers",
+                "b1:9092",
+                "security.protocol",
+                "SASL_SSL",
+                "sasl.mechanism",
+                "SCRAM-SHA-512"));
+    assertThat(node.kms().endpointOverride())
+        .isEqualTo(URI.create("https://vpce-1.kms.eu-west-1.vpce.amazonaws.com"));
     assertThat(node.kms().attemptTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(node.kms().totalTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(node.kms().maxAttempts()).isEqualTo(4);
-    assertThat(node.kms().platformPrincipalArn()).isEqualTo("arn:aws:iam::123456789012:role/keyledger");
+    assertThat(node.kms().platformPrincipalArn())
+        .isEqualTo("arn:aws:iam::123456789012:role/keyledger");
     assertThat(node.keyring().byokTtl()).isEqualTo(Duration.ofMinutes(2));
     assertThat(node.keyring().platformTtl()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(node.workers()).isEqualTo(new WorkerSettings(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(2), 50));
+    assertThat(node.workers())
+        .isEqualTo(
+            new WorkerSettings(
+                Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(2), 50));
     assertThat(node.usageFlush()).isEqualTo(Duration.ofSeconds(7));
-    assertThat(node.rateLimits().limits()).containsEntry("keys.create", RateLimitConfig.Limit.perHour(50))
+    assertThat(node.rateLimits().limits())
+        .containsEntry("keys.create", RateLimitConfig.Limit.perHour(50))
         .containsEntry("audit", RateLimitConfig.Limit.perMinute(10))
         .containsEntry("keys.read", RateLimitConfig.Limit.perMinute(100));
   }
 
   @Test
   void aBadValueNamesKeyValueAndLayer() {
-    Map<String, String> env = Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092", "KEYLEDGER_HTTP_PORT", "abc");
+    Map<String, String> env =
+        Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092", "KEYLEDGER_HTTP_PORT", "abc");
 
     assertThatThrownBy(() -> withEnv(env))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number (0-65535)");
+        .hasMessage(
+            "http.port=abc (from environment KEYLEDGER_HTTP_PORT): not a port number (0-65535)");
   }
 
   @Test
   void badValuesOfEachKindAreRefused() {
-    assertThatThrownBy(() -> withSet("http.port", "70000")).hasMessage("http.port=70000 (from flag --set): not a port number (0-65535)");
-    assertThatThrownBy(() -> withSet("keys.byok.ttl", "5x")).hasMessageStartingWith("keys.byok.ttl=5x (from flag --set): the unit must be");
+    assertThatThrownBy(() -> withSet("http.port", "70000"))
+        .hasMessage("http.port=70000 (from flag --set): not a port number (0-65535)");
+    assertThatThrownBy(() -> withSet("keys.byok.ttl", "5x"))
+        .hasMessageStartingWith("keys.byok.ttl=5x (from flag --set): the unit must be");
     assertThatThrownBy(() -> withSet("topic.partitions", "0"))
         .hasMessage("topic.partitions=0 (from flag --set): must be a whole number from 1 to 10000");
-    assertThatThrownBy(() -> withSet("kms.endpoint", "local-kms:4566")).hasMessageStartingWith("kms.endpoint=local-kms:4566 (from flag --set): not an http(s) URL");
+    assertThatThrownBy(() -> withSet("kms.endpoint", "local-kms:4566"))
+        .hasMessageStartingWith(
+            "kms.endpoint=local-kms:4566 (from flag --set): not an http(s) URL");
     assertThatThrownBy(() -> withSet("kms.platform.principal.arn", "keyledger"))
-        .hasMessageStartingWith("kms.platform.principal.arn=keyledger (from flag --set): not an IAM role or user ARN");
-    assertThatThrownBy(() -> withSet("ratelimit.keys.create", "lots")).hasMessageStartingWith("ratelimit.keys.create=lots (from flag --set): a rate limit looks like");
-    assertThatThrownBy(() -> withSet("application.id", " ")).hasMessage("application.id=  (from flag --set): must not be empty");
+        .hasMessageStartingWith(
+            "kms.platform.principal.arn=keyledger (from flag --set): not an IAM role or user ARN");
+    assertThatThrownBy(() -> withSet("ratelimit.keys.create", "lots"))
+        .hasMessageStartingWith(
+            "ratelimit.keys.create=lots (from flag --set): a rate limit looks like");
+    assertThatThrownBy(() -> withSet("application.id", " "))
+        .hasMessage("application.id=  (from flag --set): must not be empty");
   }
 
   @Test
   void totalKmsTimeoutShorterThanOneAttemptConflicts() {
     assertThatThrownBy(() -> withSet("kms.total.timeout", "1s"))
-        .hasMessage("kms.total.timeout=1s (from flag --set): shorter than kms.attempt.timeout=2s; the total bound includes every attempt");
+        .hasMessage(
+            "kms.total.timeout=1s (from flag --set): shorter than kms.attempt.timeout=2s; the total bound includes every attempt");
   }
 
   @Test
   void bootstrapServersAreRequired() {
-    assertThatThrownBy(() -> withEnv(Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> withEnv(Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("kafka.bootstrap.servers is required");
   }
 
   @Test
   void kafkaSettingsKeyLedgerOwnsCannotBeOverridden() {
     assertThatThrownBy(() -> withSet("kafka.application.id", "other"))
-        .hasMessage("kafka.application.id=other (from flag --set): KeyLedger sets application.id itself; use application.id");
-    assertThatThrownBy(() -> withSet("kafka.state.dir", "/tmp")).hasMessageEndingWith("use data.dir");
+        .hasMessage(
+            "kafka.application.id=other (from flag --set): KeyLedger sets application.id itself; use application.id");
+    assertThatThrownBy(() -> withSet("kafka.state.dir", "/tmp"))
+        .hasMessageEndingWith("use data.dir");
   }
 
   @Test
   void platformKeyFromFileAndFromTextConflict() {
-    Map<String, String> env = Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KEYLEDGER_PLATFORM_KEY", "c2VjcmV0",
-        "KEYLEDGER_PLATFORM_KEY_FILE", "/run/secrets/platform.key");
+    Map<String, String> env =
+        Map.of(
+            "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+            "b:9092",
+            "KEYLEDGER_PLATFORM_KEY",
+            "c2VjcmV0",
+            "KEYLEDGER_PLATFORM_KEY_FILE",
+            "/run/secrets/platform.key");
 
     assertThatThrownBy(() -> withEnv(env))
-        .hasMessage("platform.key=****** (from environment KEYLEDGER_PLATFORM_KEY): conflicts with"
-            + " platform.key.file=/run/secrets/platform.key (from environment KEYLEDGER_PLATFORM_KEY_FILE); set one");
+        .hasMessage(
+            "platform.key=****** (from environment KEYLEDGER_PLATFORM_KEY): conflicts with"
+                + " platform.key.file=/run/secrets/platform.key (from environment KEYLEDGER_PLATFORM_KEY_FILE); set one");
   }
 
   @Test
   void describeListsEveryKeyWithItsSourceAndMasksSecrets() {
-    KeyLedgerConfig config = KeyLedgerConfig.load(null, Map.of(
-        "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092",
-        "KEYLEDGER_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"kl\" password=\"hunter2\";",
-        "KEYLEDGER_KAFKA_SSL_KEY_PASSWORD", "hunter3",
-        "KEYLEDGER_PLATFORM_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
-        List.of(Setting.flag("http.port", "9000", "--http-port")));
+    KeyLedgerConfig config =
+        KeyLedgerConfig.load(
+            null,
+            Map.of(
+                "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092",
+                "KEYLEDGER_KAFKA_SASL_JAAS_CONFIG",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"kl\" password=\"hunter2\";",
+                "KEYLEDGER_KAFKA_SSL_KEY_PASSWORD", "hunter3",
+                "KEYLEDGER_PLATFORM_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+            List.of(Setting.flag("http.port", "9000", "--http-port")));
 
     String described = config.describe();
 
-    assertThat(described).doesNotContain("hunter2", "hunter3", "AAAAAAAA")
-        .contains("  kafka.sasl.jaas.config = ******  (from environment KEYLEDGER_KAFKA_SASL_JAAS_CONFIG)")
-        .contains("  kafka.ssl.key.password = ******  (from environment KEYLEDGER_KAFKA_SSL_KEY_PASSWORD)")
+    assertThat(described)
+        .doesNotContain("hunter2", "hunter3", "AAAAAAAA")
+        .contains(
+            "  kafka.sasl.jaas.config = ******  (from environment KEYLEDGER_KAFKA_SASL_JAAS_CONFIG)")
+        .contains(
+            "  kafka.ssl.key.password = ******  (from environment KEYLEDGER_KAFKA_SSL_KEY_PASSWORD)")
         .contains("  platform.key = ******  (from environment KEYLEDGER_PLATFORM_KEY)")
         .contains("  http.port = 9000  (from flag --http-port)")
         .contains("  topic.replication.factor = 3  (default)")
@@ -169,19 +227,22 @@ class KeyLedgerConfigTest {
 
   @Test
   void errorsAboutASecretNeverShowItsValue() {
-    Setting secret = new Setting("kafka.ssl.key.password", "hunter2", Layer.FILE, "/etc/k.properties");
+    Setting secret =
+        new Setting("kafka.ssl.key.password", "hunter2", Layer.FILE, "/etc/k.properties");
 
     assertThat(ConfigException.invalid(secret, "bad").getMessage())
         .isEqualTo("kafka.ssl.key.password=****** (from file /etc/k.properties): bad");
     assertThat(Secrets.isSecret("auth.jwt.secret.file")).isTrue();
     assertThat(Secrets.isSecret("kafka.ssl.keystore.key")).isTrue();
-    assertThat(Secrets.isSecret("kafka.sasl.oauthbearer.client.credentials.client.secret")).isTrue();
+    assertThat(Secrets.isSecret("kafka.sasl.oauthbearer.client.credentials.client.secret"))
+        .isTrue();
     assertThat(Secrets.isSecret("kafka.bootstrap.servers")).isFalse();
   }
 
   @Test
   void anEmptyOptionalValueUnsetsIt() {
-    Map<String, String> env = Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KEYLEDGER_KMS_ENDPOINT", "");
+    Map<String, String> env =
+        Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KEYLEDGER_KMS_ENDPOINT", "");
 
     assertThat(withEnv(env).kmsEndpoint()).isEmpty();
   }

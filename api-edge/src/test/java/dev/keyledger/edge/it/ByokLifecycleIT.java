@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tenant lifecycle end to end: HTTP -> Kafka -> fold -> RocksDB -> HTTP, KMS through the real SDK. */
+/**
+ * The tenant lifecycle end to end: HTTP -> Kafka -> fold -> RocksDB -> HTTP, KMS through the real
+ * SDK.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ByokLifecycleIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll
@@ -45,13 +47,21 @@ class ByokLifecycleIT {
   private List<String> auditOperations(String tenant, String token, int expected) {
     List<String> ops = new ArrayList<>();
     // The audit endpoint is rate limited (60/min): poll gently.
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      ops.clear();
-      Http.Response audit = kl.http().get("/api/v1/byok/audit?limit=100", token);
-      assertThat(audit.status()).isEqualTo(200);
-      audit.body().path("entries").forEach(e -> ops.add(e.path("operation").asText() + ":" + e.path("status").asText()));
-      assertThat(ops).hasSize(expected);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              ops.clear();
+              Http.Response audit = kl.http().get("/api/v1/byok/audit?limit=100", token);
+              assertThat(audit.status()).isEqualTo(200);
+              audit
+                  .body()
+                  .path("entries")
+                  .forEach(
+                      e -> ops.add(e.path("operation").asText() + ":" + e.path("status").asText()));
+              assertThat(ops).hasSize(expected);
+            });
     return ops;
   }
 
@@ -61,7 +71,12 @@ class ByokLifecycleIT {
     String token = owner(tenant);
     String keyArn = kl.customer.keyGrantingPlatform();
 
-    Http.Response registered = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + keyArn + "\",\"key_alias\":\"prod\"}");
+    Http.Response registered =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys",
+                token,
+                "{\"key_arn\":\"" + keyArn + "\",\"key_alias\":\"prod\"}");
     assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
     assertThat(registered.body().path("status").asText()).isEqualTo("pending_waiver");
     assertThat(registered.body().path("requires_waiver_acknowledgment").asBoolean()).isTrue();
@@ -71,25 +86,37 @@ class ByokLifecycleIT {
     assertThat(pending.path("status").asText()).isEqualTo("pending_waiver");
     assertThat(pending.path("key_arn").asText()).isEqualTo(keyArn);
     assertThat(pending.path("registered_by").asText()).isEqualTo("owner@" + tenant);
-    assertThat(pending.path("tmk_versions").get(0).path("wrap_method").asText()).isEqualTo("customer_kms");
+    assertThat(pending.path("tmk_versions").get(0).path("wrap_method").asText())
+        .isEqualTo("customer_kms");
 
     JsonNode waiver = kl.http().get("/api/v1/byok/legal-waiver", token).body();
     assertThat(waiver.path("terms")).hasSize(4);
-    Http.Response ack = kl.http().post("/api/v1/byok/legal-waiver", token,
-        "{\"acknowledged\":true,\"acknowledged_by\":\"cto@" + tenant + ".example\"}");
+    Http.Response ack =
+        kl.http()
+            .post(
+                "/api/v1/byok/legal-waiver",
+                token,
+                "{\"acknowledged\":true,\"acknowledged_by\":\"cto@" + tenant + ".example\"}");
     assertThat(ack.status()).as(ack.body().toString()).isEqualTo(200);
     assertThat(ack.body().path("byok_status").asText()).isEqualTo("active");
 
-    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("status").asText()).isEqualTo("active");
+    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("status").asText())
+        .isEqualTo("active");
     JsonNode status = kl.http().get("/api/v1/byok/legal-waiver/status", token).body();
     assertThat(status.path("acknowledged").asBoolean()).isTrue();
-    assertThat(status.path("waiver_version").asText()).isEqualTo(status.path("current_waiver_version").asText());
+    assertThat(status.path("waiver_version").asText())
+        .isEqualTo(status.path("current_waiver_version").asText());
     JsonNode health = kl.http().get("/api/v1/byok/health", token).body();
     assertThat(health.path("status").asText()).isEqualTo("healthy");
     assertThat(health.path("cmk_accessible").asBoolean()).isTrue();
 
-    assertThat(auditOperations(tenant, token, 5)).containsExactly(
-        "activate:success", "acknowledge_waiver:success", "create_dek:success", "create_tmk_version:success", "register:success");
+    assertThat(auditOperations(tenant, token, 5))
+        .containsExactly(
+            "activate:success",
+            "acknowledge_waiver:success",
+            "create_dek:success",
+            "create_tmk_version:success",
+            "register:success");
     JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
     assertThat(verify.path("intact").asBoolean()).isTrue();
     assertThat(verify.path("checked").asLong()).isEqualTo(5);
@@ -100,33 +127,70 @@ class ByokLifecycleIT {
     String tenant = tenant();
     String token = owner(tenant);
 
-    Http.Response badArn = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"arn:aws:kms:us-east-1:1234:key/nope\"}");
+    Http.Response badArn =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys",
+                token,
+                "{\"key_arn\":\"arn:aws:kms:us-east-1:1234:key/nope\"}");
     assertThat(badArn.status()).isEqualTo(400);
     assertThat(badArn.body().path("error").path("code").asText()).isEqualTo("BYOK_001");
-    assertThat(badArn.body().path("error").path("message").asText()).startsWith("Invalid ARN format");
+    assertThat(badArn.body().path("error").path("message").asText())
+        .startsWith("Invalid ARN format");
     assertThat(badArn.body().path("error").path("request_id").asText()).startsWith("req_");
 
     String alias = kl.customer.alias(kl.customer.keyGrantingPlatform());
-    Http.Response aliasArn = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + alias + "\"}");
+    Http.Response aliasArn =
+        kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + alias + "\"}");
     assertThat(aliasArn.status()).isEqualTo(400);
-    assertThat(aliasArn.body().path("error").path("hint").asText()).contains("aws kms describe-key --key-id alias/");
+    assertThat(aliasArn.body().path("error").path("hint").asText())
+        .contains("aws kms describe-key --key-id alias/");
 
-    Http.Response denied = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyWithDefaultPolicy() + "\"}");
+    Http.Response denied =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys",
+                token,
+                "{\"key_arn\":\"" + kl.customer.keyWithDefaultPolicy() + "\"}");
     assertThat(denied.status()).as(denied.body().toString()).isEqualTo(400);
     assertThat(denied.error()).isEqualTo("kms_verify_failed");
     assertThat(denied.body().path("error").path("code").asText()).isEqualTo("BYOK_002");
-    assertThat(denied.body().path("error").path("message").asText()).startsWith("Cannot access CMK").contains("kms:Encrypt");
-    assertThat(denied.body().path("error").path("hint").asText()).contains("aws kms get-key-policy");
-    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("error").path("code").asText()).isEqualTo("BYOK_005");
+    assertThat(denied.body().path("error").path("message").asText())
+        .startsWith("Cannot access CMK")
+        .contains("kms:Encrypt");
+    assertThat(denied.body().path("error").path("hint").asText())
+        .contains("aws kms get-key-policy");
+    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("error").path("code").asText())
+        .isEqualTo("BYOK_005");
 
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    Http.Response second = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}");
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    Http.Response second =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys",
+                token,
+                "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}");
     assertThat(second.status()).isEqualTo(409);
     assertThat(second.body().path("error").path("code").asText()).isEqualTo("BYOK_003");
-    assertThat(second.body().path("error").path("message").asText()).isEqualTo("Organization already has BYOK key");
+    assertThat(second.body().path("error").path("message").asText())
+        .isEqualTo("Organization already has BYOK key");
 
-    assertThat(auditOperations(tenant, token, 7)).containsExactly("register:refused", "create_dek:success", "create_tmk_version:success",
-        "register:success", "register:failure", "register:refused", "register:refused");
+    assertThat(auditOperations(tenant, token, 7))
+        .containsExactly(
+            "register:refused",
+            "create_dek:success",
+            "create_tmk_version:success",
+            "register:success",
+            "register:failure",
+            "register:refused",
+            "register:refused");
   }
 
   @Test
@@ -139,12 +203,14 @@ class ByokLifecycleIT {
     kl.customer.allowEncryptDecrypt(roleArn, keyArn);
     String alias = kl.customer.alias(keyArn);
 
-    Http.Response wrongId = kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, "not-the-external-id"));
+    Http.Response wrongId =
+        kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, "not-the-external-id"));
     assertThat(wrongId.status()).as(wrongId.body().toString()).isEqualTo(400);
     assertThat(wrongId.error()).isEqualTo("kms_verify_failed");
     assertThat(kl.http().get("/admin/tenant-kms", admin).error()).isEqualTo("no_kms_config");
 
-    Http.Response onboarded = kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, externalId));
+    Http.Response onboarded =
+        kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, externalId));
     assertThat(onboarded.status()).as(onboarded.body().toString()).isEqualTo(200);
     assertThat(onboarded.body().path("ok").asBoolean()).isTrue();
     assertThat(onboarded.body().path("new_key_version").asInt()).isEqualTo(1);
@@ -154,11 +220,19 @@ class ByokLifecycleIT {
     assertThat(config.path("config").path("kms_key_ref").asText()).isEqualTo(alias);
     assertThat(config.path("config").path("key_arn").asText()).isEqualTo(keyArn);
     assertThat(config.path("config").path("sealed_since").isNull()).isTrue();
-    assertThat(config.path("keys")).singleElement().satisfies(k -> assertThat(k.path("status").asText()).isEqualTo("active"));
+    assertThat(config.path("keys"))
+        .singleElement()
+        .satisfies(k -> assertThat(k.path("status").asText()).isEqualTo("active"));
     // Both dialects are views of one state.
-    assertThat(kl.http().get("/api/v1/byok/keys", admin).body().path("key_arn").asText()).isEqualTo(keyArn);
+    assertThat(kl.http().get("/api/v1/byok/keys", admin).body().path("key_arn").asText())
+        .isEqualTo(keyArn);
 
-    Http.Response awsKms = kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, externalId).replace("\"aws\"", "\"aws_kms\""));
+    Http.Response awsKms =
+        kl.http()
+            .post(
+                "/admin/tenant-kms",
+                admin,
+                onboard(alias, roleArn, externalId).replace("\"aws\"", "\"aws_kms\""));
     assertThat(awsKms.status()).isEqualTo(400);
     assertThat(awsKms.body().path("error").path("hint").asText()).contains("\"aws\"");
   }
@@ -168,8 +242,15 @@ class ByokLifecycleIT {
     String tenant = tenant();
     String admin = kl.token(tenant, "admin@" + tenant, Role.ADMIN);
     String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    Http.Response refused = kl.http().post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"x\","
-        + "\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"r\",\"aws_access_key_id\":\"AKIAIOSFODNN7EXAMPLE\",\"aws_secret_access_key\":\"" + secret + "\"}}");
+    Http.Response refused =
+        kl.http()
+            .post(
+                "/admin/tenant-kms",
+                admin,
+                "{\"provider\":\"aws\",\"kms_key_ref\":\"x\","
+                    + "\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"r\",\"aws_access_key_id\":\"AKIAIOSFODNN7EXAMPLE\",\"aws_secret_access_key\":\""
+                    + secret
+                    + "\"}}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.error()).isEqualTo("static_credentials_rejected");
     assertThat(refused.raw().body()).doesNotContain("AKIAIOSFODNN7EXAMPLE").doesNotContain(secret);
@@ -180,40 +261,82 @@ class ByokLifecycleIT {
     String tenant = tenant();
     String token = owner(tenant);
     String keyless = tenant();
-    Http.Response nothingToEnd = kl.http().delete("/api/v1/byok/keys", owner(keyless), kl.stepUp(keyless, "owner@" + keyless, Role.OWNER));
+    Http.Response nothingToEnd =
+        kl.http()
+            .delete(
+                "/api/v1/byok/keys",
+                owner(keyless),
+                kl.stepUp(keyless, "owner@" + keyless, Role.OWNER));
     assertThat(nothingToEnd.status()).isEqualTo(404);
     assertThat(nothingToEnd.body().path("error").path("code").asText()).isEqualTo("BYOK_005");
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
 
     Http.Response noStepUp = kl.http().delete("/api/v1/byok/keys", token, null);
     assertThat(noStepUp.status()).isEqualTo(401);
     assertThat(noStepUp.error()).isEqualTo("step_up_required");
-    Http.Response otherOrg = kl.http().delete("/api/v1/byok/keys", token, kl.stepUp("someone-else", "owner@" + tenant, Role.OWNER));
+    Http.Response otherOrg =
+        kl.http()
+            .delete(
+                "/api/v1/byok/keys",
+                token,
+                kl.stepUp("someone-else", "owner@" + tenant, Role.OWNER));
     assertThat(otherOrg.status()).isEqualTo(401);
 
-    Http.Response deleted = kl.http().delete("/api/v1/byok/keys", token, kl.stepUp(tenant, "owner@" + tenant, Role.OWNER));
+    Http.Response deleted =
+        kl.http()
+            .delete("/api/v1/byok/keys", token, kl.stepUp(tenant, "owner@" + tenant, Role.OWNER));
     assertThat(deleted.status()).as(deleted.body().toString()).isEqualTo(200);
     assertThat(deleted.body().path("migration_status").asText()).isEqualTo("completed");
     JsonNode key = kl.http().get("/api/v1/byok/keys", token).body();
     assertThat(key.path("status").asText()).isEqualTo("disabled");
     assertThat(key.path("tmk_versions").get(0).path("wrap_method").asText()).isEqualTo("platform");
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status())
-        .as("a new key can be registered after deregistration").isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .as("a new key can be registered after deregistration")
+        .isEqualTo(201);
   }
 
   @Test
   void tenantsOnlyEverSeeTheirOwnStateAndRolesAreEnforced() throws Exception {
     String a = tenant();
     String b = tenant();
-    assertThat(kl.http().post("/api/v1/byok/keys", owner(a), "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    owner(a),
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
     assertThat(kl.http().get("/api/v1/byok/keys", owner(b)).status()).isEqualTo(404);
     assertThat(kl.http().get("/api/v1/byok/keys", null).error()).isEqualTo("missing_token");
     assertThat(kl.http().get("/api/v1/byok/keys", "not.a.jwt").error()).isEqualTo("invalid_token");
     String auditor = kl.token(a, "auditor@" + a, Role.AUDITOR);
     assertThat(kl.http().get("/api/v1/byok/keys", auditor).status()).isEqualTo(200);
-    assertThat(kl.http().post("/api/v1/byok/keys", auditor, "{\"key_arn\":\"x\"}").error()).isEqualTo("forbidden");
-    assertThat(kl.http().post("/api/v1/byok/keys", owner(b), "{\"key_arn\": 42, \"tenant_id\": \"" + a + "\"}").status()).isEqualTo(400);
-    assertThat(kl.http().post("/api/v1/byok/keys", owner(b), "{not json").error()).isEqualTo("invalid_request");
+    assertThat(kl.http().post("/api/v1/byok/keys", auditor, "{\"key_arn\":\"x\"}").error())
+        .isEqualTo("forbidden");
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    owner(b),
+                    "{\"key_arn\": 42, \"tenant_id\": \"" + a + "\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(kl.http().post("/api/v1/byok/keys", owner(b), "{not json").error())
+        .isEqualTo("invalid_request");
     assertThat(kl.http().get("/api/v1/byok/nope", owner(b)).status()).isEqualTo(404);
   }
 
@@ -221,39 +344,92 @@ class ByokLifecycleIT {
   void aNewWaiverVersionRequiresReacknowledgment() throws Exception {
     String tenant = tenant();
     String token = owner(tenant);
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}").status()).isEqualTo(200);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    token,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
+                .status())
+        .isEqualTo(200);
     String platform = kl.token("platform-ops", "ops@platform", Role.PLATFORM);
     assertThat(kl.http().put("/admin/legal-waiver", token, "{}").error()).isEqualTo("forbidden");
     String version = "9." + UUID.randomUUID().toString().substring(0, 4);
-    Http.Response published = kl.http().put("/admin/legal-waiver", platform, "{\"waiver_version\":\"" + version
-        + "\",\"effective_date\":\"2027-01-01\",\"title\":\"BYOK waiver\",\"content\":\"New terms.\",\"terms\":[\"one\"]}");
+    Http.Response published =
+        kl.http()
+            .put(
+                "/admin/legal-waiver",
+                platform,
+                "{\"waiver_version\":\""
+                    + version
+                    + "\",\"effective_date\":\"2027-01-01\",\"title\":\"BYOK waiver\",\"content\":\"New terms.\",\"terms\":[\"one\"]}");
     assertThat(published.status()).as(published.body().toString()).isEqualTo(200);
     JsonNode status = kl.http().get("/api/v1/byok/legal-waiver/status", token).body();
     assertThat(status.path("current_waiver_version").asText()).isEqualTo(version);
     assertThat(status.path("requires_reacknowledgment").asBoolean()).isTrue();
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}").status()).isEqualTo(200);
-    assertThat(kl.http().get("/api/v1/byok/legal-waiver/status", token).body().path("requires_reacknowledgment").asBoolean()).isFalse();
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    token,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            kl.http()
+                .get("/api/v1/byok/legal-waiver/status", token)
+                .body()
+                .path("requires_reacknowledgment")
+                .asBoolean())
+        .isFalse();
   }
 
   private static String onboard(String keyRef, String roleArn, String externalId) {
-    return "{\"provider\":\"aws\",\"kms_key_ref\":\"" + keyRef + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
-        + roleArn + "\",\"external_id\":\"" + externalId + "\"}}";
+    return "{\"provider\":\"aws\",\"kms_key_ref\":\""
+        + keyRef
+        + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+        + roleArn
+        + "\",\"external_id\":\""
+        + externalId
+        + "\"}}";
   }
 
   @Test
   void concurrentCommandsForOneTenantStayGapFreeAndHashChained() throws Exception {
     String tenant = tenant();
     String token = owner(tenant);
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
     int writers = 24;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
     try {
       List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         String by = "writer-" + i + "@" + tenant;
-        answers.add(pool.submit(() -> kl.http().post("/api/v1/byok/legal-waiver", token,
-            "{\"acknowledged\":true,\"acknowledged_by\":\"" + by + "\"}").status()));
+        answers.add(
+            pool.submit(
+                () ->
+                    kl.http()
+                        .post(
+                            "/api/v1/byok/legal-waiver",
+                            token,
+                            "{\"acknowledged\":true,\"acknowledged_by\":\"" + by + "\"}")
+                        .status()));
       }
       for (java.util.concurrent.Future<Integer> answer : answers) {
         assertThat(answer.get()).isEqualTo(200);
@@ -261,16 +437,27 @@ class ByokLifecycleIT {
     } finally {
       pool.shutdown();
     }
-    // register (3: key, TMK v1, DEK v1) + the first acknowledgment (2: it also activates) + one per further acknowledgment
+    // register (3: key, TMK v1, DEK v1) + the first acknowledgment (2: it also activates) + one per
+    // further acknowledgment
     long expected = 3 + 2 + (writers - 1);
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
-      assertThat(verify.path("checked").asLong()).isEqualTo(expected);
-      assertThat(verify.path("intact").asBoolean()).isTrue();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
+              assertThat(verify.path("checked").asLong()).isEqualTo(expected);
+              assertThat(verify.path("intact").asBoolean()).isTrue();
+            });
     List<Long> seqs = new ArrayList<>();
-    kl.http().get("/api/v1/byok/audit?limit=500", token).body().path("entries").forEach(e -> seqs.add(e.path("seq").asLong()));
-    assertThat(seqs).hasSize((int) expected).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    kl.http()
+        .get("/api/v1/byok/audit?limit=500", token)
+        .body()
+        .path("entries")
+        .forEach(e -> seqs.add(e.path("seq").asLong()));
+    assertThat(seqs)
+        .hasSize((int) expected)
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(seqs.get(0)).isEqualTo(expected);
   }
 }

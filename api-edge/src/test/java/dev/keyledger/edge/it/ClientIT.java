@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll
@@ -44,27 +43,56 @@ class ClientIT {
   }
 
   private KeyLedgerClient client(String token) {
-    return KeyLedgerClient.builder().baseUri(URI.create("http://127.0.0.1:" + kl.httpPort())).token(() -> token)
-        .timeout(Duration.ofSeconds(30)).build();
+    return KeyLedgerClient.builder()
+        .baseUri(URI.create("http://127.0.0.1:" + kl.httpPort()))
+        .token(() -> token)
+        .timeout(Duration.ofSeconds(30))
+        .build();
   }
 
   private String activeTenant(String tenant) throws Exception {
     String owner = kl.token(tenant, "owner@" + tenant, Role.OWNER);
-    assertThat(kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}").status()).isEqualTo(200);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    owner,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    owner,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
+                .status())
+        .isEqualTo(200);
     return kl.token(tenant, "svc@" + tenant, Role.AGENT);
   }
 
   @Test
   void aPlatformServiceEncryptsAndDecryptsThroughTheClient() throws Exception {
     KeyLedgerClient acme = client(activeTenant("client-acme"));
-    EncryptResult encrypted = acme.encrypt("ssn 078-05-1120".getBytes(StandardCharsets.UTF_8), Map.of("field", "ssn"));
+    EncryptResult encrypted =
+        acme.encrypt("ssn 078-05-1120".getBytes(StandardCharsets.UTF_8), Map.of("field", "ssn"));
     assertThat(encrypted.keyVersion()).isEqualTo(1);
-    assertThat(new String(acme.decrypt(encrypted.ciphertext(), Map.of("field", "ssn")), StandardCharsets.UTF_8)).isEqualTo("ssn 078-05-1120");
-    assertThat(catchThrowableOfType(InvalidCiphertextException.class, () -> acme.decrypt(encrypted.ciphertext(), Map.of("field", "dob"))))
+    assertThat(
+            new String(
+                acme.decrypt(encrypted.ciphertext(), Map.of("field", "ssn")),
+                StandardCharsets.UTF_8))
+        .isEqualTo("ssn 078-05-1120");
+    assertThat(
+            catchThrowableOfType(
+                InvalidCiphertextException.class,
+                () -> acme.decrypt(encrypted.ciphertext(), Map.of("field", "dob"))))
         .isNotNull();
     KeyLedgerClient globex = client(activeTenant("client-globex"));
-    assertThat(catchThrowableOfType(IncorrectKeyException.class, () -> globex.decrypt(encrypted.ciphertext(), Map.of("field", "ssn"))).detail())
+    assertThat(
+            catchThrowableOfType(
+                    IncorrectKeyException.class,
+                    () -> globex.decrypt(encrypted.ciphertext(), Map.of("field", "ssn")))
+                .detail())
         .contains("v1");
     assertThat(acme.openSession().ttl()).isEqualTo(Duration.ofSeconds(300));
   }
@@ -85,10 +113,12 @@ class ClientIT {
     try {
       List<Future<byte[]>> results = new ArrayList<>();
       for (int i = 0; i < decrypts; i++) {
-        results.add(pool.submit(() -> {
-          go.await();
-          return client.decrypt(ciphertext);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return client.decrypt(ciphertext);
+                }));
       }
       go.countDown();
       for (Future<byte[]> result : results) {

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The data plane end to end: envelope encryption under the tenant's DEK, wrapped by its TMK, wrapped by its CMK. */
+/**
+ * The data plane end to end: envelope encryption under the tenant's DEK, wrapped by its TMK,
+ * wrapped by its CMK.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataPlaneIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll
@@ -37,8 +39,22 @@ class DataPlaneIT {
   /** A tenant with BYOK active; returns its owner token. */
   private String activeTenant(String tenant) throws Exception {
     String token = kl.token(tenant, "owner@" + tenant, Role.OWNER);
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}").status()).isEqualTo(200);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    token,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
+                .status())
+        .isEqualTo(200);
     return token;
   }
 
@@ -51,11 +67,27 @@ class DataPlaneIT {
   }
 
   private Http.Response encrypt(String token, String plaintext, String context) {
-    return kl.http().post("/api/v1/byok/encrypt", token, "{\"plaintext\":\"" + b64(plaintext) + "\"" + (context == null ? "" : ",\"context\":" + context) + "}");
+    return kl.http()
+        .post(
+            "/api/v1/byok/encrypt",
+            token,
+            "{\"plaintext\":\""
+                + b64(plaintext)
+                + "\""
+                + (context == null ? "" : ",\"context\":" + context)
+                + "}");
   }
 
   private Http.Response decrypt(String token, String ciphertext, String context) {
-    return kl.http().post("/api/v1/byok/decrypt", token, "{\"ciphertext\":\"" + ciphertext + "\"" + (context == null ? "" : ",\"context\":" + context) + "}");
+    return kl.http()
+        .post(
+            "/api/v1/byok/decrypt",
+            token,
+            "{\"ciphertext\":\""
+                + ciphertext
+                + "\""
+                + (context == null ? "" : ",\"context\":" + context)
+                + "}");
   }
 
   @Test
@@ -70,7 +102,11 @@ class DataPlaneIT {
 
     Http.Response decrypted = decrypt(tokenA, ciphertext, "{\"table\":\"payments\"}");
     assertThat(decrypted.status()).isEqualTo(200);
-    assertThat(new String(Base64.getDecoder().decode(decrypted.body().path("plaintext").asText()), StandardCharsets.UTF_8)).isEqualTo("card 4111-1111");
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(decrypted.body().path("plaintext").asText()),
+                StandardCharsets.UTF_8))
+        .isEqualTo("card 4111-1111");
 
     Http.Response wrongContext = decrypt(tokenA, ciphertext, "{\"table\":\"users\"}");
     assertThat(wrongContext.status()).isEqualTo(400);
@@ -79,14 +115,23 @@ class DataPlaneIT {
 
     byte[] tampered = Base64.getDecoder().decode(ciphertext);
     tampered[tampered.length - 1] ^= 1;
-    assertThat(decrypt(tokenA, Base64.getEncoder().encodeToString(tampered), "{\"table\":\"payments\"}").error()).isEqualTo("invalid_ciphertext");
-    assertThat(decrypt(tokenA, b64("not an envelope"), null).error()).isEqualTo("invalid_ciphertext");
+    assertThat(
+            decrypt(
+                    tokenA,
+                    Base64.getEncoder().encodeToString(tampered),
+                    "{\"table\":\"payments\"}")
+                .error())
+        .isEqualTo("invalid_ciphertext");
+    assertThat(decrypt(tokenA, b64("not an envelope"), null).error())
+        .isEqualTo("invalid_ciphertext");
 
     String tokenB = activeTenant(tenant());
     Http.Response otherTenant = decrypt(tokenB, ciphertext, "{\"table\":\"payments\"}");
     assertThat(otherTenant.status()).isEqualTo(400);
     assertThat(otherTenant.error()).isEqualTo("incorrect_key");
-    assertThat(otherTenant.body().path("error").path("message").asText()).startsWith("IncorrectKeyException").contains(" v1");
+    assertThat(otherTenant.body().path("error").path("message").asText())
+        .startsWith("IncorrectKeyException")
+        .contains(" v1");
   }
 
   @Test
@@ -97,38 +142,63 @@ class DataPlaneIT {
       assertThat(encrypt(token, "y" + i, null).status()).isEqualTo(200);
     }
     assertThat(decrypt(token, ciphertext, null).status()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      JsonNode key = kl.http().get("/api/v1/byok/keys", token).body();
-      assertThat(key.path("encryption_count").asLong()).isEqualTo(5);
-      assertThat(key.path("decryption_count").asLong()).isEqualTo(1);
-      assertThat(key.path("last_used").isNull()).isFalse();
-      assertThat(key.path("dek_versions").get(0).path("encryptions").asLong()).isEqualTo(5);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode key = kl.http().get("/api/v1/byok/keys", token).body();
+              assertThat(key.path("encryption_count").asLong()).isEqualTo(5);
+              assertThat(key.path("decryption_count").asLong()).isEqualTo(1);
+              assertThat(key.path("last_used").isNull()).isFalse();
+              assertThat(key.path("dek_versions").get(0).path("encryptions").asLong()).isEqualTo(5);
+            });
   }
 
   @Test
   void aDekRotationEncryptsNewDataUnderTheNewDekAndOldDataStillDecrypts() throws Exception {
     String token = activeTenant(tenant());
     String before = encrypt(token, "before", null).body().path("ciphertext").asText();
-    Http.Response rotated = kl.http().post("/api/v1/byok/keys/rotate", token, "{\"rotation_type\":\"dek\",\"reason\":\"DEK recovery\"}");
+    Http.Response rotated =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys/rotate",
+                token,
+                "{\"rotation_type\":\"dek\",\"reason\":\"DEK recovery\"}");
     assertThat(rotated.status()).as(rotated.body().toString()).isEqualTo(200);
-    assertThat(rotated.body().path("previous_dek_id").asText()).isNotEqualTo(rotated.body().path("new_dek_id").asText());
+    assertThat(rotated.body().path("previous_dek_id").asText())
+        .isNotEqualTo(rotated.body().path("new_dek_id").asText());
     Http.Response after = encrypt(token, "after", null);
     assertThat(after.body().path("key_version").asInt()).isEqualTo(2);
-    assertThat(after.body().path("dek_id").asText()).isEqualTo(rotated.body().path("new_dek_id").asText());
+    assertThat(after.body().path("dek_id").asText())
+        .isEqualTo(rotated.body().path("new_dek_id").asText());
     assertThat(decrypt(token, before, null).body().path("key_version").asInt()).isEqualTo(1);
-    assertThat(kl.http().post("/api/v1/byok/keys/rotate", token, "{\"rotation_type\":\"sideways\"}").status()).isEqualTo(400);
+    assertThat(
+            kl.http()
+                .post("/api/v1/byok/keys/rotate", token, "{\"rotation_type\":\"sideways\"}")
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
   void theDataPlaneRefusesBeforeActivationAndOtherRoles() throws Exception {
     String tenant = tenant();
     String token = kl.token(tenant, "owner@" + tenant, Role.OWNER);
-    assertThat(encrypt(token, "x", null).body().path("error").path("code").asText()).isEqualTo("BYOK_005");
-    assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    assertThat(encrypt(token, "x", null).body().path("error").path("code").asText()).isEqualTo("BYOK_004");
-    assertThat(encrypt(kl.token(tenant, "aud@" + tenant, Role.AUDITOR), "x", null).status()).isEqualTo(403);
-    assertThat(kl.http().post("/api/v1/byok/encrypt", token, "{\"plaintext\":\"%%%\"}").error()).isEqualTo("invalid_request");
+    assertThat(encrypt(token, "x", null).body().path("error").path("code").asText())
+        .isEqualTo("BYOK_005");
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    token,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(encrypt(token, "x", null).body().path("error").path("code").asText())
+        .isEqualTo("BYOK_004");
+    assertThat(encrypt(kl.token(tenant, "aud@" + tenant, Role.AUDITOR), "x", null).status())
+        .isEqualTo(403);
+    assertThat(kl.http().post("/api/v1/byok/encrypt", token, "{\"plaintext\":\"%%%\"}").error())
+        .isEqualTo("invalid_request");
   }
 
   @Test
@@ -142,11 +212,16 @@ class DataPlaneIT {
     assertThat(session.body().path("session_token").asText()).isNotBlank();
     String ciphertext = encrypt(token, "kept", null).body().path("ciphertext").asText();
 
-    Http.Response deleted = kl.http().delete("/api/v1/byok/keys", token, kl.stepUp(tenant, "owner@" + tenant, Role.OWNER));
+    Http.Response deleted =
+        kl.http()
+            .delete("/api/v1/byok/keys", token, kl.stepUp(tenant, "owner@" + tenant, Role.OWNER));
     assertThat(deleted.status()).as(deleted.body().toString()).isEqualTo(200);
-    assertThat(kl.http().post("/agent/v1/session", agent, "{}").body().path("ttl_seconds").asLong()).isEqualTo(3600);
+    assertThat(kl.http().post("/agent/v1/session", agent, "{}").body().path("ttl_seconds").asLong())
+        .isEqualTo(3600);
     Http.Response stillReadable = decrypt(token, ciphertext, null);
-    assertThat(stillReadable.status()).as("data stays readable after BYOK ends: " + stillReadable.body()).isEqualTo(200);
+    assertThat(stillReadable.status())
+        .as("data stays readable after BYOK ends: " + stillReadable.body())
+        .isEqualTo(200);
     assertThat(encrypt(token, "new data under the platform key", null).status()).isEqualTo(200);
   }
 }

@@ -35,18 +35,36 @@ final class EdgeHarness implements AutoCloseable {
     this(dataDir, settings -> settings);
   }
 
-  /** @param customize adjusts the node settings (TTLs, periods) before the node starts */
-  EdgeHarness(Path dataDir, java.util.function.UnaryOperator<NodeSettings> customize) throws Exception {
+  /**
+   * @param customize adjusts the node settings (TTLs, periods) before the node starts
+   */
+  EdgeHarness(Path dataDir, java.util.function.UnaryOperator<NodeSettings> customize)
+      throws Exception {
     this.dataDir = dataDir;
     this.kafka = KafkaFixture.start(dataDir.resolve("kafka"));
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
     this.kms = LocalKms.start(kmsConfig);
     this.customer = new CustomerAccount(kms.endpoint());
-    AwsKmsSettings aws = AwsKmsSettings.defaults().withEndpointOverride(kms.endpoint()).withPlatformCredentials(
-        StaticCredentialsProvider.create(AwsBasicCredentials.create(kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
-        kmsConfig.platformPrincipalArn());
-    this.settings = customize.apply(NodeSettings.of(dataDir, kafka.clientProps(), "keyledger-it", "kl",
-        new TopicsAdmin.Settings(3, (short) 1, Map.of()), "127.0.0.1", 0, aws).withCommandWait(Duration.ofSeconds(20)));
+    AwsKmsSettings aws =
+        AwsKmsSettings.defaults()
+            .withEndpointOverride(kms.endpoint())
+            .withPlatformCredentials(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(
+                        kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
+                kmsConfig.platformPrincipalArn());
+    this.settings =
+        customize.apply(
+            NodeSettings.of(
+                    dataDir,
+                    kafka.clientProps(),
+                    "keyledger-it",
+                    "kl",
+                    new TopicsAdmin.Settings(3, (short) 1, Map.of()),
+                    "127.0.0.1",
+                    0,
+                    aws)
+                .withCommandWait(Duration.ofSeconds(20)));
     startNode();
   }
 

@@ -43,70 +43,158 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ErasureIT {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void aRevokedVersionLeavesNoCopyOfItsWrappedBytesAnywhere() throws Exception {
-    Map<String, String> fastCompaction = Map.of("segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "100",
-        "min.compaction.lag.ms", "0", "max.compaction.lag.ms", "100", "file.delete.delay.ms", "0");
-    try (EdgeHarness kl = new EdgeHarness(dataDir, s -> s.withTopics(new TopicsAdmin.Settings(3, (short) 1, fastCompaction))
-        // no background rewrap during this test: the data under v1 must still depend on v1 when it is revoked
-        .withWorkers(new WorkerSettings(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1), 100)))) {
+    Map<String, String> fastCompaction =
+        Map.of(
+            "segment.ms",
+            "100",
+            "min.cleanable.dirty.ratio",
+            "0.01",
+            "delete.retention.ms",
+            "100",
+            "min.compaction.lag.ms",
+            "0",
+            "max.compaction.lag.ms",
+            "100",
+            "file.delete.delay.ms",
+            "0");
+    try (EdgeHarness kl =
+        new EdgeHarness(
+            dataDir,
+            s ->
+                s.withTopics(new TopicsAdmin.Settings(3, (short) 1, fastCompaction))
+                    // no background rewrap during this test: the data under v1 must still depend on
+                    // v1 when it is revoked
+                    .withWorkers(
+                        new WorkerSettings(
+                            Duration.ofSeconds(30),
+                            Duration.ofMinutes(15),
+                            Duration.ofHours(1),
+                            100)))) {
       String tenant = "shred-co";
       String owner = kl.token(tenant, "owner@" + tenant, Role.OWNER);
       String stepUp = kl.stepUp(tenant, "owner@" + tenant, Role.OWNER);
-      assertThat(kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-      assertThat(kl.http().post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}").status()).isEqualTo(200);
-      String ciphertext = kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\""
-          + Base64.getEncoder().encodeToString("to be shredded".getBytes(StandardCharsets.UTF_8)) + "\"}").body().path("ciphertext").asText();
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/keys",
+                      owner,
+                      "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/legal-waiver",
+                      owner,
+                      "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
+                  .status())
+          .isEqualTo(200);
+      String ciphertext =
+          kl.http()
+              .post(
+                  "/api/v1/byok/encrypt",
+                  owner,
+                  "{\"plaintext\":\""
+                      + Base64.getEncoder()
+                          .encodeToString("to be shredded".getBytes(StandardCharsets.UTF_8))
+                      + "\"}")
+              .body()
+              .path("ciphertext")
+              .asText();
       List<byte[]> v1Copies = wrappedBytesOf(kl, tenant, 1);
       assertThat(v1Copies).as("TMK v1 and DEK v1 under it").hasSize(2);
       assertThat(filesContaining(v1Copies)).as("the bytes are on disk before").isNotEmpty();
 
-      assertThat(kl.http().postWithStepUp("/admin/tenant-kms/rotate", owner, stepUp, "{}").status()).isEqualTo(200);
-      Http.Response guarded = kl.http().postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":1}");
+      assertThat(kl.http().postWithStepUp("/admin/tenant-kms/rotate", owner, stepUp, "{}").status())
+          .isEqualTo(200);
+      Http.Response guarded =
+          kl.http().postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":1}");
       assertThat(guarded.status()).isEqualTo(409);
       assertThat(guarded.error()).isEqualTo("data_would_be_lost");
-      Http.Response revoked = kl.http().postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":1,\"allow_data_loss\":true}");
+      Http.Response revoked =
+          kl.http()
+              .postWithStepUp(
+                  "/admin/tenant-kms/revoke",
+                  owner,
+                  stepUp,
+                  "{\"version\":1,\"allow_data_loss\":true}");
       assertThat(revoked.status()).as(revoked.body().toString()).isEqualTo(200);
       assertThat(revoked.body().path("deks_lost").asLong()).isEqualTo(1);
-      assertThat(kl.http().postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":2}").error()).isEqualTo("active_version");
+      assertThat(
+              kl.http()
+                  .postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":2}")
+                  .error())
+          .isEqualTo("active_version");
 
-      Http.Response destroyed = kl.http().post("/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + ciphertext + "\"}");
+      Http.Response destroyed =
+          kl.http().post("/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + ciphertext + "\"}");
       assertThat(destroyed.status()).isEqualTo(410);
       assertThat(destroyed.error()).isEqualTo("key_destroyed");
       assertThat(destroyed.body().path("error").path("message").asText()).contains("TMK v1");
-      assertThat(kl.http().get("/admin/tenant-kms", owner).body().path("keys").get(0).path("status").asText()).isEqualTo("destroyed");
+      assertThat(
+              kl.http()
+                  .get("/admin/tenant-kms", owner)
+                  .body()
+                  .path("keys")
+                  .get(0)
+                  .path("status")
+                  .asText())
+          .isEqualTo("destroyed");
 
-      try (KafkaProducer<String, byte[]> nudger = new KafkaProducer<>(kl.kafka.clientProps(), new StringSerializer(), new ByteArraySerializer())) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-          // Compaction never touches the active segment: a write rolls it once segment.ms has passed.
-          for (int p = 0; p < 3; p++) {
-            nudger.send(new ProducerRecord<>("kl.key-material", p, "compaction-nudge", null)).get();
-          }
-          assertThat(filesContaining(v1Copies)).isEmpty();
-        });
+      try (KafkaProducer<String, byte[]> nudger =
+          new KafkaProducer<>(
+              kl.kafka.clientProps(), new StringSerializer(), new ByteArraySerializer())) {
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  // Compaction never touches the active segment: a write rolls it once segment.ms
+                  // has passed.
+                  for (int p = 0; p < 3; p++) {
+                    nudger
+                        .send(new ProducerRecord<>("kl.key-material", p, "compaction-nudge", null))
+                        .get();
+                  }
+                  assertThat(filesContaining(v1Copies)).isEmpty();
+                });
       }
-      Http.Response healing = kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
-      assertThat(healing.status()).as("its only DEK was shredded: a new one is being made").isEqualTo(503);
+      Http.Response healing =
+          kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
+      assertThat(healing.status())
+          .as("its only DEK was shredded: a new one is being made")
+          .isEqualTo(503);
       assertThat(healing.header("Retry-After")).isEqualTo("1");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Http.Response encrypted = kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
-        assertThat(encrypted.status()).as("the tenant goes on under v2").isEqualTo(200);
-        assertThat(encrypted.body().path("tmk_version").asInt()).isEqualTo(2);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Http.Response encrypted =
+                    kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
+                assertThat(encrypted.status()).as("the tenant goes on under v2").isEqualTo(200);
+                assertThat(encrypted.body().path("tmk_version").asInt()).isEqualTo(2);
+              });
     }
   }
 
-  /** The wrapped bytes of TMK {@code version} and of the DEKs it wrapped, read from the key-material topic. */
+  /**
+   * The wrapped bytes of TMK {@code version} and of the DEKs it wrapped, read from the key-material
+   * topic.
+   */
   private static List<byte[]> wrappedBytesOf(EdgeHarness kl, String tenant, int version) {
     Map<String, Object> props = new HashMap<>(kl.kafka.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<byte[]> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("kl.key-material").stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("kl.key-material").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -127,31 +215,38 @@ class ErasureIT {
     return found;
   }
 
-  /** Every file under the data dir (Kafka logs, Streams state, secrets) holding any of the byte strings. */
+  /**
+   * Every file under the data dir (Kafka logs, Streams state, secrets) holding any of the byte
+   * strings.
+   */
   private List<Path> filesContaining(List<byte[]> needles) throws IOException {
     List<Path> found = new ArrayList<>();
-    Files.walkFileTree(dataDir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-        try {
-          byte[] content = Files.readAllBytes(file);
-          if (needles.stream().anyMatch(needle -> indexOf(content, needle) >= 0)) {
-            found.add(file);
+    Files.walkFileTree(
+        dataDir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            try {
+              byte[] content = Files.readAllBytes(file);
+              if (needles.stream().anyMatch(needle -> indexOf(content, needle) >= 0)) {
+                found.add(file);
+              }
+            } catch (NoSuchFileException e) {
+              // Kafka deletes and renames segment files while we look: a vanished file holds
+              // nothing.
+            }
+            return FileVisitResult.CONTINUE;
           }
-        } catch (NoSuchFileException e) {
-          // Kafka deletes and renames segment files while we look: a vanished file holds nothing.
-        }
-        return FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // vanished between listing and visiting, as above
-        }
-        throw e;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // vanished between listing and visiting, as above
+            }
+            throw e;
+          }
+        });
     return found;
   }
 

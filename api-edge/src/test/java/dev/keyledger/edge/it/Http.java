@@ -14,7 +14,11 @@ import java.time.Duration;
 final class Http {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   Http(int port) {
@@ -40,7 +44,8 @@ final class Http {
   }
 
   Response postWithStepUp(String path, String token, String stepUp, String json) {
-    return send(request(path, token, stepUp).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, token, stepUp).POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   Response put(String path, String token, String json) {
@@ -52,8 +57,10 @@ final class Http {
   }
 
   private HttpRequest.Builder request(String path, String token, String stepUp) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json");
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -30,14 +30,19 @@ class KillSwitchIT {
   private static final Duration TTL = Duration.ofSeconds(2);
   private static final Duration WATCHER = Duration.ofMillis(500);
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll
   void start() throws Exception {
-    kl = new EdgeHarness(dataDir, s -> s.withKeyring(KeyringSettings.defaults().withByokTtl(TTL))
-        .withWorkers(new WorkerSettings(WATCHER, Duration.ofMinutes(15), Duration.ofSeconds(5), 100)));
+    kl =
+        new EdgeHarness(
+            dataDir,
+            s ->
+                s.withKeyring(KeyringSettings.defaults().withByokTtl(TTL))
+                    .withWorkers(
+                        new WorkerSettings(
+                            WATCHER, Duration.ofMinutes(15), Duration.ofSeconds(5), 100)));
   }
 
   @AfterAll
@@ -54,47 +59,92 @@ class KillSwitchIT {
     String externalId = UUID.randomUUID().toString();
     String roleArn = kl.customer.roleTrustingPlatform(externalId);
     kl.customer.allowEncryptDecrypt(roleArn, keyArn);
-    assertThat(kl.http().post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + keyArn
-        + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"" + roleArn + "\",\"external_id\":\"" + externalId + "\"}}").status())
+    assertThat(
+            kl.http()
+                .post(
+                    "/admin/tenant-kms",
+                    admin,
+                    "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                        + keyArn
+                        + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                        + roleArn
+                        + "\",\"external_id\":\""
+                        + externalId
+                        + "\"}}")
+                .status())
         .isEqualTo(200);
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", admin, "{\"acknowledged\":true,\"acknowledged_by\":\"a@x.example\"}").status())
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    admin,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"a@x.example\"}")
+                .status())
         .isEqualTo(200);
     String ciphertext = encrypt(agent).body().path("ciphertext").asText();
 
     kl.customer.removeInlinePolicy(roleArn);
     long killedAt = System.nanoTime();
-    await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-        assertThat(encrypt(agent).error()).isEqualTo("tenant_sealed"));
+    await()
+        .atMost(TTL.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(encrypt(agent).error()).isEqualTo("tenant_sealed"));
     Duration toSeal = Duration.ofNanos(System.nanoTime() - killedAt);
-    assertThat(toSeal).as("sealed within one TTL (plus one round trip)").isLessThan(TTL.plusSeconds(3));
+    assertThat(toSeal)
+        .as("sealed within one TTL (plus one round trip)")
+        .isLessThan(TTL.plusSeconds(3));
     Http.Response refused = decrypt(agent, ciphertext);
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotNull();
     assertThat(kl.http().post("/agent/v1/session", agent, "{}").error()).isEqualTo("tenant_sealed");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      JsonNode config = kl.http().get("/admin/tenant-kms", admin).body().path("config");
-      assertThat(config.path("status").asText()).isEqualTo("sealed");
-      assertThat(config.path("sealed_since").isNull()).isFalse();
-      assertThat(config.path("last_verify_error").asText()).contains("kms:Decrypt");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode config = kl.http().get("/admin/tenant-kms", admin).body().path("config");
+              assertThat(config.path("status").asText()).isEqualTo("sealed");
+              assertThat(config.path("sealed_since").isNull()).isFalse();
+              assertThat(config.path("last_verify_error").asText()).contains("kms:Decrypt");
+            });
     JsonNode health = kl.http().get("/api/v1/byok/health", admin).body();
     assertThat(health.path("status").asText()).isEqualTo("unhealthy");
     assertThat(health.path("error").asText()).startsWith("CMK inaccessible");
 
     kl.customer.allowEncryptDecrypt(roleArn, keyArn);
     long restoredAt = System.nanoTime();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(kl.http().get("/admin/tenant-kms", admin).body().path("config").path("status").asText()).isEqualTo("active"));
-    assertThat(Duration.ofNanos(System.nanoTime() - restoredAt)).as("unsealed by the watcher").isLessThan(WATCHER.plusSeconds(3));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kl.http()
+                            .get("/admin/tenant-kms", admin)
+                            .body()
+                            .path("config")
+                            .path("status")
+                            .asText())
+                    .isEqualTo("active"));
+    assertThat(Duration.ofNanos(System.nanoTime() - restoredAt))
+        .as("unsealed by the watcher")
+        .isLessThan(WATCHER.plusSeconds(3));
     assertThat(decrypt(agent, ciphertext).status()).isEqualTo(200);
 
     List<String> operations = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      operations.clear();
-      kl.http().get("/api/v1/byok/audit?limit=20", admin).body().path("entries").forEach(e -> operations.add(e.path("operation").asText()));
-      assertThat(operations).contains("seal", "unseal");
-    });
-    assertThat(operations.indexOf("unseal")).as("newest first: the unseal after the seal").isLessThan(operations.indexOf("seal"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              operations.clear();
+              kl.http()
+                  .get("/api/v1/byok/audit?limit=20", admin)
+                  .body()
+                  .path("entries")
+                  .forEach(e -> operations.add(e.path("operation").asText()));
+              assertThat(operations).contains("seal", "unseal");
+            });
+    assertThat(operations.indexOf("unseal"))
+        .as("newest first: the unseal after the seal")
+        .isLessThan(operations.indexOf("seal"));
   }
 
   @Test
@@ -102,19 +152,39 @@ class KillSwitchIT {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String owner = kl.token(tenant, "owner@" + tenant, Role.OWNER);
     String stepUp = kl.stepUp(tenant, "owner@" + tenant, Role.OWNER);
-    assertThat(kl.http().post("/admin/tenant-kms/unseal", owner, "{}").error()).isEqualTo("step_up_required");
+    assertThat(kl.http().post("/admin/tenant-kms/unseal", owner, "{}").error())
+        .isEqualTo("step_up_required");
     Http.Response none = kl.http().postWithStepUp("/admin/tenant-kms/unseal", owner, stepUp, "{}");
     assertThat(none.status()).isEqualTo(404);
     assertThat(none.error()).isEqualTo("no_kms_config");
-    assertThat(kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-    assertThat(kl.http().post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}").status()).isEqualTo(200);
-    Http.Response notSealed = kl.http().postWithStepUp("/admin/tenant-kms/unseal", owner, stepUp, "{}");
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/keys",
+                    owner,
+                    "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    owner,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
+                .status())
+        .isEqualTo(200);
+    Http.Response notSealed =
+        kl.http().postWithStepUp("/admin/tenant-kms/unseal", owner, stepUp, "{}");
     assertThat(notSealed.status()).isEqualTo(409);
     assertThat(notSealed.error()).isEqualTo("not_sealed");
   }
 
   private Http.Response encrypt(String token) {
-    return kl.http().post("/api/v1/byok/encrypt", token, "{\"plaintext\":\"" + Base64.getEncoder().encodeToString("secret".getBytes()) + "\"}");
+    return kl.http()
+        .post(
+            "/api/v1/byok/encrypt",
+            token,
+            "{\"plaintext\":\"" + Base64.getEncoder().encodeToString("secret".getBytes()) + "\"}");
   }
 
   private Http.Response decrypt(String token, String ciphertext) {

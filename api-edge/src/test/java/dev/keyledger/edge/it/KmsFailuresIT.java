@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KmsFailuresIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private EdgeHarness kl;
 
   @BeforeAll
@@ -56,8 +55,11 @@ class KmsFailuresIT {
     kl.customer.kms.scheduleKeyDeletion(r -> r.keyId(key).pendingWindowInDays(7));
     JsonNode error = refusedRegistration(key, 400, "kms_verify_failed");
     assertThat(error.path("message").asText()).contains("PENDING_DELETION");
-    assertThat(error.path("hint").asText()).contains("aws kms cancel-key-deletion").contains("aws kms enable-key");
-    assertThat(error.path("hint").asText().indexOf("cancel-key-deletion")).isLessThan(error.path("hint").asText().indexOf("enable-key"));
+    assertThat(error.path("hint").asText())
+        .contains("aws kms cancel-key-deletion")
+        .contains("aws kms enable-key");
+    assertThat(error.path("hint").asText().indexOf("cancel-key-deletion"))
+        .isLessThan(error.path("hint").asText().indexOf("enable-key"));
   }
 
   @Test
@@ -65,10 +67,16 @@ class KmsFailuresIT {
     String key = kl.customer.keyGrantingPlatform();
     kl.kms.faults().throttle(1000, null);
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    Http.Response response = kl.http().post("/api/v1/byok/keys", kl.token(tenant, "o@" + tenant, Role.OWNER), "{\"key_arn\":\"" + key + "\"}");
+    Http.Response response =
+        kl.http()
+            .post(
+                "/api/v1/byok/keys",
+                kl.token(tenant, "o@" + tenant, Role.OWNER),
+                "{\"key_arn\":\"" + key + "\"}");
     assertThat(response.status()).as(response.body().toString()).isEqualTo(503);
     assertThat(response.body().path("error").path("code").asText()).isEqualTo("BYOK_006");
-    assertThat(response.body().path("error").path("message").asText()).contains("ThrottlingException");
+    assertThat(response.body().path("error").path("message").asText())
+        .contains("ThrottlingException");
     assertThat(Integer.parseInt(response.header("Retry-After"))).isPositive();
   }
 
@@ -77,11 +85,19 @@ class KmsFailuresIT {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String admin = kl.token(tenant, "a@" + tenant, Role.ADMIN);
     String key = kl.customer.keyWithDefaultPolicy();
-    Http.Response response = kl.http().post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + key
-        + "\",\"config\":{\"region\":\"eu-west-1\",\"role_arn\":\"arn:aws:iam::111122223333:role/R\"}}");
+    Http.Response response =
+        kl.http()
+            .post(
+                "/admin/tenant-kms",
+                admin,
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + key
+                    + "\",\"config\":{\"region\":\"eu-west-1\",\"role_arn\":\"arn:aws:iam::111122223333:role/R\"}}");
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.error()).isEqualTo("region_mismatch");
-    assertThat(response.body().path("error").path("message").asText()).contains("us-east-1").contains("eu-west-1");
+    assertThat(response.body().path("error").path("message").asText())
+        .contains("us-east-1")
+        .contains("eu-west-1");
   }
 
   @Test
@@ -91,27 +107,44 @@ class KmsFailuresIT {
     String key = kl.customer.keyWithDefaultPolicy();
     String externalId = UUID.randomUUID().toString();
     String role = kl.customer.roleTrustingPlatform(externalId);
-    Http.Response response = kl.http().post("/admin/tenant-kms", admin, "{\"provider\":\"aws\",\"kms_key_ref\":\"" + key
-        + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"" + role + "\",\"external_id\":\"" + externalId + "\"}}");
+    Http.Response response =
+        kl.http()
+            .post(
+                "/admin/tenant-kms",
+                admin,
+                "{\"provider\":\"aws\",\"kms_key_ref\":\""
+                    + key
+                    + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                    + role
+                    + "\",\"external_id\":\""
+                    + externalId
+                    + "\"}}");
     assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
     assertThat(response.body().path("error").path("message").asText()).contains("kms:Encrypt");
     assertThat(response.body().path("error").path("hint").asText()).contains("put-role-policy");
   }
 
-  /** Registers through the tenant API, expects a refusal, and checks that only the audit changed. */
+  /**
+   * Registers through the tenant API, expects a refusal, and checks that only the audit changed.
+   */
   private JsonNode refusedRegistration(String key, int status, String type) throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String token = kl.token(tenant, "o@" + tenant, Role.OWNER);
-    Http.Response response = kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + key + "\"}");
+    Http.Response response =
+        kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + key + "\"}");
     assertThat(response.status()).as(response.body().toString()).isEqualTo(status);
     assertThat(response.error()).isEqualTo(type);
     assertThat(kl.http().get("/api/v1/byok/keys", token).status()).isEqualTo(404);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      JsonNode entries = kl.http().get("/api/v1/byok/audit", token).body().path("entries");
-      assertThat(entries).hasSize(1);
-      assertThat(entries.get(0).path("status").asText()).isEqualTo("failure");
-      assertThat(entries.get(0).path("metadata").path("refusal").path("code").asText()).isEqualTo("BYOK_002");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode entries = kl.http().get("/api/v1/byok/audit", token).body().path("entries");
+              assertThat(entries).hasSize(1);
+              assertThat(entries.get(0).path("status").asText()).isEqualTo("failure");
+              assertThat(entries.get(0).path("metadata").path("refusal").path("code").asText())
+                  .isEqualTo("BYOK_002");
+            });
     return response.body().path("error");
   }
 }

@@ -10,17 +10,26 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** State, audit and the hash chain survive a restart of the instance; the next command extends the same chain. */
+/**
+ * State, audit and the hash chain survive a restart of the instance; the next command extends the
+ * same chain.
+ */
 class RestartIT {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void aRestartedInstanceServesTheSameStateAndContinuesTheChain() throws Exception {
     try (EdgeHarness kl = new EdgeHarness(dataDir)) {
       String token = kl.token("acme", "owner@acme", Role.OWNER);
-      assertThat(kl.http().post("/api/v1/byok/keys", token, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/keys",
+                      token,
+                      "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                  .status())
+          .isEqualTo(201);
       JsonNode before = kl.http().get("/api/v1/byok/keys", token).body();
       String head = awaitChain(kl, token, 3).path("head_hash").asText();
 
@@ -31,22 +40,34 @@ class RestartIT {
       assertThat(after).isEqualTo(before);
       assertThat(awaitChain(kl, token, 3).path("head_hash").asText()).isEqualTo(head);
 
-      assertThat(kl.http().post("/api/v1/byok/legal-waiver", token, "{\"acknowledged\":true,\"acknowledged_by\":\"a@acme.example\"}").status())
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/legal-waiver",
+                      token,
+                      "{\"acknowledged\":true,\"acknowledged_by\":\"a@acme.example\"}")
+                  .status())
           .isEqualTo(200);
       JsonNode chain = awaitChain(kl, token, 5);
       assertThat(chain.path("intact").asBoolean()).isTrue();
       JsonNode entries = kl.http().get("/api/v1/byok/audit", token).body().path("entries");
       assertThat(entries.get(1).path("seq").asLong()).isEqualTo(4);
-      assertThat(entries.get(1).path("prev_hash").asText()).as("seq 4 links to the head from before the restart").isEqualTo(head);
+      assertThat(entries.get(1).path("prev_hash").asText())
+          .as("seq 4 links to the head from before the restart")
+          .isEqualTo(head);
     }
   }
 
   private static JsonNode awaitChain(EdgeHarness kl, String token, long events) {
     JsonNode[] report = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      report[0] = kl.http().get("/api/v1/byok/audit/verify", token).body();
-      assertThat(report[0].path("checked").asLong()).isEqualTo(events);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              report[0] = kl.http().get("/api/v1/byok/audit/verify", token).body();
+              assertThat(report[0].path("checked").asLong()).isEqualTo(events);
+            });
     return report[0];
   }
 }

@@ -25,19 +25,45 @@ class RewrapIT {
 
   private static final int DEKS = 1000;
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void aMasterRotationRewrapsEveryDekInBatchesAndResumesAfterARestart() throws Exception {
     Map<String, Object> fastCommits = Map.of("commit.interval.ms", 20);
-    try (EdgeHarness kl = new EdgeHarness(dataDir, s -> s
-        .withRateLimits(RateLimitConfig.defaults().withLimits(Map.of(RateLimitConfig.KEYS_ROTATE, RateLimitConfig.Limit.perMinute(100_000))))
-        .withWorkers(new WorkerSettings(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(500), 100))
-        .withKafka(fastCommits))) {
+    try (EdgeHarness kl =
+        new EdgeHarness(
+            dataDir,
+            s ->
+                s.withRateLimits(
+                        RateLimitConfig.defaults()
+                            .withLimits(
+                                Map.of(
+                                    RateLimitConfig.KEYS_ROTATE,
+                                    RateLimitConfig.Limit.perMinute(100_000))))
+                    .withWorkers(
+                        new WorkerSettings(
+                            Duration.ofSeconds(30),
+                            Duration.ofMinutes(15),
+                            Duration.ofMillis(500),
+                            100))
+                    .withKafka(fastCommits))) {
       String owner = kl.token("rewrap-co", "owner@rewrap-co", Role.OWNER);
-      assertThat(kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}").status()).isEqualTo(201);
-      assertThat(kl.http().post("/api/v1/byok/legal-waiver", owner, "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}").status()).isEqualTo(200);
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/keys",
+                      owner,
+                      "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              kl.http()
+                  .post(
+                      "/api/v1/byok/legal-waiver",
+                      owner,
+                      "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
+                  .status())
+          .isEqualTo(200);
 
       Map<String, String> samples = new LinkedHashMap<>();
       for (int dek = 1; dek <= DEKS; dek++) {
@@ -46,19 +72,33 @@ class RewrapIT {
           samples.put(encrypt(kl, owner, plaintext), plaintext);
         }
         if (dek < DEKS) {
-          assertThat(kl.http().post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}").status()).isEqualTo(200);
+          assertThat(
+                  kl.http()
+                      .post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}")
+                      .status())
+              .isEqualTo(200);
         }
       }
-      assertThat(kl.http().get("/api/v1/byok/keys", owner).body().path("dek_versions")).hasSize(DEKS);
+      assertThat(kl.http().get("/api/v1/byok/keys", owner).body().path("dek_versions"))
+          .hasSize(DEKS);
 
-      Http.Response rotated = kl.http().postWithStepUp("/admin/tenant-kms/rotate", owner, kl.stepUp("rewrap-co", "owner@rewrap-co", Role.OWNER), "{}");
+      Http.Response rotated =
+          kl.http()
+              .postWithStepUp(
+                  "/admin/tenant-kms/rotate",
+                  owner,
+                  kl.stepUp("rewrap-co", "owner@rewrap-co", Role.OWNER),
+                  "{}");
       assertThat(rotated.status()).as(rotated.body().toString()).isEqualTo(200);
       assertThat(rotated.body().path("new_version").asInt()).isEqualTo(2);
       long lease = rotated.body().path("rewrap_lease_id").asLong();
 
       // Stop the instance once some but not all batches are done.
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-          assertThat(rewrap(kl, owner).path("done").asInt()).isGreaterThanOrEqualTo(100));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(
+              () -> assertThat(rewrap(kl, owner).path("done").asInt()).isGreaterThanOrEqualTo(100));
       JsonNode before = rewrap(kl, owner);
       assertThat(before.path("lease_id").asLong()).isEqualTo(lease);
       assertThat(before.path("done").asInt()).as("stopped mid-rewrap").isLessThan(DEKS);
@@ -66,15 +106,24 @@ class RewrapIT {
       kl.stopNode();
       kl.startNode();
 
-      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(rewrap(kl, owner).isNull()).isTrue());
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(() -> assertThat(rewrap(kl, owner).isNull()).isTrue());
       JsonNode keys = kl.http().get("/api/v1/byok/keys", owner).body();
-      keys.path("dek_versions").forEach(d -> assertThat(d.path("tmk_version").asInt()).as(d.toString()).isEqualTo(2));
+      keys.path("dek_versions")
+          .forEach(d -> assertThat(d.path("tmk_version").asInt()).as(d.toString()).isEqualTo(2));
       assertThat(keys.path("tmk_versions").get(0).path("status").asText()).isEqualTo("retired");
       assertThat(keys.path("active_tmk_version").asInt()).isEqualTo(2);
       for (Map.Entry<String, String> sample : samples.entrySet()) {
-        Http.Response decrypted = kl.http().post("/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + sample.getKey() + "\"}");
+        Http.Response decrypted =
+            kl.http()
+                .post(
+                    "/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + sample.getKey() + "\"}");
         assertThat(decrypted.status()).as(decrypted.body().toString()).isEqualTo(200);
-        assertThat(new String(Base64.getDecoder().decode(decrypted.body().path("plaintext").asText()), StandardCharsets.UTF_8))
+        assertThat(
+                new String(
+                    Base64.getDecoder().decode(decrypted.body().path("plaintext").asText()),
+                    StandardCharsets.UTF_8))
             .isEqualTo(sample.getValue());
       }
     }
@@ -85,8 +134,14 @@ class RewrapIT {
   }
 
   private static String encrypt(EdgeHarness kl, String token, String plaintext) {
-    Http.Response response = kl.http().post("/api/v1/byok/encrypt", token,
-        "{\"plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext.getBytes(StandardCharsets.UTF_8)) + "\"}");
+    Http.Response response =
+        kl.http()
+            .post(
+                "/api/v1/byok/encrypt",
+                token,
+                "{\"plaintext\":\""
+                    + Base64.getEncoder().encodeToString(plaintext.getBytes(StandardCharsets.UTF_8))
+                    + "\"}");
     assertThat(response.status()).isEqualTo(200);
     return response.body().path("ciphertext").asText();
   }

@@ -6,19 +6,19 @@ import java.time.Duration;
 /** A bucket4j clock that tests move by hand. */
 final class ManualTimeMeter implements TimeMeter {
 
-    private long nanos;
+  private long nanos;
 
-    void advance(Duration duration) {
-        nanos += duration.toNanos();
-    }
+  void advance(Duration duration) {
+    nanos += duration.toNanos();
+  }
 
-    @Override
-    public long currentTimeNanos() {
-        return nanos;
-    }
+  @Override
+  public long currentTimeNanos() {
+    return nanos;
+  }
 
-    @Override
-    public boolean isWallClockBased() {
-        return false;
-    }
+  @Override
+  public boolean isWallClockBased() {
+    return false;
+  }
 }

@@ -1,11 +1,11 @@
 package dev.keyledger.application.kafka;
 
-import dev.keyledger.avro.CommandEnvelope;
-import dev.keyledger.avro.CommandOutcome;
-import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.application.CommandLog;
 import dev.keyledger.application.LogUnavailableException;
 import dev.keyledger.application.Submission;
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.CommandOutcome;
+import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
@@ -31,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CommandLog} on Kafka: writes a command to the commands topic and waits for its outcome. A command and the
- * wrapped key material it introduces are written in one Kafka transaction, so the fold never sees
- * one without the other. Outcomes are read from the outcomes topic (read_committed) by one thread
- * that was positioned at the end before the first submit, so no outcome can be missed.
+ * The {@link CommandLog} on Kafka: writes a command to the commands topic and waits for its
+ * outcome. A command and the wrapped key material it introduces are written in one Kafka
+ * transaction, so the fold never sees one without the other. Outcomes are read from the outcomes
+ * topic (read_committed) by one thread that was positioned at the end before the first submit, so
+ * no outcome can be missed.
  */
 public final class CommandGateway implements CommandLog, AutoCloseable {
 
@@ -47,7 +48,8 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
 
   /**
    * @param clientProps Kafka client settings (at least {@code bootstrap.servers}); passed through
-   * @param instanceId stable per instance: it names the transactional id, so a restarted instance fences its predecessor
+   * @param instanceId stable per instance: it names the transactional id, so a restarted instance
+   *     fences its predecessor
    */
   public CommandGateway(Map<String, Object> clientProps, Topics topics, String instanceId) {
     this.topics = topics;
@@ -59,11 +61,16 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, TenantPartitioner.class.getName());
-    this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-    this.outcomes = new TopicTail(clientProps, topics.outcomes().name(), "keyledger-outcomes", this::complete);
+    this.producer =
+        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    this.outcomes =
+        new TopicTail(clientProps, topics.outcomes().name(), "keyledger-outcomes", this::complete);
   }
 
-  /** Initializes transactions and positions the outcome reader at the end; returns when both are done. */
+  /**
+   * Initializes transactions and positions the outcome reader at the end; returns when both are
+   * done.
+   */
   public void start() {
     producer.initTransactions();
     outcomes.start();
@@ -75,7 +82,8 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
    * @throws LogUnavailableException when Kafka did not take the command; nothing was written
    */
   @Override
-  public Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait) throws LogUnavailableException {
+  public Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait)
+      throws LogUnavailableException {
     CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
     waiting.put(command.getCommandId(), outcome);
     try {
@@ -103,9 +111,13 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     producer.beginTransaction();
     try {
       for (KeyMaterial km : material) {
-        producer.send(new ProducerRecord<>(topics.keyMaterial().name(), MaterialKeys.of(km), Codecs.KEY_MATERIAL.encode(km)));
+        producer.send(
+            new ProducerRecord<>(
+                topics.keyMaterial().name(), MaterialKeys.of(km), Codecs.KEY_MATERIAL.encode(km)));
       }
-      producer.send(new ProducerRecord<>(topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
+      producer.send(
+          new ProducerRecord<>(
+              topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
       producer.commitTransaction();
     } catch (KafkaException e) {
       abortQuietly(e);
@@ -129,7 +141,12 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
         future.complete(outcome);
       }
     } catch (UndecodableRecordException e) {
-      LOG.error("undecodable outcome at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      LOG.error(
+          "undecodable outcome at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     }
   }
 

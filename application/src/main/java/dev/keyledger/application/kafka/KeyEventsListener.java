@@ -25,18 +25,25 @@ public final class KeyEventsListener implements AutoCloseable {
 
   public KeyEventsListener(Map<String, Object> clientProps, Topics topics, TenantKeyring keyring) {
     this.keyring = keyring;
-    this.tail = new TopicTail(clientProps, topics.events().name(), "keyledger-key-events", this::apply);
+    this.tail =
+        new TopicTail(clientProps, topics.events().name(), "keyledger-key-events", this::apply);
     this.tail.start();
   }
 
   private void apply(ConsumerRecord<String, byte[]> record) {
     try {
       EventEnvelope event = Codecs.EVENTS.decode(record.value());
-      if (event.getPayload() instanceof KeyDeregistered || event.getPayload() instanceof TmkDestroyed) {
+      if (event.getPayload() instanceof KeyDeregistered
+          || event.getPayload() instanceof TmkDestroyed) {
         keyring.purge(event.getTenantId());
       }
     } catch (UndecodableRecordException e) {
-      LOG.error("undecodable event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      LOG.error(
+          "undecodable event at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     }
   }
 

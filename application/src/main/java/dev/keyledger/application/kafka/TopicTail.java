@@ -26,11 +26,16 @@ public final class TopicTail implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public TopicTail(Map<String, Object> clientProps, String topic, String threadName, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+  public TopicTail(
+      Map<String, Object> clientProps,
+      String topic,
+      String threadName,
+      Consumer<ConsumerRecord<String, byte[]>> onRecord) {
     Map<String, Object> props = new HashMap<>(clientProps);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.onRecord = onRecord;
     this.thread = new Thread(this::run, threadName);
@@ -39,8 +44,10 @@ public final class TopicTail implements AutoCloseable {
 
   /** Positions at the end of every partition, then starts following. */
   public void start() {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));

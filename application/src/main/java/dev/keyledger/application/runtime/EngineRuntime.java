@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine of one instance: topics, the fold and projections ({@link StreamsRunner}), the command
- * gateway, the key ring and its listener, the usage flush and the workers; started in that order and
- * closed in reverse. The use cases are built on it by {@link UseCases}.
+ * gateway, the key ring and its listener, the usage flush and the workers; started in that order
+ * and closed in reverse. The use cases are built on it by {@link UseCases}.
  */
 public final class EngineRuntime implements AutoCloseable {
 
@@ -101,47 +101,70 @@ public final class EngineRuntime implements AutoCloseable {
     kms = new AwsCustomerKms(s.kms());
     resources.push(kms);
     SecureRandom random = new SecureRandom();
-    probe = new CmkProbe(kms, () -> {
-      byte[] bytes = new byte[32];
-      random.nextBytes(bytes);
-      return bytes;
-    });
+    probe =
+        new CmkProbe(
+            kms,
+            () -> {
+              byte[] bytes = new byte[32];
+              random.nextBytes(bytes);
+              return bytes;
+            });
 
-    KeyStateSource material = key -> queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
-        ? Optional.of(found.value()) : Optional.empty();
+    KeyStateSource material =
+        key ->
+            queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
+                ? Optional.of(found.value())
+                : Optional.empty();
     UnwrapReporter unwrapReporter = new UnwrapReporter(system, instanceId);
     resources.push(unwrapReporter);
     keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), s.clock(), unwrapReporter);
     resources.push(new KeyEventsListener(s.kafka(), topics, keyring));
 
     usage = new UsageMeter(s.clock(), instanceId);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keyledger-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
-    resources.push(() -> {
-      scheduler.shutdown();
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      usage.flush(system);
-    });
-    scheduler.scheduleWithFixedDelay(logged("usage flush", () -> usage.flush(system)),
-        s.usageFlush().toMillis(), s.usageFlush().toMillis(), TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "keyledger-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
+    resources.push(
+        () -> {
+          scheduler.shutdown();
+          scheduler.awaitTermination(5, TimeUnit.SECONDS);
+          usage.flush(system);
+        });
+    scheduler.scheduleWithFixedDelay(
+        logged("usage flush", () -> usage.flush(system)),
+        s.usageFlush().toMillis(),
+        s.usageFlush().toMillis(),
+        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
 
-    WorkerScheduler workers = new WorkerScheduler(s.workers(), new SealWatcher(keyring, queries, system, instanceId),
-        new CmkValidator(probe, queries, system, instanceId), new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch()));
+    WorkerScheduler workers =
+        new WorkerScheduler(
+            s.workers(),
+            new SealWatcher(keyring, queries, system, instanceId),
+            new CmkValidator(probe, queries, system, instanceId),
+            new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch()));
     resources.push(workers);
     workers.start();
   }
 
-  /** Every KMS call needs the platform's own credentials (also to assume customer roles): say so at start. */
+  /**
+   * Every KMS call needs the platform's own credentials (also to assume customer roles): say so at
+   * start.
+   */
   private static void checkPlatformCredentials(EngineSettings s) {
     try {
       s.kms().platformCredentials().resolveCredentials();
     } catch (RuntimeException e) {
-      LOG.error("NoCredentialProviders: the platform has no AWS credentials ({}); every key registration and unwrap will fail"
-          + " until credentials are configured (environment, profile, or instance role of {})", e.getMessage(), s.kms().platformPrincipalArn());
+      LOG.error(
+          "NoCredentialProviders: the platform has no AWS credentials ({}); every key registration and unwrap will fail"
+              + " until credentials are configured (environment, profile, or instance role of {})",
+          e.getMessage(),
+          s.kms().platformPrincipalArn());
     }
   }
 

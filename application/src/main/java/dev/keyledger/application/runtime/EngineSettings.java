@@ -13,7 +13,8 @@ import java.util.Map;
  * Everything the engine of one instance needs to run (the edge's own settings are apart).
  *
  * @param dataDir where the instance keeps its state: Streams stores, the platform key, its id
- * @param kafka Kafka client settings passed through to every client (at least {@code bootstrap.servers})
+ * @param kafka Kafka client settings passed through to every client (at least {@code
+ *     bootstrap.servers})
  * @param applicationId the Kafka Streams application id (instances with the same id share the work)
  * @param topicPrefix prefix of every topic name
  * @param topics partitions, replication and topic overrides
@@ -24,6 +25,15 @@ import java.util.Map;
  * @param workers periods of the seal watcher, the CMK validator and the rewrap worker
  * @param clock the time of commands and key TTLs (the system UTC clock; tests move their own)
  */
-public record EngineSettings(Path dataDir, Map<String, Object> kafka, String applicationId, String topicPrefix,
-    TopicsAdmin.Settings topics, AwsKmsSettings kms, Duration commandWait, KeyringSettings keyring, Duration usageFlush,
-    WorkerSettings workers, Clock clock) {}
+public record EngineSettings(
+    Path dataDir,
+    Map<String, Object> kafka,
+    String applicationId,
+    String topicPrefix,
+    TopicsAdmin.Settings topics,
+    AwsKmsSettings kms,
+    Duration commandWait,
+    KeyringSettings keyring,
+    Duration usageFlush,
+    WorkerSettings workers,
+    Clock clock) {}

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
-/** A stable id per data dir: it names the edge's transactional producer, so a restart fences its predecessor. */
+/**
+ * A stable id per data dir: it names the edge's transactional producer, so a restart fences its
+ * predecessor.
+ */
 public final class InstanceId {
 
   private InstanceId() {}

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams running the fold and the projections: built from the topologies, started, waited
- * for until RUNNING; a failed stream thread shuts the client down and is reported by {@link #awaitFailure}.
+ * for until RUNNING; a failed stream thread shuts the client down and is reported by {@link
+ * #awaitFailure}.
  */
 final class StreamsRunner implements AutoCloseable {
 
@@ -33,9 +34,16 @@ final class StreamsRunner implements AutoCloseable {
     this.streams = streams;
   }
 
-  static StreamsRunner start(EngineSettings s, Topics topics, HostInfo self, String instanceId) throws InterruptedException {
-    Properties props = StreamsProperties.of(s.kafka(), s.applicationId(), s.dataDir().resolve("streams"),
-        self.host() + ":" + self.port(), s.topics().replicationFactor(), instanceId);
+  static StreamsRunner start(EngineSettings s, Topics topics, HostInfo self, String instanceId)
+      throws InterruptedException {
+    Properties props =
+        StreamsProperties.of(
+            s.kafka(),
+            s.applicationId(),
+            s.dataDir().resolve("streams"),
+            self.host() + ":" + self.port(),
+            s.topics().replicationFactor(),
+            instanceId);
     StreamsBuilder builder = new StreamsBuilder();
     LifecycleTopology.build(builder, topics);
     ProjectionsTopology.build(builder, topics);
@@ -53,23 +61,31 @@ final class StreamsRunner implements AutoCloseable {
   }
 
   private void awaitRunning(EngineSettings s) throws InterruptedException {
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; shutting this instance down", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; shutting this instance down", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     CountDownLatch running = new CountDownLatch(1);
-    streams.setStateListener((now, before) -> {
-      LOG.info("streams {} -> {}", before, now);
-      if (now == KafkaStreams.State.RUNNING) {
-        running.countDown();
-      } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
-        failed.countDown();
-      }
-    });
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("streams {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+            failed.countDown();
+          }
+        });
     streams.start();
     if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s (state "
-          + streams.state() + "); is Kafka reachable at " + s.kafka().get("bootstrap.servers") + "?");
+      throw new IllegalStateException(
+          "Kafka Streams did not reach RUNNING within "
+              + STARTUP_TIMEOUT.toSeconds()
+              + " s (state "
+              + streams.state()
+              + "); is Kafka reachable at "
+              + s.kafka().get("bootstrap.servers")
+              + "?");
     }
   }
 

@@ -22,8 +22,15 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /** Every use case of the product, as the edge (or any other adapter) calls them. */
-public record UseCases(KeyOnboarding onboarding, KeyRotations rotations, ManualUnseal unseal, DataPlane dataPlane,
-    KeyStatus keys, LegalWaiver waiver, AuditTrail audit, AgentSessions agents) {
+public record UseCases(
+    KeyOnboarding onboarding,
+    KeyRotations rotations,
+    ManualUnseal unseal,
+    DataPlane dataPlane,
+    KeyStatus keys,
+    LegalWaiver waiver,
+    AuditTrail audit,
+    AgentSessions agents) {
 
   /**
    * The use cases on a running engine.
@@ -31,8 +38,17 @@ public record UseCases(KeyOnboarding onboarding, KeyRotations rotations, ManualU
    * @param tokens issues agent session tokens (the edge's token issuer)
    */
   public static UseCases on(EngineRuntime engine, AgentSessions.SessionTokens tokens) {
-    return create(engine.commands(), engine.queries(), engine.kms(), engine.probe(), engine.platformKey(), engine.keyring(),
-        engine.usage(), engine.settings().clock(), tokens, engine::closeWithEngine);
+    return create(
+        engine.commands(),
+        engine.queries(),
+        engine.kms(),
+        engine.probe(),
+        engine.platformKey(),
+        engine.keyring(),
+        engine.usage(),
+        engine.settings().clock(),
+        tokens,
+        engine::closeWithEngine);
   }
 
   /**
@@ -40,8 +56,17 @@ public record UseCases(KeyOnboarding onboarding, KeyRotations rotations, ManualU
    *
    * @param closer takes what must be closed with the caller (the automatic DEK rotation's thread)
    */
-  public static UseCases create(Commands commands, StateQueries queries, CustomerKms kms, CmkProbe probe, PlatformKeyWrapper platformKey,
-      TenantKeyring keyring, UsageMeter usage, Clock clock, AgentSessions.SessionTokens tokens, Consumer<AutoCloseable> closer) {
+  public static UseCases create(
+      Commands commands,
+      StateQueries queries,
+      CustomerKms kms,
+      CmkProbe probe,
+      PlatformKeyWrapper platformKey,
+      TenantKeyring keyring,
+      UsageMeter usage,
+      Clock clock,
+      AgentSessions.SessionTokens tokens,
+      Consumer<AutoCloseable> closer) {
     TenantReader reader = new TenantReader(queries);
     KeyMint mint = new KeyMint(kms, platformKey);
     KeyRotations rotations = new KeyRotations(reader, keyring, mint, commands);

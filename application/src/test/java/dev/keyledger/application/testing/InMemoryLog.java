@@ -53,8 +53,10 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   private final Map<String, CommandOutcome> outcomes = new HashMap<>();
   private final Map<String, KeyMaterial> material = new HashMap<>();
   private final List<CommandEnvelope> written = new ArrayList<>();
+
   /** Commands written to the log and not decided yet, in order. */
   private final Deque<CommandEnvelope> held = new ArrayDeque<>();
+
   private boolean logUnavailable;
   private int pendNext;
   private QueryResult.Unavailable<?> queriesUnavailable;
@@ -87,9 +89,15 @@ public final class InMemoryLog implements CommandLog, StateQueries {
     return decided;
   }
 
-  /** While on, every query answers {@link QueryResult.Unavailable} with {@code retryAfterSeconds}. */
+  /**
+   * While on, every query answers {@link QueryResult.Unavailable} with {@code retryAfterSeconds}.
+   */
   public synchronized void queriesUnavailable(boolean on, int retryAfterSeconds) {
-    queriesUnavailable = on ? new QueryResult.Unavailable<>("the in-memory stores are switched off", retryAfterSeconds) : null;
+    queriesUnavailable =
+        on
+            ? new QueryResult.Unavailable<>(
+                "the in-memory stores are switched off", retryAfterSeconds)
+            : null;
   }
 
   /** Every switch off; what was written stays. */
@@ -102,12 +110,14 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   // --- CommandLog -----------------------------------------------------------------------------
 
   @Override
-  public synchronized Submission submit(CommandEnvelope command, List<KeyMaterial> newMaterial, Duration wait)
+  public synchronized Submission submit(
+      CommandEnvelope command, List<KeyMaterial> newMaterial, Duration wait)
       throws LogUnavailableException {
     if (logUnavailable) {
       throw new LogUnavailableException("the in-memory log is switched off", null);
     }
-    // As the gateway does: the records go through their codecs; the material is written with the command.
+    // As the gateway does: the records go through their codecs; the material is written with the
+    // command.
     CommandEnvelope onTheLog = roundTrip(command);
     for (KeyMaterial m : newMaterial) {
       KeyMaterial stored = roundTripMaterial(m);
@@ -119,8 +129,9 @@ public final class InMemoryLog implements CommandLog, StateQueries {
       held.add(onTheLog);
       return new Submission.Pending(onTheLog.getCommandId());
     }
-    // The fold reads a tenant's commands in order: earlier, undecided ones of the same tenant first.
-    for (Iterator<CommandEnvelope> it = held.iterator(); it.hasNext();) {
+    // The fold reads a tenant's commands in order: earlier, undecided ones of the same tenant
+    // first.
+    for (Iterator<CommandEnvelope> it = held.iterator(); it.hasNext(); ) {
       CommandEnvelope earlier = it.next();
       if (earlier.getTenantId().equals(onTheLog.getTenantId())) {
         it.remove();
@@ -128,16 +139,21 @@ public final class InMemoryLog implements CommandLog, StateQueries {
       }
     }
     CommandOutcome outcome = decide(onTheLog);
-    return outcome == null ? new Submission.Pending(onTheLog.getCommandId()) : new Submission.Decided(outcome);
+    return outcome == null
+        ? new Submission.Pending(onTheLog.getCommandId())
+        : new Submission.Decided(outcome);
   }
 
-  /** Folds one command as the topology does; null when it would be dead-lettered (no outcome ever). */
+  /**
+   * Folds one command as the topology does; null when it would be dead-lettered (no outcome ever).
+   */
   private CommandOutcome decide(CommandEnvelope command) {
     String tenant = command.getTenantId();
     if (!(TenantIds.isValid(tenant) || TenantIds.PLATFORM.equals(tenant))) {
       return null;
     }
-    Fold.Result result = Fold.apply(states.getOrDefault(tenant, TenantStates.empty(tenant)), command);
+    Fold.Result result =
+        Fold.apply(states.getOrDefault(tenant, TenantStates.empty(tenant)), command);
     states.put(tenant, result.state());
     events.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(result.events());
     outcomes.put(tenant + "/" + command.getCommandId(), result.outcome());
@@ -162,41 +178,52 @@ public final class InMemoryLog implements CommandLog, StateQueries {
     return unavailableOr(() -> QueryResult.ofNullable(material.get(key)));
   }
 
-  /** As the audit store is read: newest first, from before the cursor, at most a limit, scanning a bounded number. */
+  /**
+   * As the audit store is read: newest first, from before the cursor, at most a limit, scanning a
+   * bounded number.
+   */
   @Override
   public synchronized QueryResult<AuditPage> audit(String tenantId, AuditFilter filter) {
-    return unavailableOr(() -> {
-      List<EventEnvelope> page = new ArrayList<>();
-      long start = filter.beforeSeq() == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : filter.beforeSeq() - 1;
-      if (start < 1) {
-        return new QueryResult.Found<>(new AuditPage(page, null));
-      }
-      List<EventEnvelope> chain = events.getOrDefault(tenantId, List.of());
-      int i = chain.size() - 1;
-      while (i >= 0 && chain.get(i).getSeq() > start) {
-        i--;
-      }
-      long lastSeq = 0;
-      int scanned = 0;
-      while (i >= 0 && page.size() < filter.limit() && scanned < AuditFilter.MAX_SCANNED) {
-        EventEnvelope event = chain.get(i--);
-        scanned++;
-        lastSeq = event.getSeq();
-        if (filter.matches(event)) {
-          page.add(event);
-        }
-      }
-      boolean more = i >= 0 && lastSeq > 1;
-      return new QueryResult.Found<>(new AuditPage(page, more ? Long.toString(lastSeq) : null));
-    });
+    return unavailableOr(
+        () -> {
+          List<EventEnvelope> page = new ArrayList<>();
+          long start =
+              filter.beforeSeq() == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : filter.beforeSeq() - 1;
+          if (start < 1) {
+            return new QueryResult.Found<>(new AuditPage(page, null));
+          }
+          List<EventEnvelope> chain = events.getOrDefault(tenantId, List.of());
+          int i = chain.size() - 1;
+          while (i >= 0 && chain.get(i).getSeq() > start) {
+            i--;
+          }
+          long lastSeq = 0;
+          int scanned = 0;
+          while (i >= 0 && page.size() < filter.limit() && scanned < AuditFilter.MAX_SCANNED) {
+            EventEnvelope event = chain.get(i--);
+            scanned++;
+            lastSeq = event.getSeq();
+            if (filter.matches(event)) {
+              page.add(event);
+            }
+          }
+          boolean more = i >= 0 && lastSeq > 1;
+          return new QueryResult.Found<>(new AuditPage(page, more ? Long.toString(lastSeq) : null));
+        });
   }
 
   @Override
   public synchronized QueryResult<ChainReport> verifyChain(String tenantId) {
-    return unavailableOr(() -> new QueryResult.Found<>(ChainVerifier.verify(List.copyOf(events.getOrDefault(tenantId, List.of())))));
+    return unavailableOr(
+        () ->
+            new QueryResult.Found<>(
+                ChainVerifier.verify(List.copyOf(events.getOrDefault(tenantId, List.of())))));
   }
 
-  /** Calls {@code action} on a snapshot of every tenant but the platform's, so it may submit meanwhile. */
+  /**
+   * Calls {@code action} on a snapshot of every tenant but the platform's, so it may submit
+   * meanwhile.
+   */
   @Override
   public void forEach(Consumer<TenantState> action) {
     List<TenantState> snapshot;
@@ -204,12 +231,17 @@ public final class InMemoryLog implements CommandLog, StateQueries {
       if (queriesUnavailable != null) {
         return;
       }
-      snapshot = states.entrySet().stream().filter(e -> !TenantIds.PLATFORM.equals(e.getKey())).map(Map.Entry::getValue).toList();
+      snapshot =
+          states.entrySet().stream()
+              .filter(e -> !TenantIds.PLATFORM.equals(e.getKey()))
+              .map(Map.Entry::getValue)
+              .toList();
     }
     snapshot.forEach(action);
   }
 
-  // --- for assertions -----------------------------------------------------------------------------
+  // --- for assertions
+  // -----------------------------------------------------------------------------
 
   /** The tenant's folded state, if it has any. */
   public synchronized Optional<TenantState> state(String tenantId) {
@@ -238,7 +270,8 @@ public final class InMemoryLog implements CommandLog, StateQueries {
 
   private <T> QueryResult<T> unavailableOr(Supplier<QueryResult<T>> read) {
     if (queriesUnavailable != null) {
-      return new QueryResult.Unavailable<>(queriesUnavailable.reason(), queriesUnavailable.retryAfterSeconds());
+      return new QueryResult.Unavailable<>(
+          queriesUnavailable.reason(), queriesUnavailable.retryAfterSeconds());
     }
     return read.get();
   }

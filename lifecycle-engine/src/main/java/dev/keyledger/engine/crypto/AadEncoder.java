@@ -13,8 +13,8 @@ import java.util.Map;
  * strict UTF-8 (a lone surrogate is refused rather than replaced by {@code '?'}), and the first
  * field is a label naming the use ({@code keyledger/data/v1}, {@code keyledger/wrap/v1}), so AAD of
  * one use never equals AAD of another. A map is its entry count followed by key, value pairs sorted
- * by the unsigned bytes of the UTF-8 key (code point order), so {@code {"a":"bc"}} and
- * {@code {"ab":"c"}} encode differently and insertion order never matters.
+ * by the unsigned bytes of the UTF-8 key (code point order), so {@code {"a":"bc"}} and {@code
+ * {"ab":"c"}} encode differently and insertion order never matters.
  */
 final class AadEncoder {
   private byte[] buffer = new byte[128];
@@ -98,7 +98,9 @@ final class AadEncoder {
         length += 1;
       } else if (c < 0x800) {
         length += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         length += 4;
         i++;
       } else if (Character.isSurrogate(c)) {

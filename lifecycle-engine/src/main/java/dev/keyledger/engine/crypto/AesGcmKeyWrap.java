@@ -8,12 +8,14 @@ import java.util.Objects;
  * AES-256-GCM key wrapping shared by {@link TmkKeyWrapper} and {@link PlatformKeyWrapper}.
  *
  * <p>Wire format, exactly {@value #WRAPPED_BYTES} bytes:
+ *
  * <pre>
  * offset  length  field
  * 0       1       format version 0x01
  * 1       12      nonce, random
  * 13      48      AES-256-GCM ciphertext of the 32-byte key || 16-byte tag
  * </pre>
+ *
  * The AAD is {@link WrapContext#associatedData} with the wrapper's name and version, so a key
  * wrapped by TMK v1 does not unwrap under TMK v2's name even if the bytes were equal.
  */
@@ -28,7 +30,8 @@ final class AesGcmKeyWrap {
   AesGcmKeyWrap(SecretBytes wrappingKey, String wrapper, int wrapperVersion) {
     Objects.requireNonNull(wrappingKey, "wrappingKey");
     if (wrappingKey.size() != Keys.AES_256_BYTES) {
-      throw new IllegalArgumentException("wrapping key must be " + Keys.AES_256_BYTES + " bytes, was " + wrappingKey.size());
+      throw new IllegalArgumentException(
+          "wrapping key must be " + Keys.AES_256_BYTES + " bytes, was " + wrappingKey.size());
     }
     if (wrappingKey.isDestroyed()) {
       throw new IllegalStateException("wrapping key has been destroyed");
@@ -42,7 +45,8 @@ final class AesGcmKeyWrap {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(ctx, "ctx");
     if (key.size() != Keys.AES_256_BYTES) {
-      throw new IllegalArgumentException("only " + Keys.AES_256_BYTES + "-byte keys are wrapped, got " + key.size());
+      throw new IllegalArgumentException(
+          "only " + Keys.AES_256_BYTES + "-byte keys are wrapped, got " + key.size());
     }
     byte[] nonce = Keys.randomBytes(AesGcm.NONCE_BYTES);
     byte[] out = new byte[WRAPPED_BYTES];
@@ -50,7 +54,13 @@ final class AesGcmKeyWrap {
     System.arraycopy(nonce, 0, out, 1, AesGcm.NONCE_BYTES);
     byte[] plain = key.toByteArray();
     try {
-      AesGcm.encrypt(wrappingKey, nonce, ctx.associatedData(wrapper, wrapperVersion), plain, out, 1 + AesGcm.NONCE_BYTES);
+      AesGcm.encrypt(
+          wrappingKey,
+          nonce,
+          ctx.associatedData(wrapper, wrapperVersion),
+          plain,
+          out,
+          1 + AesGcm.NONCE_BYTES);
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
@@ -64,8 +74,14 @@ final class AesGcmKeyWrap {
     }
     try {
       int body = 1 + AesGcm.NONCE_BYTES;
-      return SecretBytes.adopt(AesGcm.decrypt(wrappingKey, wrapped, 1, body, wrapped.length - body,
-          ctx.associatedData(wrapper, wrapperVersion)));
+      return SecretBytes.adopt(
+          AesGcm.decrypt(
+              wrappingKey,
+              wrapped,
+              1,
+              body,
+              wrapped.length - body,
+              ctx.associatedData(wrapper, wrapperVersion)));
     } catch (GeneralSecurityException e) {
       throw invalid();
     }

@@ -14,17 +14,18 @@ import java.util.Objects;
  * tampered byte, and a malformed envelope all fail with the same {@link GeneralSecurityException}
  * "invalid ciphertext".
  *
- * <p>Each encryption draws a fresh 96-bit nonce from {@link java.security.SecureRandom}; with random
- * nonces a DEK must not encrypt more than 2^32 messages, and {@link DekUsagePolicy} retires it after
- * 2^30.
+ * <p>Each encryption draws a fresh 96-bit nonce from {@link java.security.SecureRandom}; with
+ * random nonces a DEK must not encrypt more than 2^32 messages, and {@link DekUsagePolicy} retires
+ * it after 2^30.
  *
- * <p>A {@code DataAead} does not copy the DEK: it uses the {@link SecretBytes} it was created from on
- * every call, and fails with {@link IllegalStateException} once that key is destroyed (for example
- * evicted from {@link KeyCache}). Thread-safe.
+ * <p>A {@code DataAead} does not copy the DEK: it uses the {@link SecretBytes} it was created from
+ * on every call, and fails with {@link IllegalStateException} once that key is destroyed (for
+ * example evicted from {@link KeyCache}). Thread-safe.
  */
 public final class DataAead {
   /** Most context entries per call. */
   public static final int MAX_CONTEXT_ENTRIES = 32;
+
   /** Longest tenant id, context key or context value, in UTF-8 bytes. */
   public static final int MAX_FIELD_BYTES = 1024;
 
@@ -52,7 +53,8 @@ public final class DataAead {
     Objects.requireNonNull(dek, "dek");
     Objects.requireNonNull(dekRef, "dekRef");
     if (dek.size() != Keys.AES_256_BYTES) {
-      throw new IllegalArgumentException("DEK must be " + Keys.AES_256_BYTES + " bytes, was " + dek.size());
+      throw new IllegalArgumentException(
+          "DEK must be " + Keys.AES_256_BYTES + " bytes, was " + dek.size());
     }
     if (dek.isDestroyed()) {
       throw new IllegalStateException("DEK has been destroyed");
@@ -70,15 +72,19 @@ public final class DataAead {
    *
    * @param context optional caller context bound into the AAD; {@code null} means empty
    * @return a {@link DataEnvelope}
-   * @throws IllegalArgumentException if the plaintext exceeds {@value DataEnvelope#MAX_PLAINTEXT_BYTES}
-   *     bytes or the tenant id or context is out of bounds
+   * @throws IllegalArgumentException if the plaintext exceeds {@value
+   *     DataEnvelope#MAX_PLAINTEXT_BYTES} bytes or the tenant id or context is out of bounds
    */
   public byte[] encrypt(String tenantId, byte[] plaintext, Map<String, String> context)
       throws GeneralSecurityException {
     Objects.requireNonNull(plaintext, "plaintext");
     if (plaintext.length > DataEnvelope.MAX_PLAINTEXT_BYTES) {
-      throw new IllegalArgumentException("plaintext is " + plaintext.length + " bytes; the limit is "
-          + DataEnvelope.MAX_PLAINTEXT_BYTES + " (4 MiB)");
+      throw new IllegalArgumentException(
+          "plaintext is "
+              + plaintext.length
+              + " bytes; the limit is "
+              + DataEnvelope.MAX_PLAINTEXT_BYTES
+              + " (4 MiB)");
     }
     byte[] aad = associatedData(aadPrefix, tenantId, context);
     byte[] nonce = Keys.randomBytes(AesGcm.NONCE_BYTES);
@@ -93,7 +99,8 @@ public final class DataAead {
    * Decrypts an envelope made by {@link #encrypt} with the same tenant id, DEK and context.
    *
    * @param context the context given at encryption; {@code null} means empty
-   * @throws GeneralSecurityException "invalid ciphertext" on any mismatch, tampering or malformed input
+   * @throws GeneralSecurityException "invalid ciphertext" on any mismatch, tampering or malformed
+   *     input
    * @throws IllegalArgumentException if the tenant id or context is out of bounds
    */
   public byte[] decrypt(String tenantId, byte[] ciphertext, Map<String, String> context)
@@ -101,7 +108,13 @@ public final class DataAead {
     byte[] aad = associatedData(aadPrefix, tenantId, context);
     DataEnvelope envelope = DataEnvelope.parseExpecting(header, dekRef, ciphertext);
     try {
-      return AesGcm.decrypt(dek, ciphertext, envelope.nonceOffset(), envelope.bodyOffset(), envelope.bodyLength(), aad);
+      return AesGcm.decrypt(
+          dek,
+          ciphertext,
+          envelope.nonceOffset(),
+          envelope.bodyOffset(),
+          envelope.bodyLength(),
+          aad);
     } catch (GeneralSecurityException e) {
       throw DataEnvelope.invalid();
     }
@@ -116,17 +129,20 @@ public final class DataAead {
     return AadEncoder.labelled(AAD_LABEL).string(dekRef.id()).u32(dekRef.version()).toByteArray();
   }
 
-  private static byte[] associatedData(byte[] aadPrefix, String tenantId, Map<String, String> context) {
+  private static byte[] associatedData(
+      byte[] aadPrefix, String tenantId, Map<String, String> context) {
     Objects.requireNonNull(tenantId, "tenantId");
     Map<String, String> ctx = context == null ? Map.of() : context;
     checkField("tenant id", tenantId, 1);
     if (ctx.size() > MAX_CONTEXT_ENTRIES) {
-      throw new IllegalArgumentException("context has " + ctx.size() + " entries; the limit is " + MAX_CONTEXT_ENTRIES);
+      throw new IllegalArgumentException(
+          "context has " + ctx.size() + " entries; the limit is " + MAX_CONTEXT_ENTRIES);
     }
-    ctx.forEach((k, v) -> {
-      checkField("context key", k, 1);
-      checkField("context value", v, 0);
-    });
+    ctx.forEach(
+        (k, v) -> {
+          checkField("context key", k, 1);
+          checkField("context value", v, 0);
+        });
     return AadEncoder.continuing(aadPrefix).string(tenantId).map(ctx).toByteArray();
   }
 
@@ -134,9 +150,11 @@ public final class DataAead {
     if (value == null) {
       throw new IllegalArgumentException(what + " must not be null");
     }
-    int length = value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8Length(value);
+    int length =
+        value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8Length(value);
     if (length < minBytes || length > MAX_FIELD_BYTES) {
-      throw new IllegalArgumentException(what + " must be " + minBytes + ".." + MAX_FIELD_BYTES + " bytes of UTF-8");
+      throw new IllegalArgumentException(
+          what + " must be " + minBytes + ".." + MAX_FIELD_BYTES + " bytes of UTF-8");
     }
   }
 }

@@ -26,9 +26,9 @@ import java.util.Arrays;
  * caller's context.
  *
  * <p>Any input that does not parse (wrong magic, unknown format version, a length out of range,
- * truncated or oversized, a DEK id that is not valid UTF-8) fails with the same
- * {@link GeneralSecurityException} "invalid ciphertext" as a failed authentication, so a caller
- * learns nothing from which check failed.
+ * truncated or oversized, a DEK id that is not valid UTF-8) fails with the same {@link
+ * GeneralSecurityException} "invalid ciphertext" as a failed authentication, so a caller learns
+ * nothing from which check failed.
  */
 public final class DataEnvelope {
   /** Largest plaintext a single envelope carries: 4 MiB. */
@@ -40,7 +40,11 @@ public final class DataEnvelope {
   static final int FIXED_HEADER_BYTES = 8;
   static final int MIN_BYTES = FIXED_HEADER_BYTES + 1 + AesGcm.NONCE_BYTES + AesGcm.TAG_BYTES;
   static final int MAX_BYTES =
-      FIXED_HEADER_BYTES + DekRef.MAX_ID_BYTES + AesGcm.NONCE_BYTES + MAX_PLAINTEXT_BYTES + AesGcm.TAG_BYTES;
+      FIXED_HEADER_BYTES
+          + DekRef.MAX_ID_BYTES
+          + AesGcm.NONCE_BYTES
+          + MAX_PLAINTEXT_BYTES
+          + AesGcm.TAG_BYTES;
 
   private final DekRef dekRef;
   private final int nonceOffset;
@@ -55,10 +59,11 @@ public final class DataEnvelope {
   }
 
   /**
-   * Reads which DEK (id and version) a ciphertext needs, without any key and without decrypting.
-   * A successful peek does not mean the ciphertext is authentic.
+   * Reads which DEK (id and version) a ciphertext needs, without any key and without decrypting. A
+   * successful peek does not mean the ciphertext is authentic.
    *
-   * @throws GeneralSecurityException "invalid ciphertext" if the bytes are not a well-formed envelope
+   * @throws GeneralSecurityException "invalid ciphertext" if the bytes are not a well-formed
+   *     envelope
    */
   public static DekRef peekDek(byte[] ciphertext) throws GeneralSecurityException {
     return parse(ciphertext).dekRef;
@@ -68,7 +73,9 @@ public final class DataEnvelope {
   static byte[] header(DekRef dekRef) {
     byte[] id = AadEncoder.utf8(dekRef.id());
     return ByteBuffer.allocate(FIXED_HEADER_BYTES + id.length)
-        .put(MAGIC_0).put(MAGIC_1).put(FORMAT_V1)
+        .put(MAGIC_0)
+        .put(MAGIC_1)
+        .put(FORMAT_V1)
         .putInt(dekRef.version())
         .put((byte) id.length)
         .put(id)
@@ -76,8 +83,12 @@ public final class DataEnvelope {
   }
 
   static DataEnvelope parse(byte[] bytes) throws GeneralSecurityException {
-    if (bytes == null || bytes.length < MIN_BYTES || bytes.length > MAX_BYTES
-        || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1 || bytes[2] != FORMAT_V1) {
+    if (bytes == null
+        || bytes.length < MIN_BYTES
+        || bytes.length > MAX_BYTES
+        || bytes[0] != MAGIC_0
+        || bytes[1] != MAGIC_1
+        || bytes[2] != FORMAT_V1) {
       throw invalid();
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -86,16 +97,21 @@ public final class DataEnvelope {
     int nonceOffset = FIXED_HEADER_BYTES + idLength;
     int bodyOffset = nonceOffset + AesGcm.NONCE_BYTES;
     int bodyLength = bytes.length - bodyOffset;
-    if (version < 1 || idLength < 1 || idLength > DekRef.MAX_ID_BYTES || bodyLength < AesGcm.TAG_BYTES
+    if (version < 1
+        || idLength < 1
+        || idLength > DekRef.MAX_ID_BYTES
+        || bodyLength < AesGcm.TAG_BYTES
         || bodyLength > MAX_PLAINTEXT_BYTES + AesGcm.TAG_BYTES) {
       throw invalid();
     }
     try {
-      String id = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, FIXED_HEADER_BYTES, idLength))
-          .toString();
+      String id =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, FIXED_HEADER_BYTES, idLength))
+              .toString();
       return new DataEnvelope(new DekRef(id, version), nonceOffset, bodyOffset, bodyLength);
     } catch (CharacterCodingException | IllegalArgumentException e) {
       throw invalid();
@@ -103,13 +119,15 @@ public final class DataEnvelope {
   }
 
   /**
-   * Parses an envelope that must start with {@code expectedHeader} (the {@link #header} of
-   * {@code dekRef}): a byte comparison instead of decoding the header, for the decryption path.
+   * Parses an envelope that must start with {@code expectedHeader} (the {@link #header} of {@code
+   * dekRef}): a byte comparison instead of decoding the header, for the decryption path.
    */
-  static DataEnvelope parseExpecting(byte[] expectedHeader, DekRef dekRef, byte[] bytes) throws GeneralSecurityException {
+  static DataEnvelope parseExpecting(byte[] expectedHeader, DekRef dekRef, byte[] bytes)
+      throws GeneralSecurityException {
     int nonceOffset = expectedHeader.length;
     int bodyOffset = nonceOffset + AesGcm.NONCE_BYTES;
-    if (bytes == null || bytes.length < bodyOffset + AesGcm.TAG_BYTES
+    if (bytes == null
+        || bytes.length < bodyOffset + AesGcm.TAG_BYTES
         || bytes.length > bodyOffset + MAX_PLAINTEXT_BYTES + AesGcm.TAG_BYTES
         || !Arrays.equals(bytes, 0, nonceOffset, expectedHeader, 0, nonceOffset)) {
       throw invalid();
@@ -117,7 +135,9 @@ public final class DataEnvelope {
     return new DataEnvelope(dekRef, nonceOffset, bodyOffset, bytes.length - bodyOffset);
   }
 
-  /** The one error for every unparseable or unauthentic ciphertext; deliberately without a cause. */
+  /**
+   * The one error for every unparseable or unauthentic ciphertext; deliberately without a cause.
+   */
   static GeneralSecurityException invalid() {
     return new GeneralSecurityException("invalid ciphertext");
   }

@@ -26,7 +26,10 @@ public final class DekEncryptionCounter {
     return new DekEncryptionCounter(encryptionsSoFar);
   }
 
-  /** Counts one encryption if the DEK is below its limit; {@code false} means retire it, do not encrypt. */
+  /**
+   * Counts one encryption if the DEK is below its limit; {@code false} means retire it, do not
+   * encrypt.
+   */
   public boolean tryReserve() {
     while (true) {
       long n = encryptions.get();
@@ -39,7 +42,10 @@ public final class DekEncryptionCounter {
     }
   }
 
-  /** Encryptions counted so far, never above {@link DekUsagePolicy#MAX_ENCRYPTIONS} unless resumed above it. */
+  /**
+   * Encryptions counted so far, never above {@link DekUsagePolicy#MAX_ENCRYPTIONS} unless resumed
+   * above it.
+   */
   public long encryptions() {
     return encryptions.get();
   }

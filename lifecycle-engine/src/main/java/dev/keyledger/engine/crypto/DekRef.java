@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param version DEK version, at least 1
  */
 public record DekRef(String id, int version) {
-  /** Upper bound on the UTF-8 length of a DEK id (the envelope stores it behind a 1-byte length). */
+  /**
+   * Upper bound on the UTF-8 length of a DEK id (the envelope stores it behind a 1-byte length).
+   */
   public static final int MAX_ID_BYTES = 64;
 
   /** Validates both fields. */
@@ -18,7 +20,8 @@ public record DekRef(String id, int version) {
     Objects.requireNonNull(id, "id");
     int length = AadEncoder.utf8(id).length;
     if (length == 0 || length > MAX_ID_BYTES) {
-      throw new IllegalArgumentException("DEK id must be 1.." + MAX_ID_BYTES + " bytes of UTF-8, was " + length);
+      throw new IllegalArgumentException(
+          "DEK id must be 1.." + MAX_ID_BYTES + " bytes of UTF-8, was " + length);
     }
     if (id.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("DEK id must not contain control characters");

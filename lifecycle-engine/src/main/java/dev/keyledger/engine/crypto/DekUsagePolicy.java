@@ -10,8 +10,11 @@ import java.util.Objects;
  * the time carried by a command.
  */
 public final class DekUsagePolicy {
-  /** Encryptions after which a DEK is retired: 2^30 (well below the 2^32 random-nonce GCM bound). */
+  /**
+   * Encryptions after which a DEK is retired: 2^30 (well below the 2^32 random-nonce GCM bound).
+   */
   public static final long MAX_ENCRYPTIONS = 1L << 30;
+
   /** Age after which a DEK is retired. */
   public static final Duration MAX_AGE = Duration.ofDays(90);
 

@@ -18,20 +18,22 @@ import java.util.function.Predicate;
  * loading and zeroing of every key it lets go.
  *
  * <h2>Why a callback, not {@code get}</h2>
+ *
  * Keys are used only inside {@link #withKey}: the cache leases the entry to the callback and
  * destroys the key only after the last lease ends. A plain {@code get} could hand out a key that
  * expiry or an erasure event destroys while the caller is still encrypting with it; handing out
  * copies instead would scatter unzeroed keys the cache can no longer erase. With leases, an
  * invalidated or expired key is never given to a <em>new</em> caller, a caller already inside its
- * callback finishes normally, and then the bytes are zeroed. The callback must not keep the
- * {@link SecretBytes} (or a {@link DataAead} over it) after it returns: it will be destroyed.
+ * callback finishes normally, and then the bytes are zeroed. The callback must not keep the {@link
+ * SecretBytes} (or a {@link DataAead} over it) after it returns: it will be destroyed.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
  *   <li><b>TTL</b>, chosen by the caller per load ({@link #DEFAULT_BYOK_TTL} when BYOK is active,
- *       {@link #DEFAULT_PLATFORM_TTL} otherwise; both configurable by the caller). Expiry is checked
- *       on every read against the injected {@link Clock}: an entry at or past its expiry is never
- *       served, whether or not {@link #evictExpired()} ever ran.
+ *       {@link #DEFAULT_PLATFORM_TTL} otherwise; both configurable by the caller). Expiry is
+ *       checked on every read against the injected {@link Clock}: an entry at or past its expiry is
+ *       never served, whether or not {@link #evictExpired()} ever ran.
  *   <li><b>Single flight</b>: concurrent misses for one key share one call of the loader (the KMS
  *       call). If it fails, every waiting caller gets that same exception and nothing is cached:
  *       the next call loads again. A loader must bound its own duration (KMS client timeouts);
@@ -51,6 +53,7 @@ import java.util.function.Predicate;
 public final class KeyCache<K> {
   /** SPEC §1 default TTL of a plaintext key while the tenant's BYOK is active. */
   public static final Duration DEFAULT_BYOK_TTL = Duration.ofMinutes(5);
+
   /** SPEC §1 default TTL of a plaintext key under platform wrapping. */
   public static final Duration DEFAULT_PLATFORM_TTL = Duration.ofHours(1);
 
@@ -71,7 +74,8 @@ public final class KeyCache<K> {
   private final int maxEntries;
   private final Clock clock;
   private final Object lock = new Object();
-  private final LinkedHashMap<K, Entry> entries = new LinkedHashMap<>(16, 0.75f, true); // access order = LRU
+  private final LinkedHashMap<K, Entry> entries =
+      new LinkedHashMap<>(16, 0.75f, true); // access order = LRU
   private final Map<K, Load> loads = new HashMap<>();
 
   private KeyCache(int maxEntries, Clock clock) {
@@ -96,11 +100,12 @@ public final class KeyCache<K> {
    * and caching it for {@code ttl}.
    *
    * @return what {@code fn} returns
-   * @throws GeneralSecurityException what the loader (possibly run for another caller) or
-   *     {@code fn} threw
+   * @throws GeneralSecurityException what the loader (possibly run for another caller) or {@code
+   *     fn} threw
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
-  public <R> R withKey(K key, Duration ttl, Loader loader, KeyFunction<R> fn) throws GeneralSecurityException {
+  public <R> R withKey(K key, Duration ttl, Loader loader, KeyFunction<R> fn)
+      throws GeneralSecurityException {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
     Objects.requireNonNull(fn, "fn");
@@ -115,7 +120,9 @@ public final class KeyCache<K> {
     }
   }
 
-  /** Drops the key for {@code key} (zeroed once unused) and stops any load in flight from caching. */
+  /**
+   * Drops the key for {@code key} (zeroed once unused) and stops any load in flight from caching.
+   */
   public void invalidate(K key) {
     invalidateIf(key::equals);
   }
@@ -187,7 +194,8 @@ public final class KeyCache<K> {
     }
   }
 
-  private Entry runLoad(K key, Duration ttl, Loader loader, Load load) throws GeneralSecurityException {
+  private Entry runLoad(K key, Duration ttl, Loader loader, Load load)
+      throws GeneralSecurityException {
     Entry entry;
     try {
       SecretBytes secret = Objects.requireNonNull(loader.load(), "loader returned null");
@@ -223,7 +231,9 @@ public final class KeyCache<K> {
     removeIf(predicate, Long.MIN_VALUE);
   }
 
-  /** Removes and retires entries whose key matches or that expired at {@code now}; holds the lock. */
+  /**
+   * Removes and retires entries whose key matches or that expired at {@code now}; holds the lock.
+   */
   private void removeIf(Predicate<? super K> predicate, long now) {
     Iterator<Map.Entry<K, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext()) {

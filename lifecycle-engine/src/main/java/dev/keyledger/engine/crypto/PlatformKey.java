@@ -2,8 +2,8 @@ package dev.keyledger.engine.crypto;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +22,15 @@ import java.util.Set;
  * Loads the platform's own 32-byte key (the key of {@link PlatformKeyWrapper}) from base64 text: an
  * environment variable ({@value #ENV_VAR}) or a file holding one base64 line.
  *
- * <p>Dev mode uses {@link #loadOrCreate(Path)}: the key lives in {@code <data dir>/}{@value #FILE_NAME},
- * created with a fresh random key, mode 0600, when absent, and reused across restarts. On POSIX file
- * systems a key file readable or writable by group or others is refused (like {@code ssh} does).
- * Errors never include the key text.
+ * <p>Dev mode uses {@link #loadOrCreate(Path)}: the key lives in {@code <data dir>/}{@value
+ * #FILE_NAME}, created with a fresh random key, mode 0600, when absent, and reused across restarts.
+ * On POSIX file systems a key file readable or writable by group or others is refused (like {@code
+ * ssh} does). Errors never include the key text.
  */
 public final class PlatformKey {
   /** Environment variable conventionally holding the base64 platform key. */
   public static final String ENV_VAR = "KEYLEDGER_PLATFORM_KEY";
+
   /** Name of the key file inside a data directory. */
   public static final String FILE_NAME = "platform.key";
 
@@ -90,17 +91,20 @@ public final class PlatformKey {
   }
 
   private static void create(Path file) throws IOException {
-    boolean posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
-    FileAttribute<?>[] attrs = posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-        : new FileAttribute<?>[0];
+    boolean posix =
+        Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null;
+    FileAttribute<?>[] attrs =
+        posix
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+            : new FileAttribute<?>[0];
     SecretBytes key = Keys.newAes256();
     byte[] plain = key.toByteArray();
     byte[] text = Base64.getEncoder().encode(plain);
     Arrays.fill(plain, (byte) 0);
     key.destroy();
-    try (FileChannel channel = FileChannel.open(file,
-        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
       if (posix) {
         Files.setPosixFilePermissions(file, OWNER_ONLY); // independent of the umask
       }
@@ -118,8 +122,11 @@ public final class PlatformKey {
   private static void checkOwnerOnly(Path file) throws IOException {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (view != null && !OWNER_ONLY.containsAll(view.readAttributes().permissions())) {
-      throw new IOException("platform key file " + file
-          + " is accessible by group or others (or executable); run: chmod 600 " + file);
+      throw new IOException(
+          "platform key file "
+              + file
+              + " is accessible by group or others (or executable); run: chmod 600 "
+              + file);
     }
   }
 
@@ -128,14 +135,16 @@ public final class PlatformKey {
     try {
       decoded = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("platform key is not valid base64"); // no cause: it quotes input
+      throw new IllegalArgumentException(
+          "platform key is not valid base64"); // no cause: it quotes input
     }
     byte[] key = new byte[decoded.remaining()];
     decoded.get(key);
     Arrays.fill(decoded.array(), (byte) 0);
     if (key.length != Keys.AES_256_BYTES) {
       Arrays.fill(key, (byte) 0);
-      throw new IllegalArgumentException("platform key must decode to " + Keys.AES_256_BYTES + " bytes, got " + key.length);
+      throw new IllegalArgumentException(
+          "platform key must decode to " + Keys.AES_256_BYTES + " bytes, got " + key.length);
     }
     return SecretBytes.adopt(key);
   }

@@ -5,12 +5,12 @@ import java.util.Objects;
 
 /**
  * Wraps TMKs under the platform's own 32-byte key: wrap method {@code platform}, used whenever a
- * tenant's BYOK is not active (AES-256-GCM; format in {@code AesGcmKeyWrap}: 61 bytes; the AAD binds
- * the {@link WrapContext}).
+ * tenant's BYOK is not active (AES-256-GCM; format in {@code AesGcmKeyWrap}: 61 bytes; the AAD
+ * binds the {@link WrapContext}).
  *
- * <p>Wraps only contexts of purpose {@link WrapContext.Purpose#TMK} ({@link IllegalArgumentException}
- * otherwise); unwrapping anything else fails with {@link GeneralSecurityException} "invalid wrapped
- * key". Load the key with {@link PlatformKey}.
+ * <p>Wraps only contexts of purpose {@link WrapContext.Purpose#TMK} ({@link
+ * IllegalArgumentException} otherwise); unwrapping anything else fails with {@link
+ * GeneralSecurityException} "invalid wrapped key". Load the key with {@link PlatformKey}.
  */
 public final class PlatformKeyWrapper implements KeyWrapper {
   private final AesGcmKeyWrap wrap;

@@ -26,7 +26,10 @@ public final class SecretBytes implements Destroyable {
     this.bytes = owned;
   }
 
-  /** A holder of a copy of {@code source}; the caller remains responsible for zeroing {@code source}. */
+  /**
+   * A holder of a copy of {@code source}; the caller remains responsible for zeroing {@code
+   * source}.
+   */
   public static SecretBytes copyOf(byte[] source) {
     Objects.requireNonNull(source, "source");
     if (source.length == 0) {

@@ -4,13 +4,13 @@ import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
- * Wraps a tenant's DEKs under one version of that tenant's TMK (AES-256-GCM; format in
- * {@code AesGcmKeyWrap}: 61 bytes). The AAD binds the {@link WrapContext} and the TMK version.
+ * Wraps a tenant's DEKs under one version of that tenant's TMK (AES-256-GCM; format in {@code
+ * AesGcmKeyWrap}: 61 bytes). The AAD binds the {@link WrapContext} and the TMK version.
  *
  * <p>Hard to misuse: it wraps only contexts of purpose {@link WrapContext.Purpose#DEK} for its own
- * tenant ({@link IllegalArgumentException} otherwise); unwrapping anything else fails with
- * {@link GeneralSecurityException} "invalid wrapped key". It uses the TMK {@link SecretBytes} it was
- * given (no copy) and fails with {@link IllegalStateException} once that TMK is destroyed.
+ * tenant ({@link IllegalArgumentException} otherwise); unwrapping anything else fails with {@link
+ * GeneralSecurityException} "invalid wrapped key". It uses the TMK {@link SecretBytes} it was given
+ * (no copy) and fails with {@link IllegalStateException} once that TMK is destroyed.
  */
 public final class TmkKeyWrapper implements KeyWrapper {
   private final String tenantId;

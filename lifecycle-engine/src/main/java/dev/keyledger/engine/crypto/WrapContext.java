@@ -33,7 +33,9 @@ public record WrapContext(String tenantId, String keyId, int version, Purpose pu
     Objects.requireNonNull(purpose, "purpose");
   }
 
-  /** Canonical length-prefixed encoding, including who wraps (e.g. {@code platform}, {@code tmk}). */
+  /**
+   * Canonical length-prefixed encoding, including who wraps (e.g. {@code platform}, {@code tmk}).
+   */
   byte[] associatedData(String wrapper, int wrapperVersion) {
     return AadEncoder.labelled("keyledger/wrap/v1")
         .string(wrapper)
@@ -49,7 +51,8 @@ public record WrapContext(String tenantId, String keyId, int version, Purpose pu
     Objects.requireNonNull(value, name);
     int length = AadEncoder.utf8(value).length;
     if (length == 0 || length > MAX_FIELD_BYTES) {
-      throw new IllegalArgumentException(name + " must be 1.." + MAX_FIELD_BYTES + " bytes of UTF-8");
+      throw new IllegalArgumentException(
+          name + " must be 1.." + MAX_FIELD_BYTES + " bytes of UTF-8");
     }
   }
 }

@@ -2,7 +2,12 @@ package dev.keyledger.engine.domain;
 
 /** The status of a tenant's CMK binding (SPEC §2). Stored and shown by its lower-case wire name. */
 public enum BindingStatus {
-  NONE, PENDING_WAIVER, ACTIVE, SEALED, DISABLED, REVOKED;
+  NONE,
+  PENDING_WAIVER,
+  ACTIVE,
+  SEALED,
+  DISABLED,
+  REVOKED;
 
   public String wire() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,29 +6,29 @@ import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.PublishWaiver;
-import dev.keyledger.avro.command.RecordVerificationFailure;
-import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
-import dev.keyledger.avro.command.RevokeTmkVersion;
-import dev.keyledger.avro.command.RotateDek;
-import dev.keyledger.avro.command.RotateMaster;
-import dev.keyledger.avro.event.DekCreated;
-import dev.keyledger.avro.event.KeyValidated;
-import dev.keyledger.avro.event.UsageRecorded;
+import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.CommandRefused;
+import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
+import dev.keyledger.avro.event.KeyValidated;
 import dev.keyledger.avro.event.KeyVerificationFailed;
 import dev.keyledger.avro.event.TenantSealed;
 import dev.keyledger.avro.event.TenantUnsealed;
 import dev.keyledger.avro.event.TmkRewrapped;
 import dev.keyledger.avro.event.TmkVersionAdded;
+import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.event.WaiverAcknowledged;
 import dev.keyledger.avro.event.WaiverPublished;
 import dev.keyledger.avro.state.TenantState;
@@ -48,6 +48,7 @@ public final class Decider {
 
   /** Dialect of {@code /api/v1/byok}: one key per organization. */
   public static final String DIALECT_BYOK = "byok_v1";
+
   /** Dialect of {@code /admin/tenant-kms}: onboarding is an UPSERT. */
   public static final String DIALECT_TENANT_KMS = "tenant_kms";
 
@@ -57,7 +58,9 @@ public final class Decider {
     Object payload = command.getPayload();
     boolean platform = TenantIds.PLATFORM.equals(command.getTenantId());
     if (payload instanceof PublishWaiver publish) {
-      return platform ? publishWaiver(state, publish) : refuse(Operations.of(payload), Refusals.platformOnly());
+      return platform
+          ? publishWaiver(state, publish)
+          : refuse(Operations.of(payload), Refusals.platformOnly());
     }
     if (platform) {
       return refuse(Operations.of(payload), Refusals.reservedTenant());
@@ -66,9 +69,15 @@ public final class Decider {
       return register(state, register);
     }
     if (payload instanceof RecordVerificationFailure failure) {
-      return Decision.refuse(failure.getRefusal(), KeyVerificationFailed.newBuilder()
-          .setOperation(failure.getOperation()).setKeyRef(failure.getKeyRef()).setFailure(failure.getFailure())
-          .setAwsErrorCode(failure.getAwsErrorCode()).setRefusal(failure.getRefusal()).build());
+      return Decision.refuse(
+          failure.getRefusal(),
+          KeyVerificationFailed.newBuilder()
+              .setOperation(failure.getOperation())
+              .setKeyRef(failure.getKeyRef())
+              .setFailure(failure.getFailure())
+              .setAwsErrorCode(failure.getAwsErrorCode())
+              .setRefusal(failure.getRefusal())
+              .build());
     }
     if (payload instanceof RejectRequest reject) {
       return refuse(reject.getOperation(), reject.getRefusal());
@@ -98,13 +107,24 @@ public final class Decider {
       return KeyRotation.revoke(state, revoke);
     }
     if (payload instanceof RecordUsage usage) {
-      return TenantStates.activeTmk(state).isEmpty() ? refuse(Operations.USAGE, Refusals.noKey())
-          : Decision.accept(UsageRecorded.newBuilder().setEncryptions(usage.getEncryptions()).setDecryptions(usage.getDecryptions())
-              .setLastUsed(usage.getLastUsed()).setPerDek(usage.getPerDek()).build());
+      return TenantStates.activeTmk(state).isEmpty()
+          ? refuse(Operations.USAGE, Refusals.noKey())
+          : Decision.accept(
+              UsageRecorded.newBuilder()
+                  .setEncryptions(usage.getEncryptions())
+                  .setDecryptions(usage.getDecryptions())
+                  .setLastUsed(usage.getLastUsed())
+                  .setPerDek(usage.getPerDek())
+                  .build());
     }
     if (payload instanceof RecordValidation validation) {
-      return TenantStates.status(state) != BindingStatus.ACTIVE ? Decision.accept()
-          : Decision.accept(KeyValidated.newBuilder().setEncryptMs(validation.getEncryptMs()).setDecryptMs(validation.getDecryptMs()).build());
+      return TenantStates.status(state) != BindingStatus.ACTIVE
+          ? Decision.accept()
+          : Decision.accept(
+              KeyValidated.newBuilder()
+                  .setEncryptMs(validation.getEncryptMs())
+                  .setDecryptMs(validation.getDecryptMs())
+                  .build());
     }
     throw new IllegalArgumentException("no rule for command " + payload.getClass().getName());
   }
@@ -125,15 +145,27 @@ public final class Decider {
     if (tmk.getVersion() != expected) {
       return refuse(Operations.REGISTER, Refusals.staleVersion(expected, tmk.getVersion()));
     }
-    KeyRegistered registered = KeyRegistered.newBuilder().setDialect(register.getDialect()).setKeyId(register.getKeyId())
-        .setCmk(register.getCmk()).setProbeEncryptMs(register.getProbeEncryptMs())
-        .setProbeDecryptMs(register.getProbeDecryptMs()).build();
-    List<Object> events = new ArrayList<>(List.of(registered, TmkVersionAdded.newBuilder().setTmk(tmk).build()));
+    KeyRegistered registered =
+        KeyRegistered.newBuilder()
+            .setDialect(register.getDialect())
+            .setKeyId(register.getKeyId())
+            .setCmk(register.getCmk())
+            .setProbeEncryptMs(register.getProbeEncryptMs())
+            .setProbeDecryptMs(register.getProbeDecryptMs())
+            .build();
+    List<Object> events =
+        new ArrayList<>(List.of(registered, TmkVersionAdded.newBuilder().setTmk(tmk).build()));
     if (register.getDek() != null) {
       if (!KeyRotation.fitsNextDek(state, register.getDek(), tmk.getVersion())) {
-        return refuse(Operations.REGISTER, KeyRotation.staleDek(state, register.getDek(), tmk.getVersion()));
+        return refuse(
+            Operations.REGISTER, KeyRotation.staleDek(state, register.getDek(), tmk.getVersion()));
       }
-      events.add(DekCreated.newBuilder().setDek(register.getDek()).setReason("initial").setAutomatic(true).build());
+      events.add(
+          DekCreated.newBuilder()
+              .setDek(register.getDek())
+              .setReason("initial")
+              .setAutomatic(true)
+              .build());
     }
     KeyRotation.startRewrap(state, tmk.getVersion(), events, false);
     if (upsert && status == BindingStatus.ACTIVE && state.getBinding().getWaiverVersion() != null) {
@@ -144,18 +176,24 @@ public final class Decider {
   }
 
   /**
-   * The key reference of a registration as its dialect allows it: a key ARN on the tenant API, a key
-   * or alias ARN on the admin API. Public so a sender can refuse before it calls KMS; the fold applies
-   * the same rule.
+   * The key reference of a registration as its dialect allows it: a key ARN on the tenant API, a
+   * key or alias ARN on the admin API. Public so a sender can refuse before it calls KMS; the fold
+   * applies the same rule.
    */
   public static ArnRules.Checked checkKeyRef(String dialect, String keyRef) {
-    return DIALECT_BYOK.equals(dialect) ? ArnRules.keyArnOnly(keyRef) : ArnRules.keyOrAlias(keyRef, "kms_key_ref");
+    return DIALECT_BYOK.equals(dialect)
+        ? ArnRules.keyArnOnly(keyRef)
+        : ArnRules.keyOrAlias(keyRef, "kms_key_ref");
   }
 
-  /** Refused when the tenant API registers a key for a tenant that has one (the admin API is an UPSERT). */
+  /**
+   * Refused when the tenant API registers a key for a tenant that has one (the admin API is an
+   * UPSERT).
+   */
   public static Optional<Refusal> checkMayRegister(TenantState state, String dialect) {
     return TenantStates.status(state).isBound() && !DIALECT_TENANT_KMS.equals(dialect)
-        ? Optional.of(Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn())) : Optional.empty();
+        ? Optional.of(Refusals.alreadyRegistered(state.getBinding().getCmk().getKeyArn()))
+        : Optional.empty();
   }
 
   private static Decision acknowledge(TenantState state, AcknowledgeWaiver ack) {
@@ -163,10 +201,15 @@ public final class Decider {
     if (!status.isBound()) {
       return refuse(Operations.ACKNOWLEDGE_WAIVER, Refusals.noKey());
     }
-    WaiverAcknowledged acknowledged = WaiverAcknowledged.newBuilder().setWaiverVersion(ack.getWaiverVersion())
-        .setAcknowledgedBy(ack.getAcknowledgedBy()).setAcknowledgedTerms(ack.getAcknowledgedTerms()).build();
+    WaiverAcknowledged acknowledged =
+        WaiverAcknowledged.newBuilder()
+            .setWaiverVersion(ack.getWaiverVersion())
+            .setAcknowledgedBy(ack.getAcknowledgedBy())
+            .setAcknowledgedTerms(ack.getAcknowledgedTerms())
+            .build();
     if (status == BindingStatus.PENDING_WAIVER) {
-      return Decision.accept(acknowledged, ByokActivated.newBuilder().setKeyId(state.getBinding().getKeyId()).build());
+      return Decision.accept(
+          acknowledged, ByokActivated.newBuilder().setKeyId(state.getBinding().getKeyId()).build());
     }
     return Decision.accept(acknowledged);
   }
@@ -175,37 +218,62 @@ public final class Decider {
     if (!TenantStates.status(state).isBound()) {
       return refuse(Operations.DEREGISTER, Refusals.noKey());
     }
-    Set<Integer> live = state.getTmkVersions().stream().filter(v -> !TmkStatus.DESTROYED.wire().equals(v.getStatus()))
-        .map(v -> v.getTmk().getVersion()).collect(Collectors.toCollection(TreeSet::new));
-    Set<Integer> given = deregister.getRewrapped().stream().map(TmkRef::getVersion).collect(Collectors.toCollection(TreeSet::new));
-    boolean allPlatform = deregister.getRewrapped().stream().allMatch(t -> "platform".equals(t.getWrapMethod()));
+    Set<Integer> live =
+        state.getTmkVersions().stream()
+            .filter(v -> !TmkStatus.DESTROYED.wire().equals(v.getStatus()))
+            .map(v -> v.getTmk().getVersion())
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<Integer> given =
+        deregister.getRewrapped().stream()
+            .map(TmkRef::getVersion)
+            .collect(Collectors.toCollection(TreeSet::new));
+    boolean allPlatform =
+        deregister.getRewrapped().stream().allMatch(t -> "platform".equals(t.getWrapMethod()));
     if (!live.equals(given) || !allPlatform) {
-      return refuse(Operations.DEREGISTER, Refusals.incompleteRewrap("live versions " + live + ", re-wrapped " + given));
+      return refuse(
+          Operations.DEREGISTER,
+          Refusals.incompleteRewrap("live versions " + live + ", re-wrapped " + given));
     }
     List<Object> events = new ArrayList<>();
     for (TmkRef tmk : deregister.getRewrapped()) {
       events.add(TmkRewrapped.newBuilder().setTmk(tmk).build());
     }
-    events.add(KeyDeregistered.newBuilder().setKeyId(state.getBinding().getKeyId()).setReason(deregister.getReason()).build());
+    events.add(
+        KeyDeregistered.newBuilder()
+            .setKeyId(state.getBinding().getKeyId())
+            .setReason(deregister.getReason())
+            .build());
     return new Decision(events, Optional.empty());
   }
 
   private static Decision unwrapFailed(TenantState state, ReportUnwrapFailed failed) {
     if (TenantStates.status(state) != BindingStatus.ACTIVE) {
-      // Already sealed (several instances may report one failure), or BYOK not active: nothing to seal,
+      // Already sealed (several instances may report one failure), or BYOK not active: nothing to
+      // seal,
       // and unsealing must never be a way into "active" around the waiver.
       return Decision.accept();
     }
-    return Decision.accept(TenantSealed.newBuilder().setTmkVersion(failed.getTmkVersion()).setFailure(failed.getFailure())
-        .setMessage(failed.getMessage()).setReporter(failed.getReporter()).build());
+    return Decision.accept(
+        TenantSealed.newBuilder()
+            .setTmkVersion(failed.getTmkVersion())
+            .setFailure(failed.getFailure())
+            .setMessage(failed.getMessage())
+            .setReporter(failed.getReporter())
+            .build());
   }
 
   private static Decision unwrapSucceeded(TenantState state, ReportUnwrapSucceeded succeeded) {
     if (TenantStates.status(state) != BindingStatus.SEALED) {
-      return succeeded.getManual() ? refuse(Operations.UNSEAL, Refusals.notSealed()) : Decision.accept();
+      return succeeded.getManual()
+          ? refuse(Operations.UNSEAL, Refusals.notSealed())
+          : Decision.accept();
     }
-    return Decision.accept(TenantUnsealed.newBuilder().setTmkVersion(succeeded.getTmkVersion())
-        .setReporter(succeeded.getReporter()).setManual(succeeded.getManual()).build());
+    return Decision.accept(
+        TenantUnsealed.newBuilder()
+            .setTmkVersion(succeeded.getTmkVersion())
+            .setReporter(succeeded.getReporter())
+            .setManual(succeeded.getManual())
+            .build());
   }
 
   private static Decision publishWaiver(TenantState state, PublishWaiver publish) {
@@ -217,6 +285,7 @@ public final class Decider {
   }
 
   static Decision refuse(String operation, Refusal refusal) {
-    return Decision.refuse(refusal, CommandRefused.newBuilder().setOperation(operation).setRefusal(refusal).build());
+    return Decision.refuse(
+        refusal, CommandRefused.newBuilder().setOperation(operation).setRefusal(refusal).build());
   }
 }

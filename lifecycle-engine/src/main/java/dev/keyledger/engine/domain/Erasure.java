@@ -19,8 +19,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Which key-material records a command leaves without an owner, so the fold tombstones them: what
- * a refused command introduced, copies an accepted re-wrap replaced, and everything a destroyed TMK
+ * Which key-material records a command leaves without an owner, so the fold tombstones them: what a
+ * refused command introduced, copies an accepted re-wrap replaced, and everything a destroyed TMK
  * version wrapped. After compaction no copy of those bytes remains in Kafka.
  */
 final class Erasure {
@@ -39,10 +39,13 @@ final class Erasure {
       erased.add(MaterialKeys.tmk(tenant, rotate.getTmk().getTmkId()));
       Optional.ofNullable(rotate.getDek()).ifPresent(d -> erased.add(dekKey(tenant, d)));
     } else if (payload instanceof RecordRewrapBatch batch) {
-      Map<String, DekState> deks = before.getDeks().stream().collect(Collectors.toMap(d -> d.getDek().getDekId(), Function.identity()));
+      Map<String, DekState> deks =
+          before.getDeks().stream()
+              .collect(Collectors.toMap(d -> d.getDek().getDekId(), Function.identity()));
       for (DekRef moved : batch.getDeks()) {
         DekState known = deks.get(moved.getDekId());
-        boolean alreadyThere = known != null && known.getDek().getTmkVersion() == moved.getTmkVersion();
+        boolean alreadyThere =
+            known != null && known.getDek().getTmkVersion() == moved.getTmkVersion();
         if (accepted && known != null && !alreadyThere) {
           erased.add(dekKey(tenant, known.getDek()));
         } else if (!accepted && !alreadyThere) {
@@ -50,18 +53,24 @@ final class Erasure {
         }
       }
     } else if (payload instanceof RevokeTmkVersion revoke && accepted) {
-      before.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == revoke.getVersion())
+      before.getTmkVersions().stream()
+          .filter(v -> v.getTmk().getVersion() == revoke.getVersion())
           .forEach(v -> erased.add(MaterialKeys.tmk(tenant, v.getTmk().getTmkId())));
-      before.getDeks().stream().filter(d -> d.getDek().getTmkVersion() == revoke.getVersion())
+      before.getDeks().stream()
+          .filter(d -> d.getDek().getTmkVersion() == revoke.getVersion())
           .forEach(d -> erased.add(dekKey(tenant, d.getDek())));
     } else if (payload instanceof Deregister deregister) {
-      List<String> known = before.getTmkVersions().stream().map(v -> v.getTmk().getTmkId()).toList();
+      List<String> known =
+          before.getTmkVersions().stream().map(v -> v.getTmk().getTmkId()).toList();
       for (TmkRef moved : deregister.getRewrapped()) {
         if (!accepted && !known.contains(moved.getTmkId())) {
           erased.add(MaterialKeys.tmk(tenant, moved.getTmkId()));
         } else if (accepted) {
-          before.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == moved.getVersion())
-              .map(TmkVersionState::getTmk).map(TmkRef::getTmkId).filter(old -> !old.equals(moved.getTmkId()))
+          before.getTmkVersions().stream()
+              .filter(v -> v.getTmk().getVersion() == moved.getVersion())
+              .map(TmkVersionState::getTmk)
+              .map(TmkRef::getTmkId)
+              .filter(old -> !old.equals(moved.getTmkId()))
               .forEach(old -> erased.add(MaterialKeys.tmk(tenant, old)));
         }
       }

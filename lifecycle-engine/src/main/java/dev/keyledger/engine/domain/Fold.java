@@ -3,9 +3,9 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.Actor;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
-import dev.keyledger.avro.event.RewrapStarted;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.event.RewrapStarted;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.schemas.EventHashes;
 import java.nio.charset.StandardCharsets;
@@ -28,55 +28,115 @@ public final class Fold {
    * @param state the tenant's state after the events
    * @param events the sealed events to append, in order (gap-free seq, hash-chained)
    * @param outcome what to tell the sender
-   * @param erasedMaterial key-material record keys ({@link MaterialKeys}) to tombstone: material a refused
-   *     command introduced, copies an accepted re-wrap replaced, everything a destroyed TMK version wrapped
+   * @param erasedMaterial key-material record keys ({@link MaterialKeys}) to tombstone: material a
+   *     refused command introduced, copies an accepted re-wrap replaced, everything a destroyed TMK
+   *     version wrapped
    */
-  public record Result(TenantState state, List<EventEnvelope> events, CommandOutcome outcome, List<String> erasedMaterial) {}
+  public record Result(
+      TenantState state,
+      List<EventEnvelope> events,
+      CommandOutcome outcome,
+      List<String> erasedMaterial) {}
 
   public static Result apply(TenantState state, CommandEnvelope command) {
     Decision decision = Decider.decide(state, command);
-    List<EventEnvelope> events = chain(state, command.getCommandId(), command.getIssuedAt(), command.getActor(),
-        command.getCorrelationId(), command.getLatencyMs(), decision.events());
+    List<EventEnvelope> events =
+        chain(
+            state,
+            command.getCommandId(),
+            command.getIssuedAt(),
+            command.getActor(),
+            command.getCorrelationId(),
+            command.getLatencyMs(),
+            decision.events());
     TenantState next = state;
     for (EventEnvelope event : events) {
       next = Evolver.evolve(next, event);
     }
-    CommandOutcome outcome = CommandOutcome.newBuilder().setCommandId(command.getCommandId())
-        .setTenantId(command.getTenantId()).setAccepted(decision.accepted()).setRefusal(decision.refusal().orElse(null))
-        .setFirstSeq(events.isEmpty() ? state.getSeq() : events.get(0).getSeq()).setLastSeq(next.getSeq())
-        .setDecidedAt(command.getIssuedAt()).setRewrapLeaseId(rewrapLease(decision)).build();
-    return new Result(next, events, outcome, Erasure.keys(state, command.getPayload(), decision.accepted()));
+    CommandOutcome outcome =
+        CommandOutcome.newBuilder()
+            .setCommandId(command.getCommandId())
+            .setTenantId(command.getTenantId())
+            .setAccepted(decision.accepted())
+            .setRefusal(decision.refusal().orElse(null))
+            .setFirstSeq(events.isEmpty() ? state.getSeq() : events.get(0).getSeq())
+            .setLastSeq(next.getSeq())
+            .setDecidedAt(command.getIssuedAt())
+            .setRewrapLeaseId(rewrapLease(decision))
+            .build();
+    return new Result(
+        next, events, outcome, Erasure.keys(state, command.getPayload(), decision.accepted()));
   }
 
-  /** The lease of the rewrap a decision starts, so the sender learns it without knowing the event order. */
+  /**
+   * The lease of the rewrap a decision starts, so the sender learns it without knowing the event
+   * order.
+   */
   private static Long rewrapLease(Decision decision) {
-    return decision.events().stream().filter(RewrapStarted.class::isInstance).map(e -> ((RewrapStarted) e).getLeaseId())
-        .findFirst().orElse(null);
+    return decision.events().stream()
+        .filter(RewrapStarted.class::isInstance)
+        .map(e -> ((RewrapStarted) e).getLeaseId())
+        .findFirst()
+        .orElse(null);
   }
 
-  /** Audits a commands-topic record that could not be decoded (it went to the dead-letter topic). */
+  /**
+   * Audits a commands-topic record that could not be decoded (it went to the dead-letter topic).
+   */
   public static Result undecodable(TenantState state, CommandUndecodable what, Instant recordTime) {
     String commandId = "undecodable:" + what.getSourcePartition() + ":" + what.getSourceOffset();
     Actor unknown = Actor.newBuilder().setSub("unknown").setRoles(List.of()).build();
-    List<EventEnvelope> events = chain(state, commandId, recordTime, unknown, null, 0, List.of(what));
+    List<EventEnvelope> events =
+        chain(state, commandId, recordTime, unknown, null, 0, List.of(what));
     TenantState next = Evolver.evolve(state, events.get(0));
-    CommandOutcome outcome = CommandOutcome.newBuilder().setCommandId(commandId).setTenantId(state.getTenantId())
-        .setAccepted(false).setRefusal(Refusals.of("undecodable_command", null, RefusalKind.INVALID_REQUEST, "The command could not be decoded", null))
-        .setFirstSeq(next.getSeq()).setLastSeq(next.getSeq()).setDecidedAt(recordTime).build();
+    CommandOutcome outcome =
+        CommandOutcome.newBuilder()
+            .setCommandId(commandId)
+            .setTenantId(state.getTenantId())
+            .setAccepted(false)
+            .setRefusal(
+                Refusals.of(
+                    "undecodable_command",
+                    null,
+                    RefusalKind.INVALID_REQUEST,
+                    "The command could not be decoded",
+                    null))
+            .setFirstSeq(next.getSeq())
+            .setLastSeq(next.getSeq())
+            .setDecidedAt(recordTime)
+            .build();
     return new Result(next, events, outcome, List.of());
   }
 
-  private static List<EventEnvelope> chain(TenantState state, String commandId, Instant at, Actor actor,
-      String correlationId, long latencyMs, List<Object> payloads) {
+  private static List<EventEnvelope> chain(
+      TenantState state,
+      String commandId,
+      Instant at,
+      Actor actor,
+      String correlationId,
+      long latencyMs,
+      List<Object> payloads) {
     List<EventEnvelope> events = new ArrayList<>(payloads.size());
     long seq = state.getSeq();
     String prev = state.getLastHash();
     for (int i = 0; i < payloads.size(); i++) {
-      EventEnvelope sealed = EventHashes.seal(EventEnvelope.newBuilder()
-          .setEventId(UUID.nameUUIDFromBytes((commandId + "/" + i).getBytes(StandardCharsets.UTF_8)).toString())
-          .setTenantId(state.getTenantId()).setSeq(++seq).setOccurredAt(at).setActor(actor).setCommandId(commandId)
-          .setCorrelationId(correlationId).setLatencyMs(latencyMs).setPrevHash(prev).setHash("").setPayload(payloads.get(i))
-          .build());
+      EventEnvelope sealed =
+          EventHashes.seal(
+              EventEnvelope.newBuilder()
+                  .setEventId(
+                      UUID.nameUUIDFromBytes((commandId + "/" + i).getBytes(StandardCharsets.UTF_8))
+                          .toString())
+                  .setTenantId(state.getTenantId())
+                  .setSeq(++seq)
+                  .setOccurredAt(at)
+                  .setActor(actor)
+                  .setCommandId(commandId)
+                  .setCorrelationId(correlationId)
+                  .setLatencyMs(latencyMs)
+                  .setPrevHash(prev)
+                  .setHash("")
+                  .setPayload(payloads.get(i))
+                  .build());
       prev = sealed.getHash();
       events.add(sealed);
     }

@@ -39,8 +39,12 @@ public final class KeyRotation {
     if (!fitsNextDek(state, rotate.getDek(), activeTmk)) {
       return Decider.refuse(Operations.ROTATE, staleDek(state, rotate.getDek(), activeTmk));
     }
-    return Decision.accept(DekCreated.newBuilder().setDek(rotate.getDek()).setReason(rotate.getReason())
-        .setAutomatic(rotate.getAutomatic()).build());
+    return Decision.accept(
+        DekCreated.newBuilder()
+            .setDek(rotate.getDek())
+            .setReason(rotate.getReason())
+            .setAutomatic(rotate.getAutomatic())
+            .build());
   }
 
   static Decision rotateMaster(TenantState state, RotateMaster rotate) {
@@ -53,30 +57,44 @@ public final class KeyRotation {
     if (tmk.getVersion() != expected) {
       return Decider.refuse(Operations.ROTATE, Refusals.staleVersion(expected, tmk.getVersion()));
     }
-    List<Object> events = new ArrayList<>(List.of(TmkVersionAdded.newBuilder().setTmk(tmk).build()));
+    List<Object> events =
+        new ArrayList<>(List.of(TmkVersionAdded.newBuilder().setTmk(tmk).build()));
     if (rotate.getDek() != null) {
       if (!fitsNextDek(state, rotate.getDek(), tmk.getVersion())) {
-        return Decider.refuse(Operations.ROTATE, staleDek(state, rotate.getDek(), tmk.getVersion()));
+        return Decider.refuse(
+            Operations.ROTATE, staleDek(state, rotate.getDek(), tmk.getVersion()));
       }
-      events.add(DekCreated.newBuilder().setDek(rotate.getDek()).setReason(rotate.getReason()).build());
+      events.add(
+          DekCreated.newBuilder().setDek(rotate.getDek()).setReason(rotate.getReason()).build());
     }
     startRewrap(state, tmk.getVersion(), events, true);
     return new Decision(events, Optional.empty());
   }
 
   /**
-   * Appends a rewrap lease for the live DEKs wrapped by another version than {@code toVersion}; with
-   * none pending, a lease (already completed) only when {@code always}, so a rotation can name it.
+   * Appends a rewrap lease for the live DEKs wrapped by another version than {@code toVersion};
+   * with none pending, a lease (already completed) only when {@code always}, so a rotation can name
+   * it.
    */
   static void startRewrap(TenantState state, int toVersion, List<Object> events, boolean always) {
-    int pending = (int) TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() != toVersion).count();
+    int pending =
+        (int)
+            TenantStates.liveDeks(state).stream()
+                .filter(d -> d.getDek().getTmkVersion() != toVersion)
+                .count();
     if (pending == 0 && !always) {
       return;
     }
     long leaseId = state.getSeq() + events.size() + 1;
-    events.add(RewrapStarted.newBuilder().setLeaseId(leaseId).setToTmkVersion(toVersion).setTotalDeks(pending).build());
+    events.add(
+        RewrapStarted.newBuilder()
+            .setLeaseId(leaseId)
+            .setToTmkVersion(toVersion)
+            .setTotalDeks(pending)
+            .build());
     if (pending == 0) {
-      events.add(RewrapCompleted.newBuilder().setLeaseId(leaseId).setToTmkVersion(toVersion).build());
+      events.add(
+          RewrapCompleted.newBuilder().setLeaseId(leaseId).setToTmkVersion(toVersion).build());
     }
   }
 
@@ -87,20 +105,47 @@ public final class KeyRotation {
     }
     for (DekRef moved : batch.getDeks()) {
       Optional<DekState> known = TenantStates.dek(state, moved.getDekId());
-      if (known.isEmpty() || DekStatus.LOST.equals(known.get().getStatus()) || moved.getTmkVersion() != lease.getToTmkVersion()
+      if (known.isEmpty()
+          || DekStatus.LOST.equals(known.get().getStatus())
+          || moved.getTmkVersion() != lease.getToTmkVersion()
           || known.get().getDek().getVersion() != moved.getVersion()) {
-        return Decider.refuse(Operations.REWRAP, Refusals.of("invalid_rewrap", null, RefusalKind.CONFLICT,
-            "DEK " + moved.getDekId() + " cannot be re-wrapped to TMK v" + moved.getTmkVersion() + " under lease " + lease.getLeaseId(), null));
+        return Decider.refuse(
+            Operations.REWRAP,
+            Refusals.of(
+                "invalid_rewrap",
+                null,
+                RefusalKind.CONFLICT,
+                "DEK "
+                    + moved.getDekId()
+                    + " cannot be re-wrapped to TMK v"
+                    + moved.getTmkVersion()
+                    + " under lease "
+                    + lease.getLeaseId(),
+                null));
       }
     }
-    long stillPending = TenantStates.liveDeks(state).stream()
-        .filter(d -> d.getDek().getTmkVersion() != lease.getToTmkVersion())
-        .filter(d -> batch.getDeks().stream().noneMatch(m -> m.getDekId().equals(d.getDek().getDekId())))
-        .count();
-    DeksRewrapped rewrapped = DeksRewrapped.newBuilder().setLeaseId(lease.getLeaseId()).setDeks(batch.getDeks())
-        .setRemaining((int) stillPending).build();
-    return stillPending > 0 ? Decision.accept(rewrapped) : Decision.accept(rewrapped,
-        RewrapCompleted.newBuilder().setLeaseId(lease.getLeaseId()).setToTmkVersion(lease.getToTmkVersion()).build());
+    long stillPending =
+        TenantStates.liveDeks(state).stream()
+            .filter(d -> d.getDek().getTmkVersion() != lease.getToTmkVersion())
+            .filter(
+                d ->
+                    batch.getDeks().stream()
+                        .noneMatch(m -> m.getDekId().equals(d.getDek().getDekId())))
+            .count();
+    DeksRewrapped rewrapped =
+        DeksRewrapped.newBuilder()
+            .setLeaseId(lease.getLeaseId())
+            .setDeks(batch.getDeks())
+            .setRemaining((int) stillPending)
+            .build();
+    return stillPending > 0
+        ? Decision.accept(rewrapped)
+        : Decision.accept(
+            rewrapped,
+            RewrapCompleted.newBuilder()
+                .setLeaseId(lease.getLeaseId())
+                .setToTmkVersion(lease.getToTmkVersion())
+                .build());
   }
 
   static Decision revoke(TenantState state, RevokeTmkVersion revoke) {
@@ -115,34 +160,50 @@ public final class KeyRotation {
     if (TmkStatus.ACTIVE.wire().equals(target.get().getStatus())) {
       return Decider.refuse(Operations.REVOKE, Refusals.activeVersion(version));
     }
-    List<DekState> wrapped = TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() == version).toList();
+    List<DekState> wrapped =
+        TenantStates.liveDeks(state).stream()
+            .filter(d -> d.getDek().getTmkVersion() == version)
+            .toList();
     if (!wrapped.isEmpty() && !revoke.getAllowDataLoss()) {
-      return Decider.refuse(Operations.REVOKE, Refusals.dataWouldBeLost(version, wrapped.size(), state.getRewrap() != null));
+      return Decider.refuse(
+          Operations.REVOKE,
+          Refusals.dataWouldBeLost(version, wrapped.size(), state.getRewrap() != null));
     }
-    return Decision.accept(TmkDestroyed.newBuilder().setVersion(version).setTmkId(target.get().getTmk().getTmkId())
-        .setDeksLost(wrapped.size()).setReason(revoke.getReason()).build());
+    return Decision.accept(
+        TmkDestroyed.newBuilder()
+            .setVersion(version)
+            .setTmkId(target.get().getTmk().getTmkId())
+            .setDeksLost(wrapped.size())
+            .setReason(revoke.getReason())
+            .build());
   }
 
   /**
-   * Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform key).
-   * Public so a sender can refuse before it makes keys; the fold applies the same rule.
+   * Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform
+   * key). Public so a sender can refuse before it makes keys; the fold applies the same rule.
    */
   public static Optional<Refusal> checkRotatable(TenantState state) {
     BindingStatus status = TenantStates.status(state);
     if (status == BindingStatus.SEALED) {
       return Optional.of(Refusals.sealed());
     }
-    if (status != BindingStatus.ACTIVE && status != BindingStatus.DISABLED || TenantStates.activeTmk(state).isEmpty()) {
+    if (status != BindingStatus.ACTIVE && status != BindingStatus.DISABLED
+        || TenantStates.activeTmk(state).isEmpty()) {
       return Optional.of(Refusals.notActive(status));
     }
     return Optional.empty();
   }
 
   static boolean fitsNextDek(TenantState state, DekRef dek, int wrappingTmkVersion) {
-    return dek.getVersion() == TenantStates.nextDekVersion(state) && dek.getTmkVersion() == wrappingTmkVersion;
+    return dek.getVersion() == TenantStates.nextDekVersion(state)
+        && dek.getTmkVersion() == wrappingTmkVersion;
   }
 
   static Refusal staleDek(TenantState state, DekRef dek, int wrappingTmkVersion) {
-    return Refusals.staleDek(TenantStates.nextDekVersion(state), wrappingTmkVersion, dek.getVersion(), dek.getTmkVersion());
+    return Refusals.staleDek(
+        TenantStates.nextDekVersion(state),
+        wrappingTmkVersion,
+        dek.getVersion(),
+        dek.getTmkVersion());
   }
 }

@@ -11,13 +11,24 @@ package dev.keyledger.engine.domain;
  */
 public record KmsRef(Kind kind, String partition, String region, String account, String resource) {
 
-  public enum Kind { KEY, ALIAS }
+  public enum Kind {
+    KEY,
+    ALIAS
+  }
 
   public boolean isMultiRegion() {
     return kind == Kind.KEY && resource.startsWith("mrk-");
   }
 
   public String arn() {
-    return "arn:" + partition + ":kms:" + region + ":" + account + ":" + (kind == Kind.KEY ? "key/" : "") + resource;
+    return "arn:"
+        + partition
+        + ":kms:"
+        + region
+        + ":"
+        + account
+        + ":"
+        + (kind == Kind.KEY ? "key/" : "")
+        + resource;
   }
 }

@@ -7,13 +7,13 @@ import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
 import dev.keyledger.avro.command.RecordVerificationFailure;
-import dev.keyledger.avro.command.RevokeTmkVersion;
-import dev.keyledger.avro.command.RotateDek;
-import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 
 /** The operation names of the audit trail ({@code GET /audit?operation=...}). */
 public final class Operations {

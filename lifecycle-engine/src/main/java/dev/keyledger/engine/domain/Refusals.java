@@ -4,68 +4,137 @@ import dev.keyledger.avro.Refusal;
 
 /**
  * Every refusal the domain can give, with its stable type, the seed's code and words, its {@link
- * RefusalKind} and a hint the tenant can act on. The edge turns a {@link Refusal} into the error body.
+ * RefusalKind} and a hint the tenant can act on. The edge turns a {@link Refusal} into the error
+ * body.
  */
 public final class Refusals {
 
   private Refusals() {}
 
-  public static Refusal of(String type, String code, RefusalKind kind, String message, String hint) {
-    return Refusal.newBuilder().setType(type).setCode(code).setKind(kind.wire()).setMessage(message).setHint(hint).build();
+  public static Refusal of(
+      String type, String code, RefusalKind kind, String message, String hint) {
+    return Refusal.newBuilder()
+        .setType(type)
+        .setCode(code)
+        .setKind(kind.wire())
+        .setMessage(message)
+        .setHint(hint)
+        .build();
   }
 
   public static Refusal invalidArn(String detail, String hint) {
-    return of("invalid_arn", "BYOK_001", RefusalKind.INVALID_REQUEST, "Invalid ARN format: " + detail, hint);
+    return of(
+        "invalid_arn",
+        "BYOK_001",
+        RefusalKind.INVALID_REQUEST,
+        "Invalid ARN format: " + detail,
+        hint);
   }
 
   public static Refusal alreadyRegistered(String keyArn) {
-    return of("key_already_registered", "BYOK_003", RefusalKind.CONFLICT, "Organization already has BYOK key",
-        "A key is already registered (" + keyArn + "). Check it with GET /api/v1/byok/keys; to replace it,"
+    return of(
+        "key_already_registered",
+        "BYOK_003",
+        RefusalKind.CONFLICT,
+        "Organization already has BYOK key",
+        "A key is already registered ("
+            + keyArn
+            + "). Check it with GET /api/v1/byok/keys; to replace it,"
             + " DELETE /api/v1/byok/keys first, then register the new key.");
   }
 
   public static Refusal externalIdNeedsRole() {
-    return of("invalid_request", null, RefusalKind.INVALID_REQUEST, "external_id needs role_arn", "Give the role_arn whose trust policy has this sts:ExternalId.");
+    return of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "external_id needs role_arn",
+        "Give the role_arn whose trust policy has this sts:ExternalId.");
   }
 
   public static Refusal waiverNotAcknowledged() {
-    return of("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST, "Waiver not acknowledged",
+    return of(
+        "waiver_not_acknowledged",
+        "BYOK_004",
+        RefusalKind.INVALID_REQUEST,
+        "Waiver not acknowledged",
         "Read GET /api/v1/byok/legal-waiver and acknowledge it with POST /api/v1/byok/legal-waiver.");
   }
 
   public static Refusal noKey() {
-    return of("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND, "No BYOK key registered for this organization",
+    return of(
+        "no_byok_key",
+        "BYOK_005",
+        RefusalKind.NOT_FOUND,
+        "No BYOK key registered for this organization",
         "Register a key first: POST /api/v1/byok/keys {\"key_arn\": \"arn:aws:kms:REGION:ACCOUNT:key/KEY_ID\"}.");
   }
 
   public static Refusal staleVersion(int expected, int given) {
-    return of("conflict", null, RefusalKind.CONFLICT, "The tenant's key state changed while this request was prepared"
-        + " (expected TMK version " + expected + ", request built for " + given + ")", "Retry the request.");
+    return of(
+        "conflict",
+        null,
+        RefusalKind.CONFLICT,
+        "The tenant's key state changed while this request was prepared"
+            + " (expected TMK version "
+            + expected
+            + ", request built for "
+            + given
+            + ")",
+        "Retry the request.");
   }
 
   public static Refusal notSealed() {
-    return of("not_sealed", null, RefusalKind.CONFLICT, "Tenant is not sealed", "Nothing to unseal: GET /admin/tenant-kms shows the state.");
+    return of(
+        "not_sealed",
+        null,
+        RefusalKind.CONFLICT,
+        "Tenant is not sealed",
+        "Nothing to unseal: GET /admin/tenant-kms shows the state.");
   }
 
   public static Refusal waiverVersionExists(String version) {
-    return of("waiver_version_exists", null, RefusalKind.CONFLICT, "Waiver version " + version + " is already the current one",
+    return of(
+        "waiver_version_exists",
+        null,
+        RefusalKind.CONFLICT,
+        "Waiver version " + version + " is already the current one",
         "Publish a new version number.");
   }
 
   public static Refusal platformOnly() {
-    return of("invalid_request", null, RefusalKind.INVALID_REQUEST, "This command applies to the platform, not to a tenant", null);
+    return of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "This command applies to the platform, not to a tenant",
+        null);
   }
 
   public static Refusal reservedTenant() {
-    return of("invalid_request", null, RefusalKind.INVALID_REQUEST, "Tenant commands cannot be sent to the platform key", null);
+    return of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "Tenant commands cannot be sent to the platform key",
+        null);
   }
 
   public static Refusal incompleteRewrap(String detail) {
-    return of("conflict", null, RefusalKind.CONFLICT, "Deregistration must re-wrap every live TMK version: " + detail, "Retry the request.");
+    return of(
+        "conflict",
+        null,
+        RefusalKind.CONFLICT,
+        "Deregistration must re-wrap every live TMK version: " + detail,
+        "Retry the request.");
   }
 
   public static Refusal sealed() {
-    return of("tenant_sealed", null, RefusalKind.UNAVAILABLE, "Tenant is sealed: the customer's KMS key is not accessible",
+    return of(
+        "tenant_sealed",
+        null,
+        RefusalKind.UNAVAILABLE,
+        "Tenant is sealed: the customer's KMS key is not accessible",
         "Restore the platform's access to the key; the tenant unseals by itself at the next retry (every 30 s by default)"
             + " or at once with POST /admin/tenant-kms/unseal.");
   }
@@ -74,31 +143,76 @@ public final class Refusals {
     return status == BindingStatus.PENDING_WAIVER ? waiverNotAcknowledged() : noKey();
   }
 
-  public static Refusal staleDek(int expectedVersion, int expectedTmk, int version, int tmkVersion) {
-    return of("conflict", null, RefusalKind.CONFLICT, "The tenant's keys changed while this request was prepared (expected DEK v" + expectedVersion
-        + " under TMK v" + expectedTmk + ", request built for DEK v" + version + " under TMK v" + tmkVersion + ")", "Retry the request.");
+  public static Refusal staleDek(
+      int expectedVersion, int expectedTmk, int version, int tmkVersion) {
+    return of(
+        "conflict",
+        null,
+        RefusalKind.CONFLICT,
+        "The tenant's keys changed while this request was prepared (expected DEK v"
+            + expectedVersion
+            + " under TMK v"
+            + expectedTmk
+            + ", request built for DEK v"
+            + version
+            + " under TMK v"
+            + tmkVersion
+            + ")",
+        "Retry the request.");
   }
 
   public static Refusal leaseSuperseded(long lease) {
-    return of("lease_superseded", null, RefusalKind.CONFLICT, "Rewrap lease " + lease + " is no longer current", "A newer rotation took over; nothing to do.");
+    return of(
+        "lease_superseded",
+        null,
+        RefusalKind.CONFLICT,
+        "Rewrap lease " + lease + " is no longer current",
+        "A newer rotation took over; nothing to do.");
   }
 
   public static Refusal unknownTmkVersion(int version) {
-    return of("unknown_key_version", null, RefusalKind.NOT_FOUND, "No TMK version " + version + " for this tenant", "GET /admin/tenant-kms lists the versions.");
+    return of(
+        "unknown_key_version",
+        null,
+        RefusalKind.NOT_FOUND,
+        "No TMK version " + version + " for this tenant",
+        "GET /admin/tenant-kms lists the versions.");
   }
 
   public static Refusal activeVersion(int version) {
-    return of("active_version", null, RefusalKind.CONFLICT, "TMK version " + version + " is the active version and cannot be destroyed",
+    return of(
+        "active_version",
+        null,
+        RefusalKind.CONFLICT,
+        "TMK version " + version + " is the active version and cannot be destroyed",
         "Rotate first (POST /admin/tenant-kms/rotate), wait for the rewrap to complete, then revoke the old version.");
   }
 
   public static Refusal alreadyDestroyed(int version) {
-    return of("key_destroyed", null, RefusalKind.CONFLICT, "TMK version " + version + " is already destroyed", null);
+    return of(
+        "key_destroyed",
+        null,
+        RefusalKind.CONFLICT,
+        "TMK version " + version + " is already destroyed",
+        null);
   }
 
   public static Refusal dataWouldBeLost(int version, int deks, boolean rewrapRunning) {
-    return of("data_would_be_lost", null, RefusalKind.CONFLICT, "TMK version " + version + " still wraps " + deks + " DEK(s); destroying it now makes"
-        + " their data unrecoverable", (rewrapRunning ? "Wait until GET /admin/tenant-kms shows the rewrap completed, then revoke; or" : "To")
-        + " destroy the data on purpose, send {\"version\": " + version + ", \"allow_data_loss\": true}.");
+    return of(
+        "data_would_be_lost",
+        null,
+        RefusalKind.CONFLICT,
+        "TMK version "
+            + version
+            + " still wraps "
+            + deks
+            + " DEK(s); destroying it now makes"
+            + " their data unrecoverable",
+        (rewrapRunning
+                ? "Wait until GET /admin/tenant-kms shows the rewrap completed, then revoke; or"
+                : "To")
+            + " destroy the data on purpose, send {\"version\": "
+            + version
+            + ", \"allow_data_loss\": true}.");
   }
 }

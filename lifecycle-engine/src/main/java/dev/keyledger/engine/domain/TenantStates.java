@@ -8,18 +8,27 @@ import dev.keyledger.schemas.EventHashes;
 import java.util.List;
 import java.util.Optional;
 
-/** Reading a {@link TenantState}: the empty state and the questions the decider and the edge ask. */
+/**
+ * Reading a {@link TenantState}: the empty state and the questions the decider and the edge ask.
+ */
 public final class TenantStates {
 
   private TenantStates() {}
 
   /** A tenant with no events yet. */
   public static TenantState empty(String tenantId) {
-    return TenantState.newBuilder().setTenantId(tenantId).setSeq(0).setLastHash(EventHashes.GENESIS).setTmkVersions(List.of()).build();
+    return TenantState.newBuilder()
+        .setTenantId(tenantId)
+        .setSeq(0)
+        .setLastHash(EventHashes.GENESIS)
+        .setTmkVersions(List.of())
+        .build();
   }
 
   public static BindingStatus status(TenantState state) {
-    return state.getBinding() == null ? BindingStatus.NONE : BindingStatus.fromWire(state.getBinding().getStatus());
+    return state.getBinding() == null
+        ? BindingStatus.NONE
+        : BindingStatus.fromWire(state.getBinding().getStatus());
   }
 
   public static Optional<BindingState> binding(TenantState state) {
@@ -27,7 +36,9 @@ public final class TenantStates {
   }
 
   public static Optional<TmkVersionState> activeTmk(TenantState state) {
-    return state.getTmkVersions().stream().filter(v -> TmkStatus.ACTIVE.wire().equals(v.getStatus())).findFirst();
+    return state.getTmkVersions().stream()
+        .filter(v -> TmkStatus.ACTIVE.wire().equals(v.getStatus()))
+        .findFirst();
   }
 
   public static Optional<DekState> activeDek(TenantState state) {
@@ -39,7 +50,9 @@ public final class TenantStates {
   }
 
   public static Optional<TmkVersionState> tmk(TenantState state, int version) {
-    return state.getTmkVersions().stream().filter(v -> v.getTmk().getVersion() == version).findFirst();
+    return state.getTmkVersions().stream()
+        .filter(v -> v.getTmk().getVersion() == version)
+        .findFirst();
   }
 
   /** The version number a new DEK must take. */
@@ -54,6 +67,7 @@ public final class TenantStates {
 
   /** The version number a new TMK must take: one more than the highest so far. */
   public static int nextTmkVersion(TenantState state) {
-    return state.getTmkVersions().stream().mapToInt(v -> v.getTmk().getVersion()).max().orElse(0) + 1;
+    return state.getTmkVersions().stream().mapToInt(v -> v.getTmk().getVersion()).max().orElse(0)
+        + 1;
   }
 }

@@ -49,13 +49,16 @@ public final class KeyMint {
    *
    * @param cmkKeyArn the resolved key ARN, recorded with the TMK
    */
-  public Minted underCmk(String tenantId, CmkRef cmk, String cmkKeyArn, int tmkVersion, Integer dekVersion)
+  public Minted underCmk(
+      String tenantId, CmkRef cmk, String cmkKeyArn, int tmkVersion, Integer dekVersion)
       throws KmsException, GeneralSecurityException {
     SecretBytes tmk = Keys.newAes256();
     byte[] plaintext = tmk.toByteArray();
     try {
-      byte[] wrapped = kms.encrypt(cmk, TmkContext.encryptionContext(tenantId, tmkVersion), plaintext);
-      return minted(tenantId, tmk, wrapped, "customer_kms", cmkKeyArn, tmkVersion, dekVersion, null);
+      byte[] wrapped =
+          kms.encrypt(cmk, TmkContext.encryptionContext(tenantId, tmkVersion), plaintext);
+      return minted(
+          tenantId, tmk, wrapped, "customer_kms", cmkKeyArn, tmkVersion, dekVersion, null);
     } finally {
       Arrays.fill(plaintext, (byte) 0);
       tmk.destroy();
@@ -63,34 +66,67 @@ public final class KeyMint {
   }
 
   /** A TMK version wrapped by the platform key (BYOK not active), and optionally a DEK under it. */
-  public Minted underPlatformKey(String tenantId, int tmkVersion, Integer dekVersion) throws GeneralSecurityException {
+  public Minted underPlatformKey(String tenantId, int tmkVersion, Integer dekVersion)
+      throws GeneralSecurityException {
     SecretBytes tmk = Keys.newAes256();
     String tmkId = newId("tmk");
     try {
-      byte[] wrapped = platformKey.wrap(tmk, new WrapContext(tenantId, tmkId, tmkVersion, WrapContext.Purpose.TMK));
+      byte[] wrapped =
+          platformKey.wrap(
+              tmk, new WrapContext(tenantId, tmkId, tmkVersion, WrapContext.Purpose.TMK));
       return minted(tenantId, tmk, wrapped, "platform", null, tmkVersion, dekVersion, tmkId);
     } finally {
       tmk.destroy();
     }
   }
 
-  private Minted minted(String tenantId, SecretBytes tmk, byte[] wrappedTmk, String wrapMethod, String cmkKeyArn,
-      int tmkVersion, Integer dekVersion, String tmkId) throws GeneralSecurityException {
-    TmkRef tmkRef = TmkRef.newBuilder().setTmkId(tmkId == null ? newId("tmk") : tmkId).setVersion(tmkVersion)
-        .setWrapMethod(wrapMethod).setFingerprint(KeyFingerprint.of(wrappedTmk)).setCmkKeyArn(cmkKeyArn).build();
+  private Minted minted(
+      String tenantId,
+      SecretBytes tmk,
+      byte[] wrappedTmk,
+      String wrapMethod,
+      String cmkKeyArn,
+      int tmkVersion,
+      Integer dekVersion,
+      String tmkId)
+      throws GeneralSecurityException {
+    TmkRef tmkRef =
+        TmkRef.newBuilder()
+            .setTmkId(tmkId == null ? newId("tmk") : tmkId)
+            .setVersion(tmkVersion)
+            .setWrapMethod(wrapMethod)
+            .setFingerprint(KeyFingerprint.of(wrappedTmk))
+            .setCmkKeyArn(cmkKeyArn)
+            .build();
     List<KeyMaterial> material = new ArrayList<>();
-    material.add(KeyMaterial.newBuilder().setTenantId(tenantId).setTmk(tmkRef).setWrappedKey(ByteBuffer.wrap(wrappedTmk)).build());
+    material.add(
+        KeyMaterial.newBuilder()
+            .setTenantId(tenantId)
+            .setTmk(tmkRef)
+            .setWrappedKey(ByteBuffer.wrap(wrappedTmk))
+            .build());
     DekRef dekRef = null;
     if (dekVersion != null) {
       SecretBytes dek = Keys.newAes256();
       try {
         String dekId = newId("dek");
-        byte[] wrappedDek = TmkKeyWrapper.create(tenantId, tmkVersion, tmk)
-            .wrap(dek, new WrapContext(tenantId, dekId, dekVersion, WrapContext.Purpose.DEK));
-        dekRef = DekRef.newBuilder().setDekId(dekId).setVersion(dekVersion).setTmkVersion(tmkVersion)
-            .setFingerprint(KeyFingerprint.of(wrappedDek)).build();
-        material.add(KeyMaterial.newBuilder().setTenantId(tenantId).setTmk(tmkRef).setDek(dekRef)
-            .setWrappedKey(ByteBuffer.wrap(wrappedDek)).build());
+        byte[] wrappedDek =
+            TmkKeyWrapper.create(tenantId, tmkVersion, tmk)
+                .wrap(dek, new WrapContext(tenantId, dekId, dekVersion, WrapContext.Purpose.DEK));
+        dekRef =
+            DekRef.newBuilder()
+                .setDekId(dekId)
+                .setVersion(dekVersion)
+                .setTmkVersion(tmkVersion)
+                .setFingerprint(KeyFingerprint.of(wrappedDek))
+                .build();
+        material.add(
+            KeyMaterial.newBuilder()
+                .setTenantId(tenantId)
+                .setTmk(tmkRef)
+                .setDek(dekRef)
+                .setWrappedKey(ByteBuffer.wrap(wrappedDek))
+                .build());
       } finally {
         dek.destroy();
       }
@@ -98,7 +134,9 @@ public final class KeyMint {
     return new Minted(tmkRef, dekRef, material);
   }
 
-  /** A new random key id with a readable prefix, e.g. {@code dek_3f2c...} (at most 36 characters). */
+  /**
+   * A new random key id with a readable prefix, e.g. {@code dek_3f2c...} (at most 36 characters).
+   */
   public static String newId(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
   }

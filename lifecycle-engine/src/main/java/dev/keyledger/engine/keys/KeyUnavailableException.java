@@ -12,7 +12,11 @@ import java.util.Optional;
 public final class KeyUnavailableException extends GeneralSecurityException {
 
   /** Why the key is unavailable. */
-  public enum Reason { SEALED, KMS_REFUSED, MATERIAL_MISSING }
+  public enum Reason {
+    SEALED,
+    KMS_REFUSED,
+    MATERIAL_MISSING
+  }
 
   private final Reason reason;
   private final transient KmsException kms;

@@ -1,7 +1,7 @@
 package dev.keyledger.engine.keys;
 
-import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
@@ -27,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The plaintext keys of every tenant, unwrapped on demand and held only in memory for a TTL: 5 min
- * (configurable) under a customer-wrapped TMK, 1 h under the platform key. A DEK never outlives
- * the TMK it came from, so cutting the CMK off takes effect within one TTL. Concurrent misses for
- * one key share one unwrap (one KMS call). Unwrap outcomes are reported to an {@link
- * UnwrapListener}, which seals and unseals the tenant.
+ * (configurable) under a customer-wrapped TMK, 1 h under the platform key. A DEK never outlives the
+ * TMK it came from, so cutting the CMK off takes effect within one TTL. Concurrent misses for one
+ * key share one unwrap (one KMS call). Unwrap outcomes are reported to an {@link UnwrapListener},
+ * which seals and unseals the tenant.
  */
 public final class TenantKeyring {
 
@@ -41,11 +41,17 @@ public final class TenantKeyring {
   private final Clock clock;
   private final UnwrapListener listener;
   private final KeyCache<String> cache;
+
   /** When each cached TMK expires, to cap the TTL of the DEKs unwrapped with it. */
   private final Map<String, Instant> tmkExpiry = new ConcurrentHashMap<>();
 
-  public TenantKeyring(CustomerKms kms, PlatformKeyWrapper platformKey, KeyStateSource source, KeyringSettings settings,
-      Clock clock, UnwrapListener listener) {
+  public TenantKeyring(
+      CustomerKms kms,
+      PlatformKeyWrapper platformKey,
+      KeyStateSource source,
+      KeyringSettings settings,
+      Clock clock,
+      UnwrapListener listener) {
     this.kms = kms;
     this.platformKey = platformKey;
     this.source = source;
@@ -65,27 +71,46 @@ public final class TenantKeyring {
    * Runs {@code use} with the plaintext of a TMK version.
    *
    * @param mayLoad false while the tenant is sealed: only a cached key may be used, never KMS
-   * @throws KeyUnavailableException when the key cannot be had (sealed, KMS refused, material missing)
+   * @throws KeyUnavailableException when the key cannot be had (sealed, KMS refused, material
+   *     missing)
    */
-  public <R> R withTmk(TenantState state, TmkVersionState version, boolean mayLoad, KeyUse<R> use) throws GeneralSecurityException {
+  public <R> R withTmk(TenantState state, TmkVersionState version, boolean mayLoad, KeyUse<R> use)
+      throws GeneralSecurityException {
     String cacheKey = tmkCacheKey(state.getTenantId(), version);
     Duration ttl = ttlOf(version);
-    return cache.withKey(cacheKey, ttl, () -> {
-      if (!mayLoad) {
-        throw new KeyUnavailableException(KeyUnavailableException.Reason.SEALED, "tenant is sealed and TMK v"
-            + version.getTmk().getVersion() + " is not cached", null);
-      }
-      SecretBytes tmk = unwrapTmk(state, version);
-      tmkExpiry.put(cacheKey, clock.instant().plus(ttl));
-      return tmk;
-    }, use::apply);
+    return cache.withKey(
+        cacheKey,
+        ttl,
+        () -> {
+          if (!mayLoad) {
+            throw new KeyUnavailableException(
+                KeyUnavailableException.Reason.SEALED,
+                "tenant is sealed and TMK v" + version.getTmk().getVersion() + " is not cached",
+                null);
+          }
+          SecretBytes tmk = unwrapTmk(state, version);
+          tmkExpiry.put(cacheKey, clock.instant().plus(ttl));
+          return tmk;
+        },
+        use::apply);
   }
 
-  /** Runs {@code use} with the plaintext of a DEK (unwrapped with its TMK version, which may be loaded). */
-  public <R> R withDek(TenantState state, DekState dek, boolean mayLoad, KeyUse<R> use) throws GeneralSecurityException {
+  /**
+   * Runs {@code use} with the plaintext of a DEK (unwrapped with its TMK version, which may be
+   * loaded).
+   */
+  public <R> R withDek(TenantState state, DekState dek, boolean mayLoad, KeyUse<R> use)
+      throws GeneralSecurityException {
     String tenant = state.getTenantId();
-    TmkVersionState tmk = TenantStates.tmk(state, dek.getDek().getTmkVersion())
-        .orElseThrow(() -> missing("TMK v" + dek.getDek().getTmkVersion() + " of DEK " + dek.getDek().getDekId()));
+    TmkVersionState tmk =
+        TenantStates.tmk(state, dek.getDek().getTmkVersion())
+            .orElseThrow(
+                () ->
+                    missing(
+                        "TMK v"
+                            + dek.getDek().getTmkVersion()
+                            + " of DEK "
+                            + dek.getDek().getDekId()));
     String tmkKey = tmkCacheKey(tenant, tmk);
     Duration ttl = ttlOf(tmk);
     Instant tmkExpires = tmkExpiry.get(tmkKey);
@@ -93,20 +118,44 @@ public final class TenantKeyring {
       Duration remaining = Duration.between(clock.instant(), tmkExpires);
       ttl = remaining.compareTo(ttl) < 0 ? remaining : ttl;
     }
-    String materialKey = MaterialKeys.dek(tenant, dek.getDek().getDekId(), tmk.getTmk().getVersion());
-    return cache.withKey(tenant + "/dek/" + dek.getDek().getDekId() + "@" + tmk.getTmk().getVersion(), ttl, () -> {
-      byte[] wrapped = wrappedBytes(materialKey);
-      return withTmk(state, tmk, mayLoad, key -> TmkKeyWrapper.create(tenant, tmk.getTmk().getVersion(), key)
-          .unwrap(wrapped, new WrapContext(tenant, dek.getDek().getDekId(), dek.getDek().getVersion(), WrapContext.Purpose.DEK)));
-    }, use::apply);
+    String materialKey =
+        MaterialKeys.dek(tenant, dek.getDek().getDekId(), tmk.getTmk().getVersion());
+    return cache.withKey(
+        tenant + "/dek/" + dek.getDek().getDekId() + "@" + tmk.getTmk().getVersion(),
+        ttl,
+        () -> {
+          byte[] wrapped = wrappedBytes(materialKey);
+          return withTmk(
+              state,
+              tmk,
+              mayLoad,
+              key ->
+                  TmkKeyWrapper.create(tenant, tmk.getTmk().getVersion(), key)
+                      .unwrap(
+                          wrapped,
+                          new WrapContext(
+                              tenant,
+                              dek.getDek().getDekId(),
+                              dek.getDek().getVersion(),
+                              WrapContext.Purpose.DEK)));
+        },
+        use::apply);
   }
 
   /** Wraps a new DEK under a TMK version (which may be loaded). */
-  public WrappedKey wrapDek(TenantState state, TmkVersionState under, SecretBytes dek, String dekId, int dekVersion)
+  public WrappedKey wrapDek(
+      TenantState state, TmkVersionState under, SecretBytes dek, String dekId, int dekVersion)
       throws GeneralSecurityException {
     String tenant = state.getTenantId();
-    byte[] wrapped = withTmk(state, under, true, key -> TmkKeyWrapper.create(tenant, under.getTmk().getVersion(), key)
-        .wrap(dek, new WrapContext(tenant, dekId, dekVersion, WrapContext.Purpose.DEK)));
+    byte[] wrapped =
+        withTmk(
+            state,
+            under,
+            true,
+            key ->
+                TmkKeyWrapper.create(tenant, under.getTmk().getVersion(), key)
+                    .wrap(
+                        dek, new WrapContext(tenant, dekId, dekVersion, WrapContext.Purpose.DEK)));
     return new WrappedKey(wrapped, KeyFingerprint.of(wrapped));
   }
 
@@ -132,7 +181,8 @@ public final class TenantKeyring {
     return cache.evictExpired();
   }
 
-  private SecretBytes unwrapTmk(TenantState state, TmkVersionState version) throws GeneralSecurityException {
+  private SecretBytes unwrapTmk(TenantState state, TmkVersionState version)
+      throws GeneralSecurityException {
     String tenant = state.getTenantId();
     int number = version.getTmk().getVersion();
     if (TmkStatus.DESTROYED.wire().equals(version.getStatus())) {
@@ -140,17 +190,25 @@ public final class TenantKeyring {
     }
     byte[] wrapped = wrappedBytes(MaterialKeys.tmk(tenant, version.getTmk().getTmkId()));
     if (!"customer_kms".equals(version.getTmk().getWrapMethod())) {
-      return platformKey.unwrap(wrapped, new WrapContext(tenant, version.getTmk().getTmkId(), number, WrapContext.Purpose.TMK));
+      return platformKey.unwrap(
+          wrapped,
+          new WrapContext(tenant, version.getTmk().getTmkId(), number, WrapContext.Purpose.TMK));
     }
-    CmkBinding cmk = TmkContext.cmkOf(state, version).orElseThrow(() -> missing("CMK binding of TMK v" + number));
+    CmkBinding cmk =
+        TmkContext.cmkOf(state, version)
+            .orElseThrow(() -> missing("CMK binding of TMK v" + number));
     byte[] plaintext = null;
     try {
-      plaintext = kms.decrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, number), wrapped);
+      plaintext =
+          kms.decrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, number), wrapped);
       listener.unwrapSucceeded(tenant, number);
       return SecretBytes.copyOf(plaintext);
     } catch (KmsException e) {
       listener.unwrapFailed(tenant, number, e);
-      throw new KeyUnavailableException(KeyUnavailableException.Reason.KMS_REFUSED, "the CMK refused to unwrap TMK v" + number, e);
+      throw new KeyUnavailableException(
+          KeyUnavailableException.Reason.KMS_REFUSED,
+          "the CMK refused to unwrap TMK v" + number,
+          e);
     } finally {
       if (plaintext != null) {
         Arrays.fill(plaintext, (byte) 0);
@@ -159,7 +217,8 @@ public final class TenantKeyring {
   }
 
   private byte[] wrappedBytes(String materialKey) throws KeyUnavailableException {
-    KeyMaterial material = source.material(materialKey).orElseThrow(() -> missing("key material " + materialKey));
+    KeyMaterial material =
+        source.material(materialKey).orElseThrow(() -> missing("key material " + materialKey));
     ByteBuffer buffer = material.getWrappedKey().duplicate();
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
@@ -167,7 +226,9 @@ public final class TenantKeyring {
   }
 
   private Duration ttlOf(TmkVersionState version) {
-    return "customer_kms".equals(version.getTmk().getWrapMethod()) ? settings.byokTtl() : settings.platformTtl();
+    return "customer_kms".equals(version.getTmk().getWrapMethod())
+        ? settings.byokTtl()
+        : settings.platformTtl();
   }
 
   private static String tmkCacheKey(String tenant, TmkVersionState version) {
@@ -175,6 +236,7 @@ public final class TenantKeyring {
   }
 
   private static KeyUnavailableException missing(String what) {
-    return new KeyUnavailableException(KeyUnavailableException.Reason.MATERIAL_MISSING, "not available: " + what, null);
+    return new KeyUnavailableException(
+        KeyUnavailableException.Reason.MATERIAL_MISSING, "not available: " + what, null);
   }
 }

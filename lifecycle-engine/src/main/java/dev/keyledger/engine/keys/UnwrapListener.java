@@ -9,11 +9,12 @@ public interface UnwrapListener {
 
   void unwrapSucceeded(String tenantId, int tmkVersion);
 
-  UnwrapListener NONE = new UnwrapListener() {
-    @Override
-    public void unwrapFailed(String tenantId, int tmkVersion, KmsException cause) {}
+  UnwrapListener NONE =
+      new UnwrapListener() {
+        @Override
+        public void unwrapFailed(String tenantId, int tmkVersion, KmsException cause) {}
 
-    @Override
-    public void unwrapSucceeded(String tenantId, int tmkVersion) {}
-  };
+        @Override
+        public void unwrapSucceeded(String tenantId, int tmkVersion) {}
+      };
 }

@@ -30,7 +30,8 @@ public final class CodecSerde<T> implements Serde<T> {
       try {
         return codec.decode(bytes);
       } catch (UndecodableRecordException e) {
-        throw new SerializationException("undecodable record on " + topic + ": " + e.getMessage(), e);
+        throw new SerializationException(
+            "undecodable record on " + topic + ": " + e.getMessage(), e);
       }
     };
   }

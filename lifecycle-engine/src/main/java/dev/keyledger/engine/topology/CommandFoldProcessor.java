@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds the commands of each tenant, one at a time, into the {@code tenant-state} store and sends
- * on the events, the outcome and, for a refused registration, the tombstone of the key material
- * the sender wrote. Bad input never kills the stream thread: an undecodable record goes to the
+ * on the events, the outcome and, for a refused registration, the tombstone of the key material the
+ * sender wrote. Bad input never kills the stream thread: an undecodable record goes to the
  * dead-letter topic and, when its key is a tenant id, is audited in that tenant's chain.
  *
  * <p>Each output goes to its named sink in {@link LifecycleTopology}, which writes it with that
@@ -57,7 +57,8 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
       return;
     }
     String tenant = record.key();
-    if (tenant == null || !tenant.equals(command.getTenantId())
+    if (tenant == null
+        || !tenant.equals(command.getTenantId())
         || !(TenantIds.isValid(tenant) || TenantIds.PLATFORM.equals(tenant))) {
       deadLetter(record, "record key does not match the command's tenant id");
       return;
@@ -66,8 +67,10 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
     Fold.Result result = Fold.apply(state, command);
     emit(tenant, result);
     for (String materialKey : result.erasedMaterial()) {
-      context().forward(new Record<>(materialKey, null, context().currentSystemTimeMs()),
-          LifecycleTopology.KEY_MATERIAL_TOMBSTONES_SINK);
+      context()
+          .forward(
+              new Record<>(materialKey, null, context().currentSystemTimeMs()),
+              LifecycleTopology.KEY_MATERIAL_TOMBSTONES_SINK);
     }
   }
 
@@ -82,16 +85,34 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
 
   private void deadLetter(Record<String, byte[]> record, String reason) {
     RecordMetadata source = context().recordMetadata().orElseThrow();
-    LOG.warn("command at {}-{}@{} dead-lettered: {}", source.topic(), source.partition(), source.offset(), reason);
+    LOG.warn(
+        "command at {}-{}@{} dead-lettered: {}",
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        reason);
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     headers.add("keyledger.error", reason.getBytes(StandardCharsets.UTF_8));
-    headers.add("keyledger.source", (source.topic() + "-" + source.partition() + "@" + source.offset()).getBytes(StandardCharsets.UTF_8));
-    context().forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), LifecycleTopology.DEAD_LETTER_SINK);
+    headers.add(
+        "keyledger.source",
+        (source.topic() + "-" + source.partition() + "@" + source.offset())
+            .getBytes(StandardCharsets.UTF_8));
+    context()
+        .forward(
+            new Record<>(record.key(), record.value(), record.timestamp(), headers),
+            LifecycleTopology.DEAD_LETTER_SINK);
     String tenant = record.key();
     if (TenantIds.isValid(tenant)) {
-      CommandUndecodable what = CommandUndecodable.newBuilder().setDeadLetterTopic(topics.deadLetter().name())
-          .setSourcePartition(source.partition()).setSourceOffset(source.offset()).setError(reason).build();
-      emit(tenant, Fold.undecodable(current(tenant), what, Instant.ofEpochMilli(record.timestamp())));
+      CommandUndecodable what =
+          CommandUndecodable.newBuilder()
+              .setDeadLetterTopic(topics.deadLetter().name())
+              .setSourcePartition(source.partition())
+              .setSourceOffset(source.offset())
+              .setError(reason)
+              .build();
+      emit(
+          tenant,
+          Fold.undecodable(current(tenant), what, Instant.ofEpochMilli(record.timestamp())));
     }
   }
 

@@ -14,58 +14,80 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The lifecycle fold: commands topic -> {@code tenant-state} (RocksDB) -> one named sink per output
- * (event log, outcomes, key-material tombstones, dead letters), each writing with its {@link Topic}'s
- * serdes; plus the key-material table the workers and the edge unwrap from. {@code KafkaStreams} is
- * created elsewhere, so TopologyTestDriver can run this.
+ * (event log, outcomes, key-material tombstones, dead letters), each writing with its {@link
+ * Topic}'s serdes; plus the key-material table the workers and the edge unwrap from. {@code
+ * KafkaStreams} is created elsewhere, so TopologyTestDriver can run this.
  */
 public final class LifecycleTopology {
 
   /** The processor that folds commands into {@code tenant-state}. */
   public static final String FOLD = "command-fold";
+
   /** Sink of the event log, partitioned by tenant. */
   public static final String EVENTS_SINK = "events-sink";
+
   /** Sink of the command outcomes, partitioned by tenant. */
   public static final String OUTCOMES_SINK = "outcomes-sink";
+
   /** Sink of the key-material tombstones (erasure), partitioned by tenant. */
   public static final String KEY_MATERIAL_TOMBSTONES_SINK = "key-material-tombstones-sink";
+
   /** Sink of the commands that could not be folded, as they arrived, with their own key. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
   private LifecycleTopology() {}
 
   /**
-   * Adds the fold and the key-material table to {@code builder}. Build the topology with
-   * {@link StreamsProperties} ({@code builder.build(props)}): the erasure relies on its optimization.
+   * Adds the fold and the key-material table to {@code builder}. Build the topology with {@link
+   * StreamsProperties} ({@code builder.build(props)}): the erasure relies on its optimization.
    */
   public static void build(StreamsBuilder builder, Topics topics) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(Topics.TENANT_STATE_STORE), Serdes.String(), new CodecSerde<>(Codecs.TENANT_STATE)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Topics.TENANT_STATE_STORE),
+            Serdes.String(),
+            new CodecSerde<>(Codecs.TENANT_STATE)));
 
     // The fold forwards each output to its sink by name, all within the task of the command, so the
     // events and the outcome of one command commit in the same transaction, events first.
-    KStream<String, Object> folded = builder
-        .stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
-        .process(() -> new CommandFoldProcessor(topics), Named.as(FOLD), Topics.TENANT_STATE_STORE);
+    KStream<String, Object> folded =
+        builder.stream(
+                topics.commands().name(),
+                Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
+            .process(
+                () -> new CommandFoldProcessor(topics), Named.as(FOLD), Topics.TENANT_STATE_STORE);
     TenantPartitioner byTenant = new TenantPartitioner();
-    folded.to(topics.events().name(), produced(EVENTS_SINK, topics.events()).withStreamPartitioner(byTenant));
-    folded.to(topics.outcomes().name(), produced(OUTCOMES_SINK, topics.outcomes()).withStreamPartitioner(byTenant));
-    folded.to(topics.keyMaterial().name(),
-        produced(KEY_MATERIAL_TOMBSTONES_SINK, topics.keyMaterial()).withStreamPartitioner(byTenant));
+    folded.to(
+        topics.events().name(),
+        produced(EVENTS_SINK, topics.events()).withStreamPartitioner(byTenant));
+    folded.to(
+        topics.outcomes().name(),
+        produced(OUTCOMES_SINK, topics.outcomes()).withStreamPartitioner(byTenant));
+    folded.to(
+        topics.keyMaterial().name(),
+        produced(KEY_MATERIAL_TOMBSTONES_SINK, topics.keyMaterial())
+            .withStreamPartitioner(byTenant));
     // A dead letter's key may be anything, even null: the producer's default partitioning copes.
     folded.to(topics.deadLetter().name(), produced(DEAD_LETTER_SINK, topics.deadLetter()));
 
     // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
-    // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no changelog
+    // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no
+    // changelog
     // ever holds a copy, so a tombstone plus compaction is a complete erasure.
-    builder.table(topics.keyMaterial().name(),
+    builder.table(
+        topics.keyMaterial().name(),
         Consumed.with(topics.keyMaterial().keySerde(), topics.keyMaterial().valueSerde()),
-        Materialized.<String, KeyMaterial>as(Stores.inMemoryKeyValueStore(Topics.KEY_MATERIAL_STORE))
-            .withKeySerde(topics.keyMaterial().keySerde()).withValueSerde(topics.keyMaterial().valueSerde()));
+        Materialized.<String, KeyMaterial>as(
+                Stores.inMemoryKeyValueStore(Topics.KEY_MATERIAL_STORE))
+            .withKeySerde(topics.keyMaterial().keySerde())
+            .withValueSerde(topics.keyMaterial().valueSerde()));
   }
 
   // Safe: CommandFoldProcessor forwards to each sink only values of that sink's topic.
   @SuppressWarnings("unchecked")
   private static Produced<String, Object> produced(String sink, Topic<String, ?> topic) {
-    return Produced.<String, Object>as(sink).withKeySerde(topic.keySerde()).withValueSerde((Serde<Object>) topic.valueSerde());
+    return Produced.<String, Object>as(sink)
+        .withKeySerde(topic.keySerde())
+        .withValueSerde((Serde<Object>) topic.valueSerde());
   }
 }

@@ -23,11 +23,11 @@ public final class StreamsProperties {
    *       edge quickly) and {@code statestore.cache.max.bytes} 0 (no record cache);
    *   <li>{@code kafka}, the operator's Kafka client settings (at least {@code bootstrap.servers});
    *   <li>settings KeyLedger depends on, which nothing overrides: the application id and state
-   *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries and
-   *       forwarding), the replication factor of internal topics, the optimization
-   *       {@code reuse.ktable.source.topics} (the key-material table has no changelog, so a tombstone
-   *       plus compaction is a complete erasure) and static membership of the main consumer as
-   *       {@code keyledger-<instanceId>}.
+   *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries
+   *       and forwarding), the replication factor of internal topics, the optimization {@code
+   *       reuse.ktable.source.topics} (the key-material table has no changelog, so a tombstone plus
+   *       compaction is a complete erasure) and static membership of the main consumer as {@code
+   *       keyledger-<instanceId>}.
    * </ol>
    *
    * @param kafka Kafka client settings given by the operator
@@ -35,10 +35,16 @@ public final class StreamsProperties {
    * @param stateDir the Streams state directory itself (RocksDB stores live under it)
    * @param applicationServer {@code host:port} of this instance's HTTP edge
    * @param replicationFactor replication factor of the internal topics (1 in dev, 3 in production)
-   * @param instanceId this instance's stable id; restarts with the same id keep their group membership
+   * @param instanceId this instance's stable id; restarts with the same id keep their group
+   *     membership
    */
-  public static Properties of(Map<String, ?> kafka, String applicationId, Path stateDir, String applicationServer,
-      int replicationFactor, String instanceId) {
+  public static Properties of(
+      Map<String, ?> kafka,
+      String applicationId,
+      Path stateDir,
+      String applicationServer,
+      int replicationFactor,
+      String instanceId) {
     Properties props = new Properties();
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -49,9 +55,12 @@ public final class StreamsProperties {
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
-    // Static membership: a restarted instance (even after kill -9) takes its own place in the group at
+    // Static membership: a restarted instance (even after kill -9) takes its own place in the group
+    // at
     // once instead of waiting for the broker to time the old member out.
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "keyledger-" + instanceId);
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        "keyledger-" + instanceId);
     return props;
   }
 }

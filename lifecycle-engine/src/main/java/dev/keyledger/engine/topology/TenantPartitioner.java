@@ -24,7 +24,8 @@ public final class TenantPartitioner implements Partitioner, StreamPartitioner<S
   }
 
   @Override
-  public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+  public int partition(
+      String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
     if (!(key instanceof String tenantKey)) {
       throw new IllegalArgumentException("KeyLedger records are keyed by a tenant id string");
     }
@@ -32,7 +33,8 @@ public final class TenantPartitioner implements Partitioner, StreamPartitioner<S
   }
 
   @Override
-  public Optional<Set<Integer>> partitions(String topic, String key, Object value, int numPartitions) {
+  public Optional<Set<Integer>> partitions(
+      String topic, String key, Object value, int numPartitions) {
     return Optional.of(Set.of(partition(key, numPartitions)));
   }
 

@@ -15,6 +15,7 @@ public final class Topics {
 
   /** Persistent store of the fold: tenant id -> TenantState. */
   public static final String TENANT_STATE_STORE = "tenant-state";
+
   /** Wrapped TMK bytes by {@code tenant/tmk_id}, materialized from the key-material topic. */
   public static final String KEY_MATERIAL_STORE = "key-material";
 
@@ -26,10 +27,16 @@ public final class Topics {
 
   public Topics(String prefix) {
     this.commands = new Topic<>(prefix + ".commands", Serdes.String(), Serdes.ByteArray(), false);
-    this.events = new Topic<>(prefix + ".events", Serdes.String(), new CodecSerde<>(Codecs.EVENTS), false);
-    this.outcomes = new Topic<>(prefix + ".outcomes", Serdes.String(), new CodecSerde<>(Codecs.OUTCOMES), false);
-    this.keyMaterial = new Topic<>(prefix + ".key-material", Serdes.String(), new CodecSerde<>(Codecs.KEY_MATERIAL), true);
-    this.deadLetter = new Topic<>(prefix + ".dead-letter", Serdes.String(), Serdes.ByteArray(), false);
+    this.events =
+        new Topic<>(prefix + ".events", Serdes.String(), new CodecSerde<>(Codecs.EVENTS), false);
+    this.outcomes =
+        new Topic<>(
+            prefix + ".outcomes", Serdes.String(), new CodecSerde<>(Codecs.OUTCOMES), false);
+    this.keyMaterial =
+        new Topic<>(
+            prefix + ".key-material", Serdes.String(), new CodecSerde<>(Codecs.KEY_MATERIAL), true);
+    this.deadLetter =
+        new Topic<>(prefix + ".dead-letter", Serdes.String(), Serdes.ByteArray(), false);
   }
 
   public static Topics defaults() {

@@ -25,9 +25,11 @@ public final class TopicsAdmin {
    *
    * @param partitions partitions of every topic (the unit of scale)
    * @param replicationFactor 1 in dev, 3 in production
-   * @param keyMaterialOverrides extra settings of the key-material topic (tests shorten compaction lags)
+   * @param keyMaterialOverrides extra settings of the key-material topic (tests shorten compaction
+   *     lags)
    */
-  public record Settings(int partitions, short replicationFactor, Map<String, String> keyMaterialOverrides) {
+  public record Settings(
+      int partitions, short replicationFactor, Map<String, String> keyMaterialOverrides) {
     public static Settings dev() {
       return new Settings(12, (short) 1, Map.of());
     }
@@ -37,11 +39,14 @@ public final class TopicsAdmin {
 
   public static void ensure(Admin admin, Topics topics, Settings settings, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Set<String> existing =
+        admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     List<NewTopic> missing = new ArrayList<>();
     for (Topic<?, ?> topic : topics.all()) {
       if (!existing.contains(topic.name())) {
-        missing.add(new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor()).configs(configOf(topics, topic, settings)));
+        missing.add(
+            new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor())
+                .configs(configOf(topics, topic, settings)));
       }
     }
     if (missing.isEmpty()) {
@@ -58,23 +63,37 @@ public final class TopicsAdmin {
 
   private static Map<String, String> configOf(Topics topics, Topic<?, ?> topic, Settings settings) {
     if (topic.equals(topics.events())) {
-      return Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings));
+      return Map.of(
+          TopicConfig.RETENTION_MS_CONFIG,
+          "-1",
+          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+          minIsr(settings));
     }
     if (topic.equals(topics.keyMaterial())) {
-      Map<String, String> config = new java.util.HashMap<>(Map.of(
-          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings),
-          // Erasure must not wait on the default 24 h tombstone retention or an idle segment.
-          TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000",
-          TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+      Map<String, String> config =
+          new java.util.HashMap<>(
+              Map.of(
+                  TopicConfig.CLEANUP_POLICY_CONFIG,
+                  TopicConfig.CLEANUP_POLICY_COMPACT,
+                  TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                  minIsr(settings),
+                  // Erasure must not wait on the default 24 h tombstone retention or an idle
+                  // segment.
+                  TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                  "3600000",
+                  TopicConfig.SEGMENT_MS_CONFIG,
+                  "3600000"));
       config.putAll(settings.keyMaterialOverrides());
       return config;
     }
     if (topic.equals(topics.outcomes())) {
       return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()));
     }
-    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(30).toMillis()),
-        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr(settings));
+    return Map.of(
+        TopicConfig.RETENTION_MS_CONFIG,
+        Long.toString(Duration.ofDays(30).toMillis()),
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+        minIsr(settings));
   }
 
   private static String minIsr(Settings settings) {

@@ -11,11 +11,13 @@ import java.util.List;
 public interface CommandSink {
 
   /**
-   * Writes the command (and the key material it introduces, in the same transaction) and waits for its outcome.
+   * Writes the command (and the key material it introduces, in the same transaction) and waits for
+   * its outcome.
    *
    * @param tenantId the tenant (the record key)
    * @param payload a command payload of {@code dev.keyledger.avro.command}
    * @throws CommandSinkException when the command could not be written or was not decided in time
    */
-  CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material) throws CommandSinkException;
+  CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material)
+      throws CommandSinkException;
 }

@@ -3,9 +3,14 @@ package dev.keyledger.engine.workers;
 import dev.keyledger.avro.state.TenantState;
 import java.util.function.Consumer;
 
-/** The tenants whose state this instance owns right now (its partitions of the tenant-state store). */
+/**
+ * The tenants whose state this instance owns right now (its partitions of the tenant-state store).
+ */
 public interface LocalTenants {
 
-  /** Calls {@code action} for each owned tenant; nothing when the store is not available (rebalancing). */
+  /**
+   * Calls {@code action} for each owned tenant; nothing when the store is not available
+   * (rebalancing).
+   */
   void forEach(Consumer<TenantState> action);
 }

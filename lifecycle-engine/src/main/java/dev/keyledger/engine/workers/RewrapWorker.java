@@ -25,25 +25,28 @@ import org.slf4j.LoggerFactory;
  * rotation enqueues a background rewrap); scheduled every {@link WorkerSettings#rewrap()}, with
  * {@link WorkerSettings#rewrapBatch()} DEKs per batch (default 100 every 5 s).
  *
- * <p>Each round, for every owned tenant with a rewrap lease ({@code TenantState.rewrap}) that is not
- * sealed, takes up to {@code batchSize} live DEKs not yet under the lease's target version, in
+ * <p>Each round, for every owned tenant with a rewrap lease ({@code TenantState.rewrap}) that is
+ * not sealed, takes up to {@code batchSize} live DEKs not yet under the lease's target version, in
  * ascending DEK version order, unwraps each with its current TMK and wraps it under the target, and
  * submits them as one {@code RecordRewrapBatch} with the new key material (one transaction).
  *
  * <p>Guarantees:
+ *
  * <ul>
- *   <li><b>The state is the cursor.</b> A DEK not yet under the target is pending, whatever happened
- *       before, so a crashed or moved worker resumes exactly where the folded state says; a new
- *       instance needs nothing else.
- *   <li><b>No partial moves.</b> A batch is accepted or refused as a whole by the fold, which checks
- *       the lease; the material of a refused batch is erased there. A refused batch ({@code
+ *   <li><b>The state is the cursor.</b> A DEK not yet under the target is pending, whatever
+ *       happened before, so a crashed or moved worker resumes exactly where the folded state says;
+ *       a new instance needs nothing else.
+ *   <li><b>No partial moves.</b> A batch is accepted or refused as a whole by the fold, which
+ *       checks the lease; the material of a refused batch is erased there. A refused batch ({@code
  *       lease_superseded} after another rotation, ...) is logged and the next round re-reads the
  *       state.
- *   <li><b>Fail closed.</b> A DEK that cannot be re-wrapped now (tenant sealed meanwhile, KMS refused,
- *       material missing) ends that tenant's batch there: the DEKs re-wrapped before it are submitted,
- *       the rest wait for a later round.
- *   <li>Plaintext DEKs are used only inside key ring callbacks; logs carry ids, versions and counts.
+ *   <li><b>Fail closed.</b> A DEK that cannot be re-wrapped now (tenant sealed meanwhile, KMS
+ *       refused, material missing) ends that tenant's batch there: the DEKs re-wrapped before it
+ *       are submitted, the rest wait for a later round.
+ *   <li>Plaintext DEKs are used only inside key ring callbacks; logs carry ids, versions and
+ *       counts.
  * </ul>
+ *
  * When the last pending DEK moves, the fold completes the lease ({@code RewrapCompleted}); the old
  * TMK version stays retired (unwrap only) and may then be destroyed.
  */
@@ -59,8 +62,11 @@ public final class RewrapWorker implements Worker {
   private final WorkerCommands commands;
   private final int batchSize;
 
-  /** @throws IllegalArgumentException if {@code batchSize < 1} */
-  public RewrapWorker(TenantKeyring keyring, LocalTenants tenants, CommandSink sink, int batchSize) {
+  /**
+   * @throws IllegalArgumentException if {@code batchSize < 1}
+   */
+  public RewrapWorker(
+      TenantKeyring keyring, LocalTenants tenants, CommandSink sink, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
@@ -72,43 +78,78 @@ public final class RewrapWorker implements Worker {
 
   @Override
   public void runOnce() {
-    TenantRound.forEach(tenants, state -> state.getRewrap() != null && TenantStates.status(state) != BindingStatus.SEALED,
-        this::rewrapBatch, LOG);
+    TenantRound.forEach(
+        tenants,
+        state -> state.getRewrap() != null && TenantStates.status(state) != BindingStatus.SEALED,
+        this::rewrapBatch,
+        LOG);
   }
 
   private void rewrapBatch(TenantState state) {
     String tenant = state.getTenantId();
     RewrapState lease = state.getRewrap();
     int to = lease.getToTmkVersion();
-    TmkVersionState target = TenantStates.tmk(state, to)
-        .orElseThrow(() -> new IllegalStateException("rewrap lease " + lease.getLeaseId() + " targets unknown TMK v" + to));
-    List<DekState> pending = TenantStates.liveDeks(state).stream().filter(d -> d.getDek().getTmkVersion() != to)
-        .sorted(Comparator.comparingInt(d -> d.getDek().getVersion())).limit(batchSize).toList();
+    TmkVersionState target =
+        TenantStates.tmk(state, to)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "rewrap lease " + lease.getLeaseId() + " targets unknown TMK v" + to));
+    List<DekState> pending =
+        TenantStates.liveDeks(state).stream()
+            .filter(d -> d.getDek().getTmkVersion() != to)
+            .sorted(Comparator.comparingInt(d -> d.getDek().getVersion()))
+            .limit(batchSize)
+            .toList();
     List<DekRef> moved = new ArrayList<>(pending.size());
     List<KeyMaterial> material = new ArrayList<>(pending.size());
     for (DekState dek : pending) {
       String dekId = dek.getDek().getDekId();
       WrappedKey wrapped;
       try {
-        wrapped = keyring.withDek(state, dek, true,
-            plain -> keyring.wrapDek(state, target, plain, dekId, dek.getDek().getVersion()));
+        wrapped =
+            keyring.withDek(
+                state,
+                dek,
+                true,
+                plain -> keyring.wrapDek(state, target, plain, dekId, dek.getDek().getVersion()));
       } catch (GeneralSecurityException e) {
-        LOG.warn("tenant {} rewrap lease {}: DEK {} v{} cannot be re-wrapped now ({}), the batch stops there",
-            tenant, lease.getLeaseId(), dekId, dek.getDek().getVersion(), UnwrapFailures.kindOf(e));
+        LOG.warn(
+            "tenant {} rewrap lease {}: DEK {} v{} cannot be re-wrapped now ({}), the batch stops there",
+            tenant,
+            lease.getLeaseId(),
+            dekId,
+            dek.getDek().getVersion(),
+            UnwrapFailures.kindOf(e));
         break;
       }
-      DekRef ref = DekRef.newBuilder(dek.getDek()).setTmkVersion(to).setFingerprint(wrapped.fingerprint()).build();
+      DekRef ref =
+          DekRef.newBuilder(dek.getDek())
+              .setTmkVersion(to)
+              .setFingerprint(wrapped.fingerprint())
+              .build();
       moved.add(ref);
-      material.add(KeyMaterial.newBuilder().setTenantId(tenant).setTmk(target.getTmk()).setDek(ref)
-          .setWrappedKey(ByteBuffer.wrap(wrapped.bytes())).build());
+      material.add(
+          KeyMaterial.newBuilder()
+              .setTenantId(tenant)
+              .setTmk(target.getTmk())
+              .setDek(ref)
+              .setWrappedKey(ByteBuffer.wrap(wrapped.bytes()))
+              .build());
     }
     if (moved.isEmpty()) {
       return;
     }
-    RecordRewrapBatch batch = RecordRewrapBatch.newBuilder().setLeaseId(lease.getLeaseId()).setDeks(moved).build();
+    RecordRewrapBatch batch =
+        RecordRewrapBatch.newBuilder().setLeaseId(lease.getLeaseId()).setDeks(moved).build();
     if (commands.submit(tenant, batch, material)) {
-      LOG.info("tenant {} rewrap lease {}: {}/{} DEKs under TMK v{}", tenant, lease.getLeaseId(),
-          lease.getDone() + moved.size(), lease.getTotal(), to);
+      LOG.info(
+          "tenant {} rewrap lease {}: {}/{} DEKs under TMK v{}",
+          tenant,
+          lease.getLeaseId(),
+          lease.getDone() + moved.size(),
+          lease.getTotal(),
+          to);
     }
   }
 }

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each round, for every owned tenant whose binding is {@code sealed}, unwraps the active TMK
  * through the CMK ({@link TenantKeyring#verifyCmk}, bypassing the cache). On success it submits
- * {@code ReportUnwrapSucceeded{manual: false}} naming this instance; the fold unseals the tenant (and
- * does nothing if another instance or an operator already did). On failure it submits nothing: the
- * tenant stays sealed and the next round tries again, so a key that stays cut off costs one KMS call
- * per tenant per round and no commands. The failure is logged at WARN with the tenant and the failure
- * kind, never key bytes. One tenant's failure never stops the round.
+ * {@code ReportUnwrapSucceeded{manual: false}} naming this instance; the fold unseals the tenant
+ * (and does nothing if another instance or an operator already did). On failure it submits nothing:
+ * the tenant stays sealed and the next round tries again, so a key that stays cut off costs one KMS
+ * call per tenant per round and no commands. The failure is logged at WARN with the tenant and the
+ * failure kind, never key bytes. One tenant's failure never stops the round.
  */
 public final class SealWatcher implements Worker {
 
@@ -32,7 +32,8 @@ public final class SealWatcher implements Worker {
   private final WorkerCommands commands;
   private final String instanceId;
 
-  public SealWatcher(TenantKeyring keyring, LocalTenants tenants, CommandSink sink, String instanceId) {
+  public SealWatcher(
+      TenantKeyring keyring, LocalTenants tenants, CommandSink sink, String instanceId) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.tenants = Objects.requireNonNull(tenants, "tenants");
     this.commands = new WorkerCommands(Objects.requireNonNull(sink, "sink"), LOG);
@@ -41,7 +42,8 @@ public final class SealWatcher implements Worker {
 
   @Override
   public void runOnce() {
-    TenantRound.forEach(tenants, state -> TenantStates.status(state) == BindingStatus.SEALED, this::retry, LOG);
+    TenantRound.forEach(
+        tenants, state -> TenantStates.status(state) == BindingStatus.SEALED, this::retry, LOG);
   }
 
   private void retry(TenantState state) {
@@ -49,12 +51,19 @@ public final class SealWatcher implements Worker {
     try {
       keyring.verifyCmk(state);
     } catch (GeneralSecurityException e) {
-      LOG.warn("tenant {} stays sealed: the CMK still refuses to unwrap ({})", tenant, UnwrapFailures.kindOf(e));
+      LOG.warn(
+          "tenant {} stays sealed: the CMK still refuses to unwrap ({})",
+          tenant,
+          UnwrapFailures.kindOf(e));
       return;
     }
     int version = TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion();
-    ReportUnwrapSucceeded succeeded = ReportUnwrapSucceeded.newBuilder().setTmkVersion(version).setReporter(instanceId)
-        .setManual(false).build();
+    ReportUnwrapSucceeded succeeded =
+        ReportUnwrapSucceeded.newBuilder()
+            .setTmkVersion(version)
+            .setReporter(instanceId)
+            .setManual(false)
+            .build();
     if (commands.submit(tenant, succeeded, List.of())) {
       LOG.info("tenant {}: the CMK unwraps TMK v{} again, unsealed", tenant, version);
     }

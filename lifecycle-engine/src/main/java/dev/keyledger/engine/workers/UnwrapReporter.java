@@ -15,22 +15,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seals a tenant when the key ring fails to unwrap its TMK through the CMK (SPEC §2: "an unwrap that
- * fails reports unwrap-failed, once per transition per instance, not per request").
+ * Seals a tenant when the key ring fails to unwrap its TMK through the CMK (SPEC §2: "an unwrap
+ * that fails reports unwrap-failed, once per transition per instance, not per request").
  *
  * <p>Guarantees:
+ *
  * <ul>
  *   <li><b>Once per transition.</b> The first failure that {@link
  *       dev.keyledger.engine.kms.KmsFailure#sealsTenant() seals} since the tenant's last successful
  *       unwrap on this instance submits one {@code ReportUnwrapFailed}; further failures submit
  *       nothing until an unwrap succeeds again, however many requests fail concurrently. Failures
- *       that say nothing about the customer's key (throttling, the platform's own credentials) submit
- *       nothing.
- *   <li><b>Never blocks the caller.</b> The data-plane thread that hit the failure only enqueues the
- *       report; one thread owned by this reporter submits it. A report that could not be submitted is
- *       logged and forgotten, so the next failure reports again.
+ *       that say nothing about the customer's key (throttling, the platform's own credentials)
+ *       submit nothing.
+ *   <li><b>Never blocks the caller.</b> The data-plane thread that hit the failure only enqueues
+ *       the report; one thread owned by this reporter submits it. A report that could not be
+ *       submitted is logged and forgotten, so the next failure reports again.
  *   <li>Other instances may report the same failure; the fold seals once.
  * </ul>
+ *
  * {@link #close()} submits what is already enqueued (bounded) and stops the thread; failures after
  * that are logged only.
  */
@@ -41,11 +43,14 @@ public final class UnwrapReporter implements UnwrapListener, AutoCloseable {
 
   private final CommandSink sink;
   private final String instanceId;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "keyledger-unwrap-reporter");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "keyledger-unwrap-reporter");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /** Tenants reported since their last success, each with the token of its report. */
   private final Map<String, Object> reported = new ConcurrentHashMap<>();
 
@@ -63,13 +68,21 @@ public final class UnwrapReporter implements UnwrapListener, AutoCloseable {
     if (reported.putIfAbsent(tenantId, token) != null) {
       return;
     }
-    ReportUnwrapFailed report = ReportUnwrapFailed.newBuilder().setTmkVersion(tmkVersion)
-        .setFailure(cause.failure().wireName()).setMessage(cause.getMessage()).setReporter(instanceId).build();
+    ReportUnwrapFailed report =
+        ReportUnwrapFailed.newBuilder()
+            .setTmkVersion(tmkVersion)
+            .setFailure(cause.failure().wireName())
+            .setMessage(cause.getMessage())
+            .setReporter(instanceId)
+            .build();
     try {
       executor.execute(() -> submit(tenantId, report, token));
     } catch (RejectedExecutionException e) {
       reported.remove(tenantId, token);
-      LOG.warn("tenant {}: unwrap of TMK v{} failed ({}) but the reporter is closed, not reported", tenantId, tmkVersion,
+      LOG.warn(
+          "tenant {}: unwrap of TMK v{} failed ({}) but the reporter is closed, not reported",
+          tenantId,
+          tmkVersion,
           report.getFailure());
     }
   }
@@ -80,13 +93,20 @@ public final class UnwrapReporter implements UnwrapListener, AutoCloseable {
   }
 
   private void submit(String tenantId, ReportUnwrapFailed report, Object token) {
-    LOG.warn("tenant {}: unwrap of TMK v{} failed ({}), reporting", tenantId, report.getTmkVersion(), report.getFailure());
+    LOG.warn(
+        "tenant {}: unwrap of TMK v{} failed ({}), reporting",
+        tenantId,
+        report.getTmkVersion(),
+        report.getFailure());
     try {
       sink.submit(tenantId, report, List.of());
     } catch (CommandSinkException e) {
       // Forgetting the report lets the next failing unwrap report again.
       reported.remove(tenantId, token);
-      LOG.warn("tenant {}: unwrap failure not reported, the next failure retries: {}", tenantId, e.getMessage());
+      LOG.warn(
+          "tenant {}: unwrap failure not reported, the next failure retries: {}",
+          tenantId,
+          e.getMessage());
     }
   }
 

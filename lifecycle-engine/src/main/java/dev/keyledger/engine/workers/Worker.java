@@ -9,9 +9,9 @@ package dev.keyledger.engine.workers;
 public interface Worker {
 
   /**
-   * One round over the owned tenants. A failure that concerns one tenant is logged and the round goes
-   * on with the next tenant; a round never retries within itself, the next round starts again from the
-   * state.
+   * One round over the owned tenants. A failure that concerns one tenant is logged and the round
+   * goes on with the next tenant; a round never retries within itself, the next round starts again
+   * from the state.
    */
   void runOnce();
 }

@@ -26,11 +26,17 @@ final class WorkerCommands {
     try {
       outcome = sink.submit(tenantId, payload, material);
     } catch (CommandSinkException e) {
-      log.warn("tenant {}: {} not submitted, retried next round: {}", tenantId, command, e.getMessage());
+      log.warn(
+          "tenant {}: {} not submitted, retried next round: {}", tenantId, command, e.getMessage());
       return false;
     }
     if (!outcome.getAccepted()) {
-      log.warn("tenant {}: {} refused ({}): {}", tenantId, command, outcome.getRefusal().getType(), outcome.getRefusal().getMessage());
+      log.warn(
+          "tenant {}: {} refused ({}): {}",
+          tenantId,
+          command,
+          outcome.getRefusal().getType(),
+          outcome.getRefusal().getMessage());
     }
     return outcome.getAccepted();
   }

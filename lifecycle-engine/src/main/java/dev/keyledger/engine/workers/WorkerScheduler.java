@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * Runs the workers of one engine instance on their periods ({@link WorkerSettings}).
  *
  * <p>Guarantees:
+ *
  * <ul>
  *   <li>Each worker has its own thread, so a slow round (a validation over many tenants, a KMS call
  *       waiting for its timeout) never delays another worker. A worker's rounds never overlap: the
@@ -35,20 +36,29 @@ public final class WorkerScheduler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private boolean started;
 
-  public WorkerScheduler(WorkerSettings settings, SealWatcher sealWatcher, CmkValidator validator, RewrapWorker rewrap) {
-    this(List.of(new Schedule("seal-watcher", settings.sealRetry(), sealWatcher),
-        new Schedule("cmk-validator", settings.validation(), validator),
-        new Schedule("rewrap", settings.rewrap(), rewrap)));
+  public WorkerScheduler(
+      WorkerSettings settings,
+      SealWatcher sealWatcher,
+      CmkValidator validator,
+      RewrapWorker rewrap) {
+    this(
+        List.of(
+            new Schedule("seal-watcher", settings.sealRetry(), sealWatcher),
+            new Schedule("cmk-validator", settings.validation(), validator),
+            new Schedule("rewrap", settings.rewrap(), rewrap)));
   }
 
   WorkerScheduler(List<Schedule> schedules) {
     this.schedules = List.copyOf(schedules);
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newScheduledThreadPool(this.schedules.size(), runnable -> {
-      Thread thread = new Thread(runnable, "keyledger-worker-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newScheduledThreadPool(
+            this.schedules.size(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "keyledger-worker-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -63,7 +73,8 @@ public final class WorkerScheduler implements AutoCloseable {
     started = true;
     for (Schedule schedule : schedules) {
       long millis = schedule.period().toMillis();
-      executor.scheduleWithFixedDelay(() -> runRound(schedule), millis, millis, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(
+          () -> runRound(schedule), millis, millis, TimeUnit.MILLISECONDS);
       LOG.info("worker {} runs every {}", schedule.name(), schedule.period());
     }
   }
@@ -81,7 +92,8 @@ public final class WorkerScheduler implements AutoCloseable {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        LOG.warn("worker rounds still running after {} s, interrupting them", SHUTDOWN_TIMEOUT_SECONDS);
+        LOG.warn(
+            "worker rounds still running after {} s, interrupting them", SHUTDOWN_TIMEOUT_SECONDS);
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param rewrap period of the {@link RewrapWorker} (default 5 s)
  * @param rewrapBatch DEKs per rewrap batch (default 100)
  */
-public record WorkerSettings(Duration sealRetry, Duration validation, Duration rewrap, int rewrapBatch) {
+public record WorkerSettings(
+    Duration sealRetry, Duration validation, Duration rewrap, int rewrapBatch) {
 
-  /** @throws IllegalArgumentException if a period is not positive or {@code rewrapBatch < 1} */
+  /**
+   * @throws IllegalArgumentException if a period is not positive or {@code rewrapBatch < 1}
+   */
   public WorkerSettings {
     requirePositive(sealRetry, "sealRetry");
     requirePositive(validation, "validation");
@@ -24,7 +27,11 @@ public record WorkerSettings(Duration sealRetry, Duration validation, Duration r
   }
 
   public static WorkerSettings defaults() {
-    return new WorkerSettings(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofSeconds(5), RewrapWorker.DEFAULT_BATCH_SIZE);
+    return new WorkerSettings(
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(15),
+        Duration.ofSeconds(5),
+        RewrapWorker.DEFAULT_BATCH_SIZE);
   }
 
   private static void requirePositive(Duration period, String name) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class DataAeadTest {
   private static final DekRef DEK_REF = new DekRef("dek-7f3a", 3);
-  private static final Map<String, String> CONTEXT = Map.of("purpose", "agent-memory", "record", "42");
+  private static final Map<String, String> CONTEXT =
+      Map.of("purpose", "agent-memory", "record", "42");
   private final SecretBytes dek = Keys.newAes256();
   private final DataAead aead = DataAead.create(dek, DEK_REF);
 
@@ -30,9 +31,12 @@ class DataAeadTest {
   @Test
   void roundTripsWithAndWithoutContext() throws Exception {
     byte[] plaintext = "hello tenant".getBytes(UTF_8);
-    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", plaintext, CONTEXT), CONTEXT)).isEqualTo(plaintext);
-    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", plaintext, null), Map.of())).isEqualTo(plaintext);
-    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", new byte[0], null), null)).isEmpty();
+    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", plaintext, CONTEXT), CONTEXT))
+        .isEqualTo(plaintext);
+    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", plaintext, null), Map.of()))
+        .isEqualTo(plaintext);
+    assertThat(aead.decrypt("tenant-a", aead.encrypt("tenant-a", new byte[0], null), null))
+        .isEmpty();
   }
 
   @Test
@@ -73,7 +77,8 @@ class DataAeadTest {
   void wrongContextFails() throws Exception {
     byte[] ct = aead.encrypt("tenant-a", "secret".getBytes(UTF_8), CONTEXT);
     assertInvalidCiphertext(() -> aead.decrypt("tenant-a", ct, null));
-    assertInvalidCiphertext(() -> aead.decrypt("tenant-a", ct, Map.of("purpose", "agent-memory", "record", "43")));
+    assertInvalidCiphertext(
+        () -> aead.decrypt("tenant-a", ct, Map.of("purpose", "agent-memory", "record", "43")));
     assertInvalidCiphertext(() -> aead.decrypt("tenant-a", ct, Map.of("purpose", "agent-memory")));
   }
 
@@ -143,7 +148,8 @@ class DataAeadTest {
     badUtf8[8] = (byte) 0xC3; // lead byte followed by ASCII
     byte[] controlChar = ct.clone();
     controlChar[8] = 0x07;
-    for (byte[] bad : new byte[][] {zeroVersion, negativeVersion, emptyId, longId, badUtf8, controlChar}) {
+    for (byte[] bad :
+        new byte[][] {zeroVersion, negativeVersion, emptyId, longId, badUtf8, controlChar}) {
       assertInvalidCiphertext(() -> DataEnvelope.peekDek(bad));
       assertInvalidCiphertext(() -> aead.decrypt("tenant-a", bad, null));
     }
@@ -152,7 +158,8 @@ class DataAeadTest {
   @Test
   void oversizedCiphertextFailsWithTheOneError() {
     byte[] header = DataEnvelope.header(DEK_REF);
-    byte[] huge = Arrays.copyOf(header, header.length + 12 + DataEnvelope.MAX_PLAINTEXT_BYTES + 16 + 1);
+    byte[] huge =
+        Arrays.copyOf(header, header.length + 12 + DataEnvelope.MAX_PLAINTEXT_BYTES + 16 + 1);
     assertInvalidCiphertext(() -> DataEnvelope.peekDek(huge));
     assertInvalidCiphertext(() -> aead.decrypt("tenant-a", huge, null));
   }
@@ -161,7 +168,8 @@ class DataAeadTest {
   void plaintextAboveFourMebibytesIsRefusedClearly() throws Exception {
     byte[] max = new byte[DataEnvelope.MAX_PLAINTEXT_BYTES];
     assertThat(aead.decrypt("t", aead.encrypt("t", max, null), null)).hasSize(max.length);
-    assertThatThrownBy(() -> aead.encrypt("t", new byte[DataEnvelope.MAX_PLAINTEXT_BYTES + 1], null))
+    assertThatThrownBy(
+            () -> aead.encrypt("t", new byte[DataEnvelope.MAX_PLAINTEXT_BYTES + 1], null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("4 MiB");
   }
@@ -179,18 +187,23 @@ class DataAeadTest {
 
   @Test
   void invalidCallerInputIsAnIllegalArgument() {
-    assertThatThrownBy(() -> aead.encrypt("", new byte[1], null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], Map.of("", "v"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aead.encrypt("", new byte[1], null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], Map.of("", "v")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> aead.encrypt("t\uD800", new byte[1], null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("surrogate");
     Map<String, String> many = new LinkedHashMap<>();
     for (int i = 0; i <= DataAead.MAX_CONTEXT_ENTRIES; i++) {
       many.put("k" + i, "v");
     }
-    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], many)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], many))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DataAead.create(SecretBytes.copyOf(new byte[16]), DEK_REF))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DekRef("x".repeat(65), 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DekRef("x".repeat(65), 1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new DekRef("x", 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -198,8 +211,10 @@ class DataAeadTest {
   void destroyedDekCannotBeUsed() throws Exception {
     byte[] ct = aead.encrypt("t", new byte[1], null);
     dek.destroy();
-    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], null)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> aead.encrypt("t", new byte[1], null))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> aead.decrypt("t", ct, null)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> DataAead.create(dek, DEK_REF)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> DataAead.create(dek, DEK_REF))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

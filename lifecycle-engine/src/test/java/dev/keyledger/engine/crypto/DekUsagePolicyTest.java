@@ -21,23 +21,29 @@ class DekUsagePolicyTest {
   @Test
   void encryptionLimitIsInclusiveAt2To30() {
     assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT - 1, CREATED)).isEqualTo(new Ok());
-    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT, CREATED)).isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
-    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT + 1, CREATED)).isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
+    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT, CREATED))
+        .isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
+    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT + 1, CREATED))
+        .isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
   }
 
   @Test
   void ageLimitIsNinetyDays() {
     Instant ninetyDays = CREATED.plus(Duration.ofDays(90));
     assertThat(DekUsagePolicy.evaluate(CREATED, 0, ninetyDays.minusSeconds(1))).isEqualTo(new Ok());
-    assertThat(DekUsagePolicy.evaluate(CREATED, 0, ninetyDays)).isEqualTo(new Retire(Reason.MAX_AGE));
-    assertThat(DekUsagePolicy.evaluate(CREATED, 0, ninetyDays.plusSeconds(1))).isEqualTo(new Retire(Reason.MAX_AGE));
+    assertThat(DekUsagePolicy.evaluate(CREATED, 0, ninetyDays))
+        .isEqualTo(new Retire(Reason.MAX_AGE));
+    assertThat(DekUsagePolicy.evaluate(CREATED, 0, ninetyDays.plusSeconds(1)))
+        .isEqualTo(new Retire(Reason.MAX_AGE));
   }
 
   @Test
   void whicheverComesFirst() {
     Instant old = CREATED.plus(Duration.ofDays(91));
-    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT, old)).isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
-    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT - 1, old)).isEqualTo(new Retire(Reason.MAX_AGE));
+    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT, old))
+        .isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
+    assertThat(DekUsagePolicy.evaluate(CREATED, LIMIT - 1, old))
+        .isEqualTo(new Retire(Reason.MAX_AGE));
   }
 
   @Test
@@ -47,8 +53,10 @@ class DekUsagePolicyTest {
 
   @Test
   void negativeCountsAreRefused() {
-    assertThatThrownBy(() -> DekUsagePolicy.evaluate(CREATED, -1, CREATED)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DekEncryptionCounter.resumeFrom(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DekUsagePolicy.evaluate(CREATED, -1, CREATED))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DekEncryptionCounter.resumeFrom(-1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -58,7 +66,8 @@ class DekUsagePolicyTest {
     assertThat(counter.tryReserve()).isTrue();
     assertThat(counter.tryReserve()).isFalse();
     assertThat(counter.encryptions()).isEqualTo(LIMIT);
-    assertThat(DekUsagePolicy.evaluate(CREATED, counter.encryptions(), CREATED)).isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
+    assertThat(DekUsagePolicy.evaluate(CREATED, counter.encryptions(), CREATED))
+        .isEqualTo(new Retire(Reason.ENCRYPTION_LIMIT));
   }
 
   @Test
@@ -71,19 +80,21 @@ class DekUsagePolicyTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int j = 0; j < attemptsEach; j++) {
-          if (counter.tryReserve()) {
-            granted.incrementAndGet();
-          }
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int j = 0; j < attemptsEach; j++) {
+                  if (counter.tryReserve()) {
+                    granted.incrementAndGet();
+                  }
+                }
+              });
       workers.add(t);
       t.start();
     }

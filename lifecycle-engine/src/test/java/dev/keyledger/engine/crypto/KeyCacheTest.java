@@ -1,9 +1,9 @@
 package dev.keyledger.engine.crypto;
 
-import dev.keyledger.engine.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyledger.engine.testing.MutableClock;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +33,14 @@ class KeyCacheTest {
   }
 
   private SecretBytes use(DekKey key, Duration ttl) throws GeneralSecurityException {
-    return cache.withKey(key, ttl, this::load, k -> {
-      assertThat(k.isDestroyed()).isFalse();
-      return k;
-    });
+    return cache.withKey(
+        key,
+        ttl,
+        this::load,
+        k -> {
+          assertThat(k.isDestroyed()).isFalse();
+          return k;
+        });
   }
 
   private static void await(CountDownLatch latch) {
@@ -125,29 +129,39 @@ class KeyCacheTest {
   void aKeyInUseIsNotDestroyedUntilTheCallbackReturns() throws Exception {
     DekKey key = new DekKey("a", 1);
     SecretBytes[] seen = new SecretBytes[1];
-    cache.withKey(key, TTL, this::load, k -> {
-      seen[0] = k;
-      cache.invalidate(key);
-      clock.advance(TTL.multipliedBy(2));
-      assertThat(cache.evictExpired()).isZero();
-      assertThat(k.isDestroyed()).isFalse();
-      byte[] ct = DataAead.create(k, new DekRef("dek", 1)).encrypt("t", new byte[] {1}, null);
-      return DataAead.create(k, new DekRef("dek", 1)).decrypt("t", ct, null);
-    });
+    cache.withKey(
+        key,
+        TTL,
+        this::load,
+        k -> {
+          seen[0] = k;
+          cache.invalidate(key);
+          clock.advance(TTL.multipliedBy(2));
+          assertThat(cache.evictExpired()).isZero();
+          assertThat(k.isDestroyed()).isFalse();
+          byte[] ct = DataAead.create(k, new DekRef("dek", 1)).encrypt("t", new byte[] {1}, null);
+          return DataAead.create(k, new DekRef("dek", 1)).decrypt("t", ct, null);
+        });
     assertThat(seen[0].isDestroyed()).isTrue();
   }
 
   @Test
-  void aKeyExpiringDuringUseIsReplacedForNewCallersAndDestroyedAfterTheOldCallerFinishes() throws Exception {
+  void aKeyExpiringDuringUseIsReplacedForNewCallersAndDestroyedAfterTheOldCallerFinishes()
+      throws Exception {
     DekKey key = new DekKey("a", 1);
     SecretBytes old = use(key, TTL);
-    SecretBytes replacement = cache.withKey(key, TTL, this::load, inUse -> {
-      clock.advance(TTL);
-      SecretBytes fresh = use(key, TTL);
-      assertThat(fresh).isNotSameAs(inUse);
-      assertThat(inUse.isDestroyed()).isFalse();
-      return fresh;
-    });
+    SecretBytes replacement =
+        cache.withKey(
+            key,
+            TTL,
+            this::load,
+            inUse -> {
+              clock.advance(TTL);
+              SecretBytes fresh = use(key, TTL);
+              assertThat(fresh).isNotSameAs(inUse);
+              assertThat(inUse.isDestroyed()).isFalse();
+              return fresh;
+            });
     assertThat(old.isDestroyed()).isTrue();
     assertThat(replacement.isDestroyed()).isFalse();
   }
@@ -181,24 +195,33 @@ class KeyCacheTest {
     List<Object> results = new CopyOnWriteArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
-      Thread t = new Thread(() -> {
-        allStarted.countDown();
-        try {
-          results.add(cache.withKey(key, TTL, () -> {
-            loaderCalls.incrementAndGet();
-            await(loaderMayFinish);
-            return theKey;
-          }, k -> k));
-        } catch (Exception e) {
-          results.add(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                allStarted.countDown();
+                try {
+                  results.add(
+                      cache.withKey(
+                          key,
+                          TTL,
+                          () -> {
+                            loaderCalls.incrementAndGet();
+                            await(loaderMayFinish);
+                            return theKey;
+                          },
+                          k -> k));
+                } catch (Exception e) {
+                  results.add(e);
+                }
+              });
       threads.add(t);
       t.start();
     }
     allStarted.await();
-    // every caller is past its start signal; wait until each one is parked, which (the cache lock being
-    // a monitor, whose waiters are BLOCKED, not WAITING) means in the loader or waiting for its result
+    // every caller is past its start signal; wait until each one is parked, which (the cache lock
+    // being
+    // a monitor, whose waiters are BLOCKED, not WAITING) means in the loader or waiting for its
+    // result
     for (Thread t : threads) {
       while (t.getState() != Thread.State.WAITING && t.isAlive()) {
         Thread.onSpinWait();
@@ -224,18 +247,25 @@ class KeyCacheTest {
     List<Object> results = new CopyOnWriteArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
-      Thread t = new Thread(() -> {
-        allStarted.countDown();
-        try {
-          results.add(cache.withKey(key, TTL, () -> {
-            loaderCalls.incrementAndGet();
-            await(loaderMayFail);
-            throw kmsDown;
-          }, k -> k));
-        } catch (Exception e) {
-          results.add(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                allStarted.countDown();
+                try {
+                  results.add(
+                      cache.withKey(
+                          key,
+                          TTL,
+                          () -> {
+                            loaderCalls.incrementAndGet();
+                            await(loaderMayFail);
+                            throw kmsDown;
+                          },
+                          k -> k));
+                } catch (Exception e) {
+                  results.add(e);
+                }
+              });
       threads.add(t);
       t.start();
     }
@@ -261,10 +291,15 @@ class KeyCacheTest {
   @Test
   void aLoadInvalidatedWhileInFlightIsNotCached() throws Exception {
     DekKey key = new DekKey("a", 1);
-    SecretBytes stale = cache.withKey(key, TTL, () -> {
-      cache.invalidate(key); // e.g. a revoke event arrives while KMS is answering
-      return load();
-    }, k -> k);
+    SecretBytes stale =
+        cache.withKey(
+            key,
+            TTL,
+            () -> {
+              cache.invalidate(key); // e.g. a revoke event arrives while KMS is answering
+              return load();
+            },
+            k -> k);
     assertThat(stale.isDestroyed()).isTrue();
     assertThat(cache.size()).isZero();
     assertThat(use(key, TTL)).isNotSameAs(stale);
@@ -273,18 +308,28 @@ class KeyCacheTest {
   @Test
   void aFailingCallbackStillReleasesItsLease() throws Exception {
     DekKey key = new DekKey("a", 1);
-    assertThatThrownBy(() -> cache.withKey(key, TTL, this::load, k -> {
-      throw new GeneralSecurityException("invalid ciphertext");
-    })).hasMessage("invalid ciphertext");
+    assertThatThrownBy(
+            () ->
+                cache.withKey(
+                    key,
+                    TTL,
+                    this::load,
+                    k -> {
+                      throw new GeneralSecurityException("invalid ciphertext");
+                    }))
+        .hasMessage("invalid ciphertext");
     cache.invalidate(key);
     assertThat(loaded).singleElement().satisfies(k -> assertThat(k.isDestroyed()).isTrue());
   }
 
   @Test
   void badArgumentsAreRefused() {
-    assertThatThrownBy(() -> KeyCache.create(0, clock)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> use(new DekKey("a", 1), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> cache.withKey(new DekKey("a", 1), TTL, () -> null, k -> k)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> KeyCache.create(0, clock))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> use(new DekKey("a", 1), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cache.withKey(new DekKey("a", 1), TTL, () -> null, k -> k))
+        .isInstanceOf(NullPointerException.class);
     assertThat(cache.size()).isZero();
   }
 }

@@ -16,7 +16,10 @@ class KeyWrapperTest {
   private final TmkKeyWrapper tmkV1 = TmkKeyWrapper.create("tenant-a", 1, tmk);
 
   private static void assertInvalidWrappedKey(ThrowingCallable call) {
-    assertThatThrownBy(call).isExactlyInstanceOf(GeneralSecurityException.class).hasMessage("invalid wrapped key").hasNoCause();
+    assertThatThrownBy(call)
+        .isExactlyInstanceOf(GeneralSecurityException.class)
+        .hasMessage("invalid wrapped key")
+        .hasNoCause();
   }
 
   @Test
@@ -40,19 +43,26 @@ class KeyWrapperTest {
   @Test
   void unwrapWithAnyOtherContextFails() throws Exception {
     byte[] wrapped = tmkV1.wrap(Keys.newAes256(), DEK_CTX);
-    assertInvalidWrappedKey(() -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-2", 1, Purpose.DEK)));
-    assertInvalidWrappedKey(() -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-1", 2, Purpose.DEK)));
-    assertInvalidWrappedKey(() -> tmkV1.unwrap(wrapped, new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)));
-    assertInvalidWrappedKey(() -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-1", 1, Purpose.TMK)));
+    assertInvalidWrappedKey(
+        () -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-2", 1, Purpose.DEK)));
+    assertInvalidWrappedKey(
+        () -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-1", 2, Purpose.DEK)));
+    assertInvalidWrappedKey(
+        () -> tmkV1.unwrap(wrapped, new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)));
+    assertInvalidWrappedKey(
+        () -> tmkV1.unwrap(wrapped, new WrapContext("tenant-a", "dek-1", 1, Purpose.TMK)));
     TmkKeyWrapper sameKeyTenantB = TmkKeyWrapper.create("tenant-b", 1, tmk);
-    assertInvalidWrappedKey(() -> sameKeyTenantB.unwrap(wrapped, new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)));
+    assertInvalidWrappedKey(
+        () -> sameKeyTenantB.unwrap(wrapped, new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)));
   }
 
   @Test
   void unwrapByAnotherTmkOrTmkVersionFails() throws Exception {
     byte[] wrapped = tmkV1.wrap(Keys.newAes256(), DEK_CTX);
-    assertInvalidWrappedKey(() -> TmkKeyWrapper.create("tenant-a", 1, Keys.newAes256()).unwrap(wrapped, DEK_CTX));
-    assertInvalidWrappedKey(() -> TmkKeyWrapper.create("tenant-a", 2, tmk).unwrap(wrapped, DEK_CTX));
+    assertInvalidWrappedKey(
+        () -> TmkKeyWrapper.create("tenant-a", 1, Keys.newAes256()).unwrap(wrapped, DEK_CTX));
+    assertInvalidWrappedKey(
+        () -> TmkKeyWrapper.create("tenant-a", 2, tmk).unwrap(wrapped, DEK_CTX));
   }
 
   @Test
@@ -70,10 +80,14 @@ class KeyWrapperTest {
 
   @Test
   void aTmkWrapsOnlyItsOwnTenantsDeks() {
-    assertThatThrownBy(() -> tmkV1.wrap(Keys.newAes256(), TMK_CTX)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> tmkV1.wrap(Keys.newAes256(), new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)))
+    assertThatThrownBy(() -> tmkV1.wrap(Keys.newAes256(), TMK_CTX))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> tmkV1.wrap(SecretBytes.copyOf(new byte[16]), DEK_CTX)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                tmkV1.wrap(Keys.newAes256(), new WrapContext("tenant-b", "dek-1", 1, Purpose.DEK)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tmkV1.wrap(SecretBytes.copyOf(new byte[16]), DEK_CTX))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -82,9 +96,12 @@ class KeyWrapperTest {
     SecretBytes tmkV2 = Keys.newAes256();
     byte[] wrapped = platform.wrap(tmkV2, TMK_CTX);
     assertThat(platform.unwrap(wrapped, TMK_CTX).equalsConstantTime(tmkV2)).isTrue();
-    assertInvalidWrappedKey(() -> platform.unwrap(wrapped, new WrapContext("tenant-a", "tmk", 3, Purpose.TMK)));
-    assertInvalidWrappedKey(() -> PlatformKeyWrapper.create(Keys.newAes256()).unwrap(wrapped, TMK_CTX));
-    assertThatThrownBy(() -> platform.wrap(tmkV2, DEK_CTX)).isInstanceOf(IllegalArgumentException.class);
+    assertInvalidWrappedKey(
+        () -> platform.unwrap(wrapped, new WrapContext("tenant-a", "tmk", 3, Purpose.TMK)));
+    assertInvalidWrappedKey(
+        () -> PlatformKeyWrapper.create(Keys.newAes256()).unwrap(wrapped, TMK_CTX));
+    assertThatThrownBy(() -> platform.wrap(tmkV2, DEK_CTX))
+        .isInstanceOf(IllegalArgumentException.class);
     assertInvalidWrappedKey(() -> platform.unwrap(wrapped, DEK_CTX));
   }
 
@@ -93,23 +110,31 @@ class KeyWrapperTest {
     SecretBytes shared = Keys.newAes256();
     WrapContext ctx = new WrapContext("tenant-a", "k", 1, Purpose.TMK);
     byte[] byPlatform = PlatformKeyWrapper.create(shared).wrap(Keys.newAes256(), ctx);
-    // same key bytes, same context fields except purpose: the wrapper name and purpose are both in the AAD
-    assertInvalidWrappedKey(() -> TmkKeyWrapper.create("tenant-a", 1, shared)
-        .unwrap(byPlatform, new WrapContext("tenant-a", "k", 1, Purpose.DEK)));
+    // same key bytes, same context fields except purpose: the wrapper name and purpose are both in
+    // the AAD
+    assertInvalidWrappedKey(
+        () ->
+            TmkKeyWrapper.create("tenant-a", 1, shared)
+                .unwrap(byPlatform, new WrapContext("tenant-a", "k", 1, Purpose.DEK)));
   }
 
   @Test
   void destroyedTmkCannotWrap() {
     tmk.destroy();
-    assertThatThrownBy(() -> tmkV1.wrap(Keys.newAes256(), DEK_CTX)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> TmkKeyWrapper.create("tenant-a", 1, tmk)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> tmkV1.wrap(Keys.newAes256(), DEK_CTX))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> TmkKeyWrapper.create("tenant-a", 1, tmk))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void wrapContextIsValidated() {
-    assertThatThrownBy(() -> new WrapContext("", "k", 1, Purpose.DEK)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WrapContext("t", "k", 0, Purpose.DEK)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WrapContext("t", "k", 1, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new WrapContext("", "k", 1, Purpose.DEK))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WrapContext("t", "k", 0, Purpose.DEK))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WrapContext("t", "k", 1, null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -118,6 +143,9 @@ class KeyWrapperTest {
     assertThat(KeyFingerprint.of("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223");
     byte[] wrapped = tmkV1.wrap(Keys.newAes256(), DEK_CTX);
-    assertThat(KeyFingerprint.of(wrapped)).hasSize(32).matches("[0-9a-f]{32}").isEqualTo(KeyFingerprint.of(wrapped.clone()));
+    assertThat(KeyFingerprint.of(wrapped))
+        .hasSize(32)
+        .matches("[0-9a-f]{32}")
+        .isEqualTo(KeyFingerprint.of(wrapped.clone()));
   }
 }

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlatformKeyTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void createsAnOwnerOnlyKeyFileWhenAbsentAndReloadsTheSameKey() throws Exception {
     Path dataDir = dir.resolve("keyledger-data");
     SecretBytes created = PlatformKey.loadOrCreate(dataDir);
     Path file = dataDir.resolve(PlatformKey.FILE_NAME);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(created.size()).isEqualTo(32);
     assertThat(PlatformKey.loadOrCreate(dataDir).equalsConstantTime(created)).isTrue();
     assertThat(PlatformKey.load(file).equalsConstantTime(created)).isTrue();
@@ -32,7 +32,11 @@ class PlatformKeyTest {
     WrapContext ctx = new WrapContext("t", "tmk", 1, WrapContext.Purpose.TMK);
     SecretBytes tmk = Keys.newAes256();
     byte[] wrapped = PlatformKeyWrapper.create(PlatformKey.loadOrCreate(dir)).wrap(tmk, ctx);
-    assertThat(PlatformKeyWrapper.create(PlatformKey.loadOrCreate(dir)).unwrap(wrapped, ctx).equalsConstantTime(tmk)).isTrue();
+    assertThat(
+            PlatformKeyWrapper.create(PlatformKey.loadOrCreate(dir))
+                .unwrap(wrapped, ctx)
+                .equalsConstantTime(tmk))
+        .isTrue();
   }
 
   @Test
@@ -40,10 +44,15 @@ class PlatformKeyTest {
     byte[] raw = new byte[32];
     raw[0] = 7;
     String encoded = Base64.getEncoder().encodeToString(raw);
-    assertThat(PlatformKey.fromBase64(" " + encoded + "\n").equalsConstantTime(SecretBytes.copyOf(raw))).isTrue();
+    assertThat(
+            PlatformKey.fromBase64(" " + encoded + "\n")
+                .equalsConstantTime(SecretBytes.copyOf(raw)))
+        .isTrue();
     String short16 = Base64.getEncoder().encodeToString(new byte[16]);
-    assertThatThrownBy(() -> PlatformKey.fromBase64(short16)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("32 bytes").hasMessageNotContaining(short16);
+    assertThatThrownBy(() -> PlatformKey.fromBase64(short16))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes")
+        .hasMessageNotContaining(short16);
   }
 
   @Test
@@ -57,9 +66,12 @@ class PlatformKeyTest {
   @Test
   void aKeyFileOthersCanReadIsRefused() throws Exception {
     Path file = dir.resolve("key");
-    Files.writeString(file, Base64.getEncoder().encodeToString(new byte[32]), StandardCharsets.US_ASCII);
+    Files.writeString(
+        file, Base64.getEncoder().encodeToString(new byte[32]), StandardCharsets.US_ASCII);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> PlatformKey.load(file)).isInstanceOf(IOException.class).hasMessageContaining("chmod 600");
+    assertThatThrownBy(() -> PlatformKey.load(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("chmod 600");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     assertThat(PlatformKey.load(file).size()).isEqualTo(32);
   }
@@ -69,7 +81,9 @@ class PlatformKeyTest {
     Path file = dir.resolve("key");
     Files.writeString(file, "c2VjcmV0", StandardCharsets.US_ASCII);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    assertThatThrownBy(() -> PlatformKey.load(file)).isInstanceOf(IOException.class)
-        .hasMessageContaining("32 bytes").hasMessageNotContaining("c2VjcmV0");
+    assertThatThrownBy(() -> PlatformKey.load(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("32 bytes")
+        .hasMessageNotContaining("c2VjcmV0");
   }
 }

@@ -7,12 +7,16 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class SecretBytesTest {
-  private static final byte[] RAW = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+  private static final byte[] RAW =
+      HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
   @Test
   void toStringRevealsOnlyTheSize() {
     SecretBytes secret = SecretBytes.copyOf(RAW);
-    assertThat(secret.toString()).isEqualTo("SecretBytes[32 bytes]").doesNotContain("0011").doesNotContain("[0,");
+    assertThat(secret.toString())
+        .isEqualTo("SecretBytes[32 bytes]")
+        .doesNotContain("0011")
+        .doesNotContain("[0,");
     secret.destroy();
     assertThat(secret.toString()).isEqualTo("SecretBytes[32 bytes, destroyed]");
   }
@@ -50,14 +54,17 @@ class SecretBytesTest {
     assertThat(secret.isDestroyed()).isTrue();
     assertThat(secret.size()).isEqualTo(32);
     assertThatThrownBy(secret::toByteArray).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> secret.equalsConstantTime(twin)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> twin.equalsConstantTime(secret)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> secret.equalsConstantTime(twin))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> twin.equalsConstantTime(secret))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(secret::toAesKeySpec).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void emptySecretsAreRefused() {
-    assertThatThrownBy(() -> SecretBytes.copyOf(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SecretBytes.copyOf(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -26,48 +26,79 @@ class KeyRotationTest {
 
   /** Active BYOK with TMK v1 and DEKs v1..v3 (v3 active), all under TMK v1. */
   private CommandEnvelope[] activeWithThreeDeks() {
-    return new CommandEnvelope[] {acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.rotateDek(2, 1), acme.rotateDek(3, 1)};
+    return new CommandEnvelope[] {
+      acme.registerWithDek(KEY_ARN, 1, 1),
+      acme.acknowledge("1.0"),
+      acme.rotateDek(2, 1),
+      acme.rotateDek(3, 1)
+    };
   }
 
   @Test
   void registrationBringsDekV1UnderTheNewTmk() {
-    Scenario s = given("acme").when(acme.registerWithDek(KEY_ARN, 1, 1))
-        .thenEvents(KeyRegistered.class, TmkVersionAdded.class, DekCreated.class);
-    assertThat(TenantStates.activeDek(s.state())).get().extracting(d -> d.getDek().getTmkVersion()).isEqualTo(1);
+    Scenario s =
+        given("acme")
+            .when(acme.registerWithDek(KEY_ARN, 1, 1))
+            .thenEvents(KeyRegistered.class, TmkVersionAdded.class, DekCreated.class);
+    assertThat(TenantStates.activeDek(s.state()))
+        .get()
+        .extracting(d -> d.getDek().getTmkVersion())
+        .isEqualTo(1);
   }
 
   @Test
   void aDekRotationRetiresThePreviousDek() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0")).when(acme.rotateDek(2, 1))
-        .thenAccepted().thenEvents(DekCreated.class);
-    assertThat(s.state().getDeks()).extracting(DekState::getStatus).containsExactly("retired", "active");
+    Scenario s =
+        given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"))
+            .when(acme.rotateDek(2, 1))
+            .thenAccepted()
+            .thenEvents(DekCreated.class);
+    assertThat(s.state().getDeks())
+        .extracting(DekState::getStatus)
+        .containsExactly("retired", "active");
     assertThat(s.state().getLastRotationAt()).isNotNull();
   }
 
   @Test
   void rotationIsRefusedWhileSealedOrBeforeTheWaiver() {
-    given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.unwrapFailed()).when(acme.rotateDek(2, 1))
-        .thenRefused("tenant_sealed", null, RefusalKind.UNAVAILABLE).thenEvents(CommandRefused.class);
-    given("acme", acme.registerWithDek(KEY_ARN, 1, 1)).when(acme.rotateMaster(2)).thenRefused("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST);
-    given("acme").when(acme.rotateDek(1, 1)).thenRefused("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND);
+    given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.unwrapFailed())
+        .when(acme.rotateDek(2, 1))
+        .thenRefused("tenant_sealed", null, RefusalKind.UNAVAILABLE)
+        .thenEvents(CommandRefused.class);
+    given("acme", acme.registerWithDek(KEY_ARN, 1, 1))
+        .when(acme.rotateMaster(2))
+        .thenRefused("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST);
+    given("acme")
+        .when(acme.rotateDek(1, 1))
+        .thenRefused("no_byok_key", "BYOK_005", RefusalKind.NOT_FOUND);
   }
 
   @Test
   void aDekBuiltForAnOlderStateIsRefusedAndItsMaterialErased() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0")).when(acme.rotateDek(3, 1))
-        .thenRefused("conflict", null, RefusalKind.CONFLICT);
-    assertThat(Fold.apply(s.before(), acme.rotateDek(3, 1)).erasedMaterial()).containsExactly("acme/dek-3@1");
+    Scenario s =
+        given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"))
+            .when(acme.rotateDek(3, 1))
+            .thenRefused("conflict", null, RefusalKind.CONFLICT);
+    assertThat(Fold.apply(s.before(), acme.rotateDek(3, 1)).erasedMaterial())
+        .containsExactly("acme/dek-3@1");
   }
 
   @Test
   void aMasterRotationAddsATmkVersionAndLeasesARewrapOfEveryDek() {
-    Scenario s = given("acme", activeWithThreeDeks()).when(acme.rotateMaster(2))
-        .thenAccepted().thenEvents(TmkVersionAdded.class, RewrapStarted.class);
+    Scenario s =
+        given("acme", activeWithThreeDeks())
+            .when(acme.rotateMaster(2))
+            .thenAccepted()
+            .thenEvents(TmkVersionAdded.class, RewrapStarted.class);
     RewrapStarted started = (RewrapStarted) s.events().get(1).getPayload();
-    assertThat(started.getLeaseId()).as("the lease id is the seq of its event").isEqualTo(s.events().get(1).getSeq());
+    assertThat(started.getLeaseId())
+        .as("the lease id is the seq of its event")
+        .isEqualTo(s.events().get(1).getSeq());
     assertThat(started.getTotalDeks()).isEqualTo(3);
     assertThat(s.state().getRewrap().getToTmkVersion()).isEqualTo(2);
-    assertThat(s.state().getTmkVersions()).extracting(v -> v.getStatus()).containsExactly("retired", "active");
+    assertThat(s.state().getTmkVersions())
+        .extracting(v -> v.getStatus())
+        .containsExactly("retired", "active");
   }
 
   @Test
@@ -76,39 +107,57 @@ class KeyRotationTest {
     long lease = rotated.state().getRewrap().getLeaseId();
     List<CommandEnvelope> history = new java.util.ArrayList<>(List.of(activeWithThreeDeks()));
     history.add(acme.rotateMaster(2));
-    Scenario first = given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.rewrap(lease, 2, 1, 2))
-        .thenAccepted().thenEvents(DeksRewrapped.class);
+    Scenario first =
+        given("acme", history.toArray(CommandEnvelope[]::new))
+            .when(acme.rewrap(lease, 2, 1, 2))
+            .thenAccepted()
+            .thenEvents(DeksRewrapped.class);
     assertThat(((DeksRewrapped) first.events().get(0).getPayload()).getRemaining()).isEqualTo(1);
     assertThat(first.state().getRewrap().getDone()).isEqualTo(2);
     assertThat(Fold.apply(first.before(), acme.rewrap(lease, 2, 1, 2)).erasedMaterial())
-        .as("the copies under the old version are erased").containsExactly("acme/dek-1@1", "acme/dek-2@1");
+        .as("the copies under the old version are erased")
+        .containsExactly("acme/dek-1@1", "acme/dek-2@1");
 
     history.add(acme.rewrap(lease, 2, 1, 2));
-    Scenario last = given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.rewrap(lease, 2, 3))
-        .thenEvents(DeksRewrapped.class, RewrapCompleted.class);
+    Scenario last =
+        given("acme", history.toArray(CommandEnvelope[]::new))
+            .when(acme.rewrap(lease, 2, 3))
+            .thenEvents(DeksRewrapped.class, RewrapCompleted.class);
     assertThat(last.state().getRewrap()).isNull();
     assertThat(last.state().getDeks()).allMatch(d -> d.getDek().getTmkVersion() == 2);
   }
 
   @Test
   void aBatchOfAnOldLeaseIsRefusedAndItsNewMaterialErased() {
-    Scenario s = given("acme", activeWithThreeDeks()).when(acme.rewrap(99, 1, 1)).thenRefused("lease_superseded", null, RefusalKind.CONFLICT);
+    Scenario s =
+        given("acme", activeWithThreeDeks())
+            .when(acme.rewrap(99, 1, 1))
+            .thenRefused("lease_superseded", null, RefusalKind.CONFLICT);
     assertThat(s.state().getRewrap()).isNull();
   }
 
   @Test
   void theActiveTmkVersionCannotBeDestroyed() {
-    given("acme", activeWithThreeDeks()).when(acme.revoke(1)).thenRefused("active_version", null, RefusalKind.CONFLICT);
-    given("acme", activeWithThreeDeks()).when(acme.revoke(7)).thenRefused("unknown_key_version", null, RefusalKind.NOT_FOUND);
+    given("acme", activeWithThreeDeks())
+        .when(acme.revoke(1))
+        .thenRefused("active_version", null, RefusalKind.CONFLICT);
+    given("acme", activeWithThreeDeks())
+        .when(acme.revoke(7))
+        .thenRefused("unknown_key_version", null, RefusalKind.NOT_FOUND);
   }
 
   @Test
   void aVersionThatStillWrapsDeksIsDestroyedOnlyWhenDataLossIsAllowed() {
     List<CommandEnvelope> history = new java.util.ArrayList<>(List.of(activeWithThreeDeks()));
     history.add(acme.rotateMaster(2));
-    given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revoke(1)).thenRefused("data_would_be_lost", null, RefusalKind.CONFLICT);
-    Scenario shredded = given("acme", history.toArray(CommandEnvelope[]::new)).when(acme.revokeAllowingDataLoss(1))
-        .thenAccepted().thenEvents(TmkDestroyed.class);
+    given("acme", history.toArray(CommandEnvelope[]::new))
+        .when(acme.revoke(1))
+        .thenRefused("data_would_be_lost", null, RefusalKind.CONFLICT);
+    Scenario shredded =
+        given("acme", history.toArray(CommandEnvelope[]::new))
+            .when(acme.revokeAllowingDataLoss(1))
+            .thenAccepted()
+            .thenEvents(TmkDestroyed.class);
     assertThat(((TmkDestroyed) shredded.events().get(0).getPayload()).getDeksLost()).isEqualTo(3);
     assertThat(shredded.state().getDeks()).allMatch(d -> DekStatus.LOST.equals(d.getStatus()));
     assertThat(Fold.apply(shredded.before(), acme.revokeAllowingDataLoss(1)).erasedMaterial())
@@ -117,46 +166,86 @@ class KeyRotationTest {
 
   @Test
   void destroyingARetiredVersionErasesItAndEverythingItStillWraps() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.rotateMaster(2))
-        .when(acme.revoke(1)).thenEvents(CommandRefused.class);
+    Scenario s =
+        given(
+                "acme",
+                acme.registerWithDek(KEY_ARN, 1, 1),
+                acme.acknowledge("1.0"),
+                acme.rotateMaster(2))
+            .when(acme.revoke(1))
+            .thenEvents(CommandRefused.class);
     // the rewrap of dek-1 is pending: without allow_data_loss, revoke is refused until it is done
     long lease = s.before().getRewrap().getLeaseId();
-    Scenario done = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.rotateMaster(2),
-        acme.rewrap(lease, 2, 1)).when(acme.revoke(1)).thenAccepted().thenEvents(TmkDestroyed.class);
-    assertThat(TenantStates.tmk(done.state(), 1)).get().extracting(v -> v.getStatus()).isEqualTo("destroyed");
-    assertThat(Fold.apply(done.before(), acme.revoke(1)).erasedMaterial()).containsExactly("acme/tmk-1-customer_kms");
+    Scenario done =
+        given(
+                "acme",
+                acme.registerWithDek(KEY_ARN, 1, 1),
+                acme.acknowledge("1.0"),
+                acme.rotateMaster(2),
+                acme.rewrap(lease, 2, 1))
+            .when(acme.revoke(1))
+            .thenAccepted()
+            .thenEvents(TmkDestroyed.class);
+    assertThat(TenantStates.tmk(done.state(), 1))
+        .get()
+        .extracting(v -> v.getStatus())
+        .isEqualTo("destroyed");
+    assertThat(Fold.apply(done.before(), acme.revoke(1)).erasedMaterial())
+        .containsExactly("acme/tmk-1-customer_kms");
     assertThat(TenantStates.liveDeks(done.state())).hasSize(1);
   }
 
   @Test
   void aRetiredVersionThatWrapsNoDekIsDestroyedWithNothingLost() {
-    Scenario lost = given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.rotateMaster(2)).when(acme.revoke(1))
-        .thenAccepted();
+    Scenario lost =
+        given("acme", acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.rotateMaster(2))
+            .when(acme.revoke(1))
+            .thenAccepted();
     assertThat(((TmkDestroyed) lost.events().get(0).getPayload()).getDeksLost()).isZero();
   }
 
   @Test
   void usageIsCountedPerTenantAndPerDek() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"), acme.usage(5, 2, 1)).when(acme.usage(7, 1, 1))
-        .thenEvents(UsageRecorded.class);
+    Scenario s =
+        given(
+                "acme",
+                acme.registerWithDek(KEY_ARN, 1, 1),
+                acme.acknowledge("1.0"),
+                acme.usage(5, 2, 1))
+            .when(acme.usage(7, 1, 1))
+            .thenEvents(UsageRecorded.class);
     assertThat(s.state().getEncryptionCount()).isEqualTo(12);
     assertThat(s.state().getDecryptionCount()).isEqualTo(3);
-    assertThat(TenantStates.activeDek(s.state())).get().extracting(DekState::getEncryptions).isEqualTo(12L);
+    assertThat(TenantStates.activeDek(s.state()))
+        .get()
+        .extracting(DekState::getEncryptions)
+        .isEqualTo(12L);
     assertThat(s.state().getLastUsed()).isNotNull();
   }
 
   @Test
   void onboardingAnotherCmkRewrapsTheExistingDeks() {
-    Scenario s = given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"))
-        .when(acme.onboard("arn:aws:kms:us-east-1:111122223333:alias/other", 2))
-        .thenEvents(KeyRegistered.class, TmkVersionAdded.class, RewrapStarted.class, ByokActivated.class);
+    Scenario s =
+        given("acme", acme.registerWithDek(KEY_ARN, 1, 1), acme.acknowledge("1.0"))
+            .when(acme.onboard("arn:aws:kms:us-east-1:111122223333:alias/other", 2))
+            .thenEvents(
+                KeyRegistered.class,
+                TmkVersionAdded.class,
+                RewrapStarted.class,
+                ByokActivated.class);
     assertThat(s.state().getRewrap().getTotal()).isEqualTo(1);
   }
 
   @Test
   void rotationEventsExtendTheSameHashChain() {
-    Scenario s = given("acme", activeWithThreeDeks()).when(acme.rotateMaster(2)).thenEvents(TmkVersionAdded.class, RewrapStarted.class);
-    assertThat(s.events()).extracting(e -> e.getSeq()).as("3 register + 2 acknowledge + 2 rotations, then these").containsExactly(8L, 9L);
+    Scenario s =
+        given("acme", activeWithThreeDeks())
+            .when(acme.rotateMaster(2))
+            .thenEvents(TmkVersionAdded.class, RewrapStarted.class);
+    assertThat(s.events())
+        .extracting(e -> e.getSeq())
+        .as("3 register + 2 acknowledge + 2 rotations, then these")
+        .containsExactly(8L, 9L);
     assertThat(s.events().get(0).getPrevHash()).isEqualTo(s.before().getLastHash());
     assertThat(s.events()).allMatch(dev.keyledger.schemas.EventHashes::isIntact);
   }

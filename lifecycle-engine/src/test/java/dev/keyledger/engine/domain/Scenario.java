@@ -21,7 +21,9 @@ final class Scenario {
     Scenario scenario = new Scenario(tenant);
     for (CommandEnvelope command : history) {
       Fold.Result r = Fold.apply(scenario.state, command);
-      assertThat(r.outcome().getAccepted()).as("history command %s accepted", command.getPayload().getClass().getSimpleName()).isTrue();
+      assertThat(r.outcome().getAccepted())
+          .as("history command %s accepted", command.getPayload().getClass().getSimpleName())
+          .isTrue();
       scenario.state = r.state();
     }
     return scenario;
@@ -33,7 +35,8 @@ final class Scenario {
   }
 
   Scenario thenEvents(Class<?>... types) {
-    assertThat(result.events().stream().<Class<?>>map(e -> e.getPayload().getClass()).toList()).containsExactly(types);
+    assertThat(result.events().stream().<Class<?>>map(e -> e.getPayload().getClass()).toList())
+        .containsExactly(types);
     return this;
   }
 
@@ -46,7 +49,9 @@ final class Scenario {
   }
 
   Scenario thenAccepted() {
-    assertThat(result.outcome().getAccepted()).as("accepted, refusal: %s", result.outcome().getRefusal()).isTrue();
+    assertThat(result.outcome().getAccepted())
+        .as("accepted, refusal: %s", result.outcome().getRefusal())
+        .isTrue();
     return this;
   }
 

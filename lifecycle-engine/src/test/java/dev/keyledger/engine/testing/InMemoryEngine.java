@@ -35,11 +35,13 @@ import java.util.function.Consumer;
 public final class InMemoryEngine implements CommandSink, LocalTenants, KeyStateSource {
 
   /** A command as submitted and what the fold made of it. */
-  public record Submitted(String tenantId, Object payload, CommandOutcome outcome, List<EventEnvelope> events) {}
+  public record Submitted(
+      String tenantId, Object payload, CommandOutcome outcome, List<EventEnvelope> events) {}
 
   private record Pending(Object payload, List<KeyMaterial> material) {}
 
-  private static final Actor ENGINE = Actor.newBuilder().setSub("keyledger-engine").setRoles(List.of("platform")).build();
+  private static final Actor ENGINE =
+      Actor.newBuilder().setSub("keyledger-engine").setRoles(List.of("platform")).build();
 
   private final Map<String, TenantState> states = new LinkedHashMap<>();
   private final Map<String, KeyMaterial> material = new HashMap<>();
@@ -49,7 +51,8 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
   private long ids;
 
   @Override
-  public synchronized CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> newMaterial) {
+  public synchronized CommandOutcome submit(
+      String tenantId, Object payload, List<KeyMaterial> newMaterial) {
     Deque<Pending> first = interleaved.getOrDefault(tenantId, new ArrayDeque<>());
     while (!first.isEmpty()) {
       Pending other = first.poll();
@@ -58,16 +61,27 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
     return apply(tenantId, payload, newMaterial);
   }
 
-  /** Makes another writer's command reach the tenant just before the next command submitted for it. */
-  public synchronized void beforeNextSubmit(String tenantId, Object payload, List<KeyMaterial> newMaterial) {
-    interleaved.computeIfAbsent(tenantId, t -> new ArrayDeque<>()).add(new Pending(payload, List.copyOf(newMaterial)));
+  /**
+   * Makes another writer's command reach the tenant just before the next command submitted for it.
+   */
+  public synchronized void beforeNextSubmit(
+      String tenantId, Object payload, List<KeyMaterial> newMaterial) {
+    interleaved
+        .computeIfAbsent(tenantId, t -> new ArrayDeque<>())
+        .add(new Pending(payload, List.copyOf(newMaterial)));
   }
 
   private CommandOutcome apply(String tenantId, Object payload, List<KeyMaterial> newMaterial) {
     newMaterial.forEach(m -> material.put(MaterialKeys.of(m), m));
     clock = clock.plusSeconds(1);
-    CommandEnvelope command = CommandEnvelope.newBuilder().setCommandId("cmd-" + ++ids).setTenantId(tenantId)
-        .setIssuedAt(clock).setActor(ENGINE).setPayload(payload).build();
+    CommandEnvelope command =
+        CommandEnvelope.newBuilder()
+            .setCommandId("cmd-" + ++ids)
+            .setTenantId(tenantId)
+            .setIssuedAt(clock)
+            .setActor(ENGINE)
+            .setPayload(payload)
+            .build();
     Fold.Result result = Fold.apply(state(tenantId), command);
     states.put(tenantId, result.state());
     result.erasedMaterial().forEach(material::remove);
@@ -102,16 +116,20 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
 
   /** The payloads of type {@code type} submitted for {@code tenantId}, in order. */
   public synchronized <T> List<T> payloads(String tenantId, Class<T> type) {
-    return submitted.stream().filter(s -> s.tenantId().equals(tenantId)).map(Submitted::payload)
-        .filter(type::isInstance).map(type::cast).toList();
+    return submitted.stream()
+        .filter(s -> s.tenantId().equals(tenantId))
+        .map(Submitted::payload)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
   }
 
   /**
-   * Waits until at least {@code count} payloads of type {@code type} were submitted for {@code tenantId}
-   * (by other threads), at most {@code timeout}; returns them all.
+   * Waits until at least {@code count} payloads of type {@code type} were submitted for {@code
+   * tenantId} (by other threads), at most {@code timeout}; returns them all.
    */
-  public synchronized <T> List<T> awaitPayloads(String tenantId, Class<T> type, int count, Duration timeout)
-      throws InterruptedException {
+  public synchronized <T> List<T> awaitPayloads(
+      String tenantId, Class<T> type, int count, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<T> found = payloads(tenantId, type);
     while (found.size() < count && System.nanoTime() < deadline) {
@@ -123,7 +141,12 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
 
   /** The event payloads of type {@code type} the fold appended for {@code tenantId}, in order. */
   public synchronized <T> List<T> events(String tenantId, Class<T> type) {
-    return submitted.stream().filter(s -> s.tenantId().equals(tenantId)).flatMap(s -> s.events().stream())
-        .map(EventEnvelope::getPayload).filter(type::isInstance).map(type::cast).toList();
+    return submitted.stream()
+        .filter(s -> s.tenantId().equals(tenantId))
+        .flatMap(s -> s.events().stream())
+        .map(EventEnvelope::getPayload)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
   }
 }

@@ -24,21 +24,29 @@ public final class KafkaFixture implements AutoCloseable {
     return start(null);
   }
 
-  /** @param baseDir where the broker keeps its logs (so a test can scan them), or null for a temp dir */
+  /**
+   * @param baseDir where the broker keeps its logs (so a test can scan them), or null for a temp
+   *     dir
+   */
   public static KafkaFixture start(Path baseDir) throws Exception {
     TestKitNodes.Builder nodes = new TestKitNodes.Builder();
     if (baseDir != null) {
       nodes.setBaseDirectory(baseDir);
     }
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-        .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("log.cleaner.backoff.ms", "200")
-        .build();
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(
+                nodes
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("log.cleaner.backoff.ms", "200")
+            .build();
     try {
       cluster.format();
       cluster.startup();

@@ -11,16 +11,16 @@ import dev.keyledger.avro.WaiverText;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.PublishWaiver;
-import dev.keyledger.avro.command.RecordVerificationFailure;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
+import dev.keyledger.avro.command.RecordVerificationFailure;
 import dev.keyledger.avro.command.RegisterKey;
-import dev.keyledger.avro.command.RevokeTmkVersion;
-import dev.keyledger.avro.command.RotateDek;
-import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.RevokeTmkVersion;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.engine.domain.Decider;
 import dev.keyledger.engine.domain.RefusalKind;
 import java.time.Instant;
@@ -30,11 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Builds commands for tests, with a deterministic clock and ids. */
 public final class TestCommands {
 
-  public static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-  public static final String OTHER_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+  public static final String KEY_ARN =
+      "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  public static final String OTHER_KEY_ARN =
+      "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
 
   private final String tenant;
-  private final AtomicLong clock = new AtomicLong(Instant.parse("2026-11-01T10:00:00Z").toEpochMilli());
+  private final AtomicLong clock =
+      new AtomicLong(Instant.parse("2026-11-01T10:00:00Z").toEpochMilli());
   private final AtomicLong ids = new AtomicLong();
 
   public TestCommands(String tenant) {
@@ -43,37 +46,74 @@ public final class TestCommands {
 
   public CommandEnvelope envelope(Object payload) {
     long n = ids.incrementAndGet();
-    return CommandEnvelope.newBuilder().setCommandId(tenant + "-cmd-" + n).setTenantId(tenant)
+    return CommandEnvelope.newBuilder()
+        .setCommandId(tenant + "-cmd-" + n)
+        .setTenantId(tenant)
         .setIssuedAt(Instant.ofEpochMilli(clock.addAndGet(1000)))
-        .setActor(Actor.newBuilder().setSub("alice@example.com").setRoles(List.of("owner")).setIp("10.0.0.7").build())
-        .setPayload(payload).build();
+        .setActor(
+            Actor.newBuilder()
+                .setSub("alice@example.com")
+                .setRoles(List.of("owner"))
+                .setIp("10.0.0.7")
+                .build())
+        .setPayload(payload)
+        .build();
   }
 
   public CommandEnvelope register(String keyArn, int tmkVersion) {
-    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_BYOK).setKeyId("byok_" + ids.get())
-        .setCmk(cmk(keyArn)).setTmk(tmk(tmkVersion, "customer_kms", keyArn)).setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+    return envelope(
+        RegisterKey.newBuilder()
+            .setDialect(Decider.DIALECT_BYOK)
+            .setKeyId("byok_" + ids.get())
+            .setCmk(cmk(keyArn))
+            .setTmk(tmk(tmkVersion, "customer_kms", keyArn))
+            .setProbeEncryptMs(12)
+            .setProbeDecryptMs(9)
+            .build());
   }
 
   public CommandEnvelope onboard(String keyRef, int tmkVersion) {
-    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_TENANT_KMS).setKeyId("kms_" + ids.get())
-        .setCmk(cmk(keyRef)).setTmk(tmk(tmkVersion, "customer_kms", keyRef)).setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+    return envelope(
+        RegisterKey.newBuilder()
+            .setDialect(Decider.DIALECT_TENANT_KMS)
+            .setKeyId("kms_" + ids.get())
+            .setCmk(cmk(keyRef))
+            .setTmk(tmk(tmkVersion, "customer_kms", keyRef))
+            .setProbeEncryptMs(12)
+            .setProbeDecryptMs(9)
+            .build());
   }
 
   public CommandEnvelope acknowledge(String waiverVersion) {
-    return envelope(AcknowledgeWaiver.newBuilder().setWaiverVersion(waiverVersion).setAcknowledgedBy("alice@example.com").build());
+    return envelope(
+        AcknowledgeWaiver.newBuilder()
+            .setWaiverVersion(waiverVersion)
+            .setAcknowledgedBy("alice@example.com")
+            .build());
   }
 
   public CommandEnvelope deregister(int... versions) {
-    List<TmkRef> rewrapped = java.util.Arrays.stream(versions).mapToObj(v -> tmk(v, "platform", null)).toList();
+    List<TmkRef> rewrapped =
+        java.util.Arrays.stream(versions).mapToObj(v -> tmk(v, "platform", null)).toList();
     return envelope(Deregister.newBuilder().setRewrapped(rewrapped).setReason("test").build());
   }
 
   public CommandEnvelope verificationFailed(String keyRef) {
-    return envelope(RecordVerificationFailure.newBuilder().setOperation("register").setKeyRef(keyRef).setFailure("access_denied")
-        .setAwsErrorCode("AccessDeniedException")
-        .setRefusal(Refusal.newBuilder().setType("kms_verify_failed").setCode("BYOK_002").setKind(RefusalKind.INVALID_REQUEST.wire())
-            .setMessage("Cannot access CMK: AccessDeniedException").setHint("fix the key policy").build())
-        .build());
+    return envelope(
+        RecordVerificationFailure.newBuilder()
+            .setOperation("register")
+            .setKeyRef(keyRef)
+            .setFailure("access_denied")
+            .setAwsErrorCode("AccessDeniedException")
+            .setRefusal(
+                Refusal.newBuilder()
+                    .setType("kms_verify_failed")
+                    .setCode("BYOK_002")
+                    .setKind(RefusalKind.INVALID_REQUEST.wire())
+                    .setMessage("Cannot access CMK: AccessDeniedException")
+                    .setHint("fix the key policy")
+                    .build())
+            .build());
   }
 
   public CommandEnvelope reject(String operation, Refusal refusal) {
@@ -81,35 +121,68 @@ public final class TestCommands {
   }
 
   public CommandEnvelope unwrapFailed() {
-    return envelope(ReportUnwrapFailed.newBuilder().setTmkVersion(1).setFailure("access_denied").setMessage("CMK inaccessible").setReporter("node-1").build());
+    return envelope(
+        ReportUnwrapFailed.newBuilder()
+            .setTmkVersion(1)
+            .setFailure("access_denied")
+            .setMessage("CMK inaccessible")
+            .setReporter("node-1")
+            .build());
   }
 
   public CommandEnvelope unwrapSucceeded(boolean manual) {
-    return envelope(ReportUnwrapSucceeded.newBuilder().setTmkVersion(1).setReporter("node-1").setManual(manual).build());
+    return envelope(
+        ReportUnwrapSucceeded.newBuilder()
+            .setTmkVersion(1)
+            .setReporter("node-1")
+            .setManual(manual)
+            .build());
   }
 
   public CommandEnvelope publishWaiver(String version) {
-    return envelope(PublishWaiver.newBuilder().setWaiver(WaiverText.newBuilder().setWaiverVersion(version)
-        .setEffectiveDate("2026-12-01").setTitle("t").setContent("c").setTerms(List.of("a")).build()).build());
+    return envelope(
+        PublishWaiver.newBuilder()
+            .setWaiver(
+                WaiverText.newBuilder()
+                    .setWaiverVersion(version)
+                    .setEffectiveDate("2026-12-01")
+                    .setTitle("t")
+                    .setContent("c")
+                    .setTerms(List.of("a"))
+                    .build())
+            .build());
   }
 
   /** Registration that also brings DEK v1 (under TMK v{@code tmkVersion}). */
   public CommandEnvelope registerWithDek(String keyArn, int tmkVersion, int dekVersion) {
-    return envelope(RegisterKey.newBuilder().setDialect(Decider.DIALECT_BYOK).setKeyId("byok_" + ids.get())
-        .setCmk(cmk(keyArn)).setTmk(tmk(tmkVersion, "customer_kms", keyArn)).setDek(dek(dekVersion, tmkVersion))
-        .setProbeEncryptMs(12).setProbeDecryptMs(9).build());
+    return envelope(
+        RegisterKey.newBuilder()
+            .setDialect(Decider.DIALECT_BYOK)
+            .setKeyId("byok_" + ids.get())
+            .setCmk(cmk(keyArn))
+            .setTmk(tmk(tmkVersion, "customer_kms", keyArn))
+            .setDek(dek(dekVersion, tmkVersion))
+            .setProbeEncryptMs(12)
+            .setProbeDecryptMs(9)
+            .build());
   }
 
   public CommandEnvelope rotateDek(int dekVersion, int tmkVersion) {
-    return envelope(RotateDek.newBuilder().setDek(dek(dekVersion, tmkVersion)).setReason("test").build());
+    return envelope(
+        RotateDek.newBuilder().setDek(dek(dekVersion, tmkVersion)).setReason("test").build());
   }
 
   public CommandEnvelope rotateMaster(int tmkVersion) {
-    return envelope(RotateMaster.newBuilder().setTmk(tmk(tmkVersion, "customer_kms", KEY_ARN)).setReason("test").build());
+    return envelope(
+        RotateMaster.newBuilder()
+            .setTmk(tmk(tmkVersion, "customer_kms", KEY_ARN))
+            .setReason("test")
+            .build());
   }
 
   public CommandEnvelope rewrap(long leaseId, int toTmkVersion, int... dekVersions) {
-    List<DekRef> deks = java.util.Arrays.stream(dekVersions).mapToObj(v -> dek(v, toTmkVersion)).toList();
+    List<DekRef> deks =
+        java.util.Arrays.stream(dekVersions).mapToObj(v -> dek(v, toTmkVersion)).toList();
     return envelope(RecordRewrapBatch.newBuilder().setLeaseId(leaseId).setDeks(deks).build());
   }
 
@@ -118,27 +191,52 @@ public final class TestCommands {
   }
 
   public CommandEnvelope revokeAllowingDataLoss(int tmkVersion) {
-    return envelope(RevokeTmkVersion.newBuilder().setVersion(tmkVersion).setAllowDataLoss(true).build());
+    return envelope(
+        RevokeTmkVersion.newBuilder().setVersion(tmkVersion).setAllowDataLoss(true).build());
   }
 
   public CommandEnvelope usage(long encryptions, long decryptions, int dekVersion) {
-    return envelope(RecordUsage.newBuilder().setEncryptions(encryptions).setDecryptions(decryptions)
-        .setLastUsed(Instant.ofEpochMilli(clock.get())).setReporter("node-1")
-        .setPerDek(List.of(DekUsage.newBuilder().setDekId("dek-" + dekVersion).setEncryptions(encryptions).build())).build());
+    return envelope(
+        RecordUsage.newBuilder()
+            .setEncryptions(encryptions)
+            .setDecryptions(decryptions)
+            .setLastUsed(Instant.ofEpochMilli(clock.get()))
+            .setReporter("node-1")
+            .setPerDek(
+                List.of(
+                    DekUsage.newBuilder()
+                        .setDekId("dek-" + dekVersion)
+                        .setEncryptions(encryptions)
+                        .build()))
+            .build());
   }
 
   /** DEK {@code version}, id {@code dek-<version>}, as wrapped by TMK {@code tmkVersion}. */
   public static DekRef dek(int version, int tmkVersion) {
-    return DekRef.newBuilder().setDekId("dek-" + version).setVersion(version).setTmkVersion(tmkVersion)
-        .setFingerprint("d".repeat(30) + version + tmkVersion).build();
+    return DekRef.newBuilder()
+        .setDekId("dek-" + version)
+        .setVersion(version)
+        .setTmkVersion(tmkVersion)
+        .setFingerprint("d".repeat(30) + version + tmkVersion)
+        .build();
   }
 
   public static CmkBinding cmk(String keyRef) {
-    return CmkBinding.newBuilder().setProvider("aws").setKeyRef(keyRef).setKeyArn(keyRef).setRegion("us-east-1").build();
+    return CmkBinding.newBuilder()
+        .setProvider("aws")
+        .setKeyRef(keyRef)
+        .setKeyArn(keyRef)
+        .setRegion("us-east-1")
+        .build();
   }
 
   public static TmkRef tmk(int version, String wrapMethod, String cmkArn) {
-    return TmkRef.newBuilder().setTmkId("tmk-" + version + "-" + wrapMethod).setVersion(version).setWrapMethod(wrapMethod)
-        .setFingerprint("f".repeat(31) + version).setCmkKeyArn(cmkArn).build();
+    return TmkRef.newBuilder()
+        .setTmkId("tmk-" + version + "-" + wrapMethod)
+        .setVersion(version)
+        .setWrapMethod(wrapMethod)
+        .setFingerprint("f".repeat(31) + version)
+        .setCmkKeyArn(cmkArn)
+        .build();
   }
 }

@@ -53,16 +53,28 @@ class LifecycleTopologyTest {
 
   @BeforeEach
   void start(@TempDir Path stateDir) {
-    Properties props = StreamsProperties.of(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
-        "keyledger-test", stateDir, "localhost:8080", 1, "test");
+    Properties props =
+        StreamsProperties.of(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
+            "keyledger-test",
+            stateDir,
+            "localhost:8080",
+            1,
+            "test");
     StreamsBuilder builder = new StreamsBuilder();
     LifecycleTopology.build(builder, topics);
     topology = builder.build(props);
     driver = new TopologyTestDriver(topology, props);
-    commands = driver.createInputTopic(topics.commands().name(), topics.commands().keySerde().serializer(),
-        topics.commands().valueSerde().serializer());
-    keyMaterialIn = driver.createInputTopic(topics.keyMaterial().name(), topics.keyMaterial().keySerde().serializer(),
-        topics.keyMaterial().valueSerde().serializer());
+    commands =
+        driver.createInputTopic(
+            topics.commands().name(),
+            topics.commands().keySerde().serializer(),
+            topics.commands().valueSerde().serializer());
+    keyMaterialIn =
+        driver.createInputTopic(
+            topics.keyMaterial().name(),
+            topics.keyMaterial().keySerde().serializer(),
+            topics.keyMaterial().valueSerde().serializer());
     events = output(topics.events());
     outcomes = output(topics.outcomes());
     keyMaterialOut = output(topics.keyMaterial());
@@ -75,7 +87,8 @@ class LifecycleTopologyTest {
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    return driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
   }
 
   private void send(CommandEnvelope command) {
@@ -95,13 +108,16 @@ class LifecycleTopologyTest {
         }
       }
     }
-    assertThat(sinks).containsOnly(
-        entry("events-sink", "keyledger.events"),
-        entry("outcomes-sink", "keyledger.outcomes"),
-        entry("key-material-tombstones-sink", "keyledger.key-material"),
-        entry("dead-letter-sink", "keyledger.dead-letter"));
+    assertThat(sinks)
+        .containsOnly(
+            entry("events-sink", "keyledger.events"),
+            entry("outcomes-sink", "keyledger.outcomes"),
+            entry("key-material-tombstones-sink", "keyledger.key-material"),
+            entry("dead-letter-sink", "keyledger.dead-letter"));
     assertThat(fold).isNotNull();
-    assertThat(fold.successors()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrderElementsOf(sinks.keySet());
+    assertThat(fold.successors())
+        .extracting(TopologyDescription.Node::name)
+        .containsExactlyInAnyOrderElementsOf(sinks.keySet());
   }
 
   @Test
@@ -129,7 +145,9 @@ class LifecycleTopologyTest {
     assertThat(dead.key()).isEqualTo("acme");
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not avro}");
     assertThat(dead.headers().lastHeader("keyledger.error")).isNotNull();
-    assertThat(new String(dead.headers().lastHeader("keyledger.source").value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                dead.headers().lastHeader("keyledger.source").value(), StandardCharsets.UTF_8))
         .isEqualTo("keyledger.commands-0@0");
     assertThat(events.readValue().getPayload()).isInstanceOf(CommandUndecodable.class);
     assertThat(outcomes.readValue().getRefusal().getType()).isEqualTo("undecodable_command");
@@ -151,13 +169,22 @@ class LifecycleTopologyTest {
     CommandEnvelope second = acme.register(OTHER_KEY_ARN, 2);
     RegisterKey payload = (RegisterKey) second.getPayload();
     String materialKey = MaterialKeys.tmk("acme", payload.getTmk().getTmkId());
-    keyMaterialIn.pipeInput(materialKey, KeyMaterial.newBuilder().setTenantId("acme").setTmk(payload.getTmk())
-        .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+    keyMaterialIn.pipeInput(
+        materialKey,
+        KeyMaterial.newBuilder()
+            .setTenantId("acme")
+            .setTmk(payload.getTmk())
+            .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .build());
     keyMaterialOut.readRecordsToList(); // what this test itself wrote
     send(second);
-    assertThat(outcomes.readValuesToList()).extracting(CommandOutcome::getAccepted).containsExactly(true, false);
-    assertThat(keyMaterialOut.readKeyValuesToList()).containsExactly(new KeyValue<>(materialKey, null));
-    KeyValueStore<String, KeyMaterial> material = driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
+    assertThat(outcomes.readValuesToList())
+        .extracting(CommandOutcome::getAccepted)
+        .containsExactly(true, false);
+    assertThat(keyMaterialOut.readKeyValuesToList())
+        .containsExactly(new KeyValue<>(materialKey, null));
+    KeyValueStore<String, KeyMaterial> material =
+        driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
     assertThat(material.get(materialKey)).isNull();
   }
 
@@ -165,10 +192,18 @@ class LifecycleTopologyTest {
   void noChangelogEverHoldsKeyMaterial() {
     CommandEnvelope register = acme.register(KEY_ARN, 1);
     RegisterKey payload = (RegisterKey) register.getPayload();
-    keyMaterialIn.pipeInput(MaterialKeys.tmk("acme", payload.getTmk().getTmkId()), KeyMaterial.newBuilder()
-        .setTenantId("acme").setTmk(payload.getTmk()).setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3})).build());
+    keyMaterialIn.pipeInput(
+        MaterialKeys.tmk("acme", payload.getTmk().getTmkId()),
+        KeyMaterial.newBuilder()
+            .setTenantId("acme")
+            .setTmk(payload.getTmk())
+            .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .build());
     send(register);
-    assertThat(driver.producedTopicNames().stream().filter(name -> name.endsWith("-changelog")).collect(Collectors.toSet()))
+    assertThat(
+            driver.producedTopicNames().stream()
+                .filter(name -> name.endsWith("-changelog"))
+                .collect(Collectors.toSet()))
         .containsExactly("keyledger-test-" + Topics.TENANT_STATE_STORE + "-changelog");
   }
 }

@@ -12,13 +12,24 @@ class StreamsPropertiesTest {
 
   @Test
   void theOperatorOverridesTheDefaultsButNotWhatKeyLedgerDependsOn() {
-    Properties props = StreamsProperties.of(Map.of(
-        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092",
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500,
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
-        StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION),
-        "keyledger", Path.of("/data/streams"), "node-1:8080", 3, "node-1");
-    assertThat(props).containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
+    Properties props =
+        StreamsProperties.of(
+            Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "broker:9092",
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                500,
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG,
+                StreamsConfig.NO_OPTIMIZATION),
+            "keyledger",
+            Path.of("/data/streams"),
+            "node-1:8080",
+            3,
+            "node-1");
+    assertThat(props)
+        .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500)
         .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "keyledger")
@@ -26,7 +37,8 @@ class StreamsPropertiesTest {
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "node-1:8080")
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-        .containsEntry(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS)
+        .containsEntry(
+            StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS)
         .containsEntry("main.consumer.group.instance.id", "keyledger-node-1")
         .hasSize(10);
   }

@@ -66,21 +66,30 @@ final class ByokWorld implements AutoCloseable {
   final InMemoryEngine engine = new InMemoryEngine();
   private final PlatformKeyWrapper platformKey = PlatformKeyWrapper.create(Keys.newAes256());
   private final TenantKeyring setupKeyring;
+
   /** Generated DEK plaintexts by tenant/dek id, owned by the test. */
   private final Map<String, SecretBytes> generated = new ConcurrentHashMap<>();
 
   private ByokWorld() throws IOException {
     localKms = LocalKms.start(LocalKmsConfig.defaults().withPort(0));
     customer = new CustomerAccount(localKms.endpoint());
-    kms = new AwsCustomerKms(AwsKmsSettings.defaults().withEndpointOverride(localKms.endpoint())
-        .withPlatformCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("keyledger-dev", "keyledger-dev-secret")),
-            CustomerAccount.PLATFORM_PRINCIPAL)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(6), 3));
-    probe = new CmkProbe(kms, () -> {
-      byte[] bytes = new byte[32];
-      RANDOM.nextBytes(bytes);
-      return bytes;
-    });
+    kms =
+        new AwsCustomerKms(
+            AwsKmsSettings.defaults()
+                .withEndpointOverride(localKms.endpoint())
+                .withPlatformCredentials(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("keyledger-dev", "keyledger-dev-secret")),
+                    CustomerAccount.PLATFORM_PRINCIPAL)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(6), 3));
+    probe =
+        new CmkProbe(
+            kms,
+            () -> {
+              byte[] bytes = new byte[32];
+              RANDOM.nextBytes(bytes);
+              return bytes;
+            });
     setupKeyring = keyring(UnwrapListener.NONE);
   }
 
@@ -88,52 +97,103 @@ final class ByokWorld implements AutoCloseable {
     return new ByokWorld();
   }
 
-  /** A key ring over this world's key material, with empty caches, as a freshly started instance has. */
+  /**
+   * A key ring over this world's key material, with empty caches, as a freshly started instance
+   * has.
+   */
   TenantKeyring keyring(UnwrapListener listener) {
-    return new TenantKeyring(kms, platformKey, engine, KeyringSettings.defaults(), Clock.systemUTC(), listener);
+    return new TenantKeyring(
+        kms, platformKey, engine, KeyringSettings.defaults(), Clock.systemUTC(), listener);
   }
 
   static String tenant(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Seed 000: a tenant whose key policy grants the platform principal, registered and active with TMK v1. */
+  /**
+   * Seed 000: a tenant whose key policy grants the platform principal, registered and active with
+   * TMK v1.
+   */
   String activeTenant(String prefix) throws Exception {
     String keyArn = customer.keyGrantingPlatform();
-    return activate(prefix, CmkBinding.newBuilder().setProvider("aws").setKeyRef(keyArn).setKeyArn(keyArn)
-        .setRegion(CustomerAccount.REGION).build());
+    return activate(
+        prefix,
+        CmkBinding.newBuilder()
+            .setProvider("aws")
+            .setKeyRef(keyArn)
+            .setKeyArn(keyArn)
+            .setRegion(CustomerAccount.REGION)
+            .build());
   }
 
-  /** Seed 001: a tenant reaching its key through a role in the customer's account, registered and active. */
-  String activeTenantWithRole(String prefix, String roleArn, String externalId, String keyArn) throws Exception {
-    return activate(prefix, CmkBinding.newBuilder().setProvider("aws").setKeyRef(keyArn).setKeyArn(keyArn)
-        .setRegion(CustomerAccount.REGION).setRoleArn(roleArn).setExternalId(externalId).build());
+  /**
+   * Seed 001: a tenant reaching its key through a role in the customer's account, registered and
+   * active.
+   */
+  String activeTenantWithRole(String prefix, String roleArn, String externalId, String keyArn)
+      throws Exception {
+    return activate(
+        prefix,
+        CmkBinding.newBuilder()
+            .setProvider("aws")
+            .setKeyRef(keyArn)
+            .setKeyArn(keyArn)
+            .setRegion(CustomerAccount.REGION)
+            .setRoleArn(roleArn)
+            .setExternalId(externalId)
+            .build());
   }
 
   /** Registered, waiver not acknowledged. */
   String pendingTenant(String prefix) throws Exception {
     String keyArn = customer.keyGrantingPlatform();
     String tenant = tenant(prefix);
-    register(tenant, CmkBinding.newBuilder().setProvider("aws").setKeyRef(keyArn).setKeyArn(keyArn)
-        .setRegion(CustomerAccount.REGION).build());
+    register(
+        tenant,
+        CmkBinding.newBuilder()
+            .setProvider("aws")
+            .setKeyRef(keyArn)
+            .setKeyArn(keyArn)
+            .setRegion(CustomerAccount.REGION)
+            .build());
     return tenant;
   }
 
   private String activate(String prefix, CmkBinding cmk) throws Exception {
     String tenant = tenant(prefix);
     register(tenant, cmk);
-    accepted(engine.submit(tenant, AcknowledgeWaiver.newBuilder().setWaiverVersion("1.0").setAcknowledgedBy("alice@example.com")
-        .setAcknowledgedTerms(List.of()).build(), List.of()));
+    accepted(
+        engine.submit(
+            tenant,
+            AcknowledgeWaiver.newBuilder()
+                .setWaiverVersion("1.0")
+                .setAcknowledgedBy("alice@example.com")
+                .setAcknowledgedTerms(List.of())
+                .build(),
+            List.of()));
     return tenant;
   }
 
   private void register(String tenant, CmkBinding cmk) throws Exception {
     KeyMaterial tmk = newTmk(tenant, cmk, 1);
-    accepted(engine.submit(tenant, RegisterKey.newBuilder().setDialect(Decider.DIALECT_BYOK).setKeyId("byok_" + tenant).setCmk(cmk)
-        .setTmk(tmk.getTmk()).setProbeEncryptMs(5).setProbeDecryptMs(4).build(), List.of(tmk)));
+    accepted(
+        engine.submit(
+            tenant,
+            RegisterKey.newBuilder()
+                .setDialect(Decider.DIALECT_BYOK)
+                .setKeyId("byok_" + tenant)
+                .setCmk(cmk)
+                .setTmk(tmk.getTmk())
+                .setProbeEncryptMs(5)
+                .setProbeDecryptMs(4)
+                .build(),
+            List.of(tmk)));
   }
 
-  /** Adds {@code count} DEK versions, each wrapped by the active TMK and kept in plaintext for the test. */
+  /**
+   * Adds {@code count} DEK versions, each wrapped by the active TMK and kept in plaintext for the
+   * test.
+   */
   void addDeks(String tenant, int count) throws Exception {
     for (int i = 0; i < count; i++) {
       TenantState state = engine.state(tenant);
@@ -142,11 +202,25 @@ final class ByokWorld implements AutoCloseable {
       String dekId = "dek-" + version;
       SecretBytes dek = Keys.newAes256();
       WrappedKey wrapped = setupKeyring.wrapDek(state, tmk, dek, dekId, version);
-      DekRef ref = DekRef.newBuilder().setDekId(dekId).setVersion(version).setTmkVersion(tmk.getTmk().getVersion())
-          .setFingerprint(wrapped.fingerprint()).build();
-      KeyMaterial material = KeyMaterial.newBuilder().setTenantId(tenant).setTmk(tmk.getTmk()).setDek(ref)
-          .setWrappedKey(ByteBuffer.wrap(wrapped.bytes())).build();
-      accepted(engine.submit(tenant, RotateDek.newBuilder().setDek(ref).setReason("test").setAutomatic(false).build(), List.of(material)));
+      DekRef ref =
+          DekRef.newBuilder()
+              .setDekId(dekId)
+              .setVersion(version)
+              .setTmkVersion(tmk.getTmk().getVersion())
+              .setFingerprint(wrapped.fingerprint())
+              .build();
+      KeyMaterial material =
+          KeyMaterial.newBuilder()
+              .setTenantId(tenant)
+              .setTmk(tmk.getTmk())
+              .setDek(ref)
+              .setWrappedKey(ByteBuffer.wrap(wrapped.bytes()))
+              .build();
+      accepted(
+          engine.submit(
+              tenant,
+              RotateDek.newBuilder().setDek(ref).setReason("test").setAutomatic(false).build(),
+              List.of(material)));
       generated.put(tenant + "/" + dekId, dek);
     }
   }
@@ -154,8 +228,10 @@ final class ByokWorld implements AutoCloseable {
   /** A master rotation to the next TMK version, wrapped by the tenant's CMK, not yet submitted. */
   Prepared masterRotation(String tenant) throws Exception {
     TenantState state = engine.state(tenant);
-    KeyMaterial tmk = newTmk(tenant, state.getBinding().getCmk(), TenantStates.nextTmkVersion(state));
-    return new Prepared(RotateMaster.newBuilder().setTmk(tmk.getTmk()).setReason("test").build(), List.of(tmk));
+    KeyMaterial tmk =
+        newTmk(tenant, state.getBinding().getCmk(), TenantStates.nextTmkVersion(state));
+    return new Prepared(
+        RotateMaster.newBuilder().setTmk(tmk.getTmk()).setReason("test").build(), List.of(tmk));
   }
 
   /** Rotates the master key; returns the new rewrap lease id. */
@@ -167,8 +243,16 @@ final class ByokWorld implements AutoCloseable {
 
   /** Seals the tenant as the data plane would after a failed unwrap. */
   void seal(String tenant) {
-    accepted(engine.submit(tenant, ReportUnwrapFailed.newBuilder().setTmkVersion(1).setFailure("disabled")
-        .setMessage("Cannot access CMK: key is disabled").setReporter("data-plane").build(), List.of()));
+    accepted(
+        engine.submit(
+            tenant,
+            ReportUnwrapFailed.newBuilder()
+                .setTmkVersion(1)
+                .setFailure("disabled")
+                .setMessage("Cannot access CMK: key is disabled")
+                .setReporter("data-plane")
+                .build(),
+            List.of()));
   }
 
   String keyArn(String tenant) {
@@ -183,7 +267,10 @@ final class ByokWorld implements AutoCloseable {
     customer.kms.enableKey(r -> r.keyId(keyArn(tenant)));
   }
 
-  /** How many live DEKs of the tenant unwrap, through {@code keyring}, to exactly the bytes generated for them. */
+  /**
+   * How many live DEKs of the tenant unwrap, through {@code keyring}, to exactly the bytes
+   * generated for them.
+   */
   long deksWithTheirOriginalBytes(TenantKeyring keyring, String tenant) throws Exception {
     TenantState state = engine.state(tenant);
     long same = 0;
@@ -201,18 +288,32 @@ final class ByokWorld implements AutoCloseable {
     byte[] plaintext = tmk.toByteArray();
     byte[] wrapped;
     try {
-      wrapped = kms.encrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, version), plaintext);
+      wrapped =
+          kms.encrypt(
+              TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, version), plaintext);
     } finally {
       Arrays.fill(plaintext, (byte) 0);
       tmk.destroy();
     }
-    TmkRef ref = TmkRef.newBuilder().setTmkId("tmk_" + UUID.randomUUID()).setVersion(version).setWrapMethod("customer_kms")
-        .setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(cmk.getKeyArn()).build();
-    return KeyMaterial.newBuilder().setTenantId(tenant).setTmk(ref).setWrappedKey(ByteBuffer.wrap(wrapped)).build();
+    TmkRef ref =
+        TmkRef.newBuilder()
+            .setTmkId("tmk_" + UUID.randomUUID())
+            .setVersion(version)
+            .setWrapMethod("customer_kms")
+            .setFingerprint(KeyFingerprint.of(wrapped))
+            .setCmkKeyArn(cmk.getKeyArn())
+            .build();
+    return KeyMaterial.newBuilder()
+        .setTenantId(tenant)
+        .setTmk(ref)
+        .setWrappedKey(ByteBuffer.wrap(wrapped))
+        .build();
   }
 
   private static void accepted(CommandOutcome outcome) {
-    assertThat(outcome.getAccepted()).as("setup command accepted: %s", outcome.getRefusal()).isTrue();
+    assertThat(outcome.getAccepted())
+        .as("setup command accepted: %s", outcome.getRefusal())
+        .isTrue();
   }
 
   @Override

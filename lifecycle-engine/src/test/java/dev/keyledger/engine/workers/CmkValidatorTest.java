@@ -36,13 +36,17 @@ class CmkValidatorTest {
 
     validator.runOnce();
 
-    assertThat(world.engine.payloads(tenant, RecordValidation.class)).singleElement().satisfies(validation -> {
-      assertThat(validation.getReporter()).isEqualTo("node-1");
-      assertThat(validation.getEncryptMs()).isNotNegative();
-      assertThat(validation.getDecryptMs()).isNotNegative();
-    });
+    assertThat(world.engine.payloads(tenant, RecordValidation.class))
+        .singleElement()
+        .satisfies(
+            validation -> {
+              assertThat(validation.getReporter()).isEqualTo("node-1");
+              assertThat(validation.getEncryptMs()).isNotNegative();
+              assertThat(validation.getDecryptMs()).isNotNegative();
+            });
     assertThat(world.engine.events(tenant, KeyValidated.class)).hasSize(1);
-    assertThat(world.engine.state(tenant).getBinding().getLastVerifiedAt()).isEqualTo(world.engine.state(tenant).getLastEventAt());
+    assertThat(world.engine.state(tenant).getBinding().getLastVerifiedAt())
+        .isEqualTo(world.engine.state(tenant).getLastEventAt());
   }
 
   @Test
@@ -52,15 +56,19 @@ class CmkValidatorTest {
 
     validator.runOnce();
 
-    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class)).singleElement().satisfies(report -> {
-      assertThat(report.getFailure()).isEqualTo("disabled");
-      assertThat(report.getTmkVersion()).isEqualTo(1);
-      assertThat(report.getReporter()).isEqualTo("node-1");
-      assertThat(report.getMessage()).startsWith("Cannot access CMK: key is disabled");
-    });
+    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class))
+        .singleElement()
+        .satisfies(
+            report -> {
+              assertThat(report.getFailure()).isEqualTo("disabled");
+              assertThat(report.getTmkVersion()).isEqualTo(1);
+              assertThat(report.getReporter()).isEqualTo("node-1");
+              assertThat(report.getMessage()).startsWith("Cannot access CMK: key is disabled");
+            });
     assertThat(world.engine.events(tenant, TenantSealed.class)).hasSize(1);
     assertThat(TenantStates.status(world.engine.state(tenant))).isEqualTo(BindingStatus.SEALED);
-    assertThat(world.engine.state(tenant).getBinding().getLastVerifyError()).startsWith("Cannot access CMK");
+    assertThat(world.engine.state(tenant).getBinding().getLastVerifyError())
+        .startsWith("Cannot access CMK");
   }
 
   @Test
@@ -74,8 +82,10 @@ class CmkValidatorTest {
 
     validator.runOnce();
 
-    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class)).singleElement()
-        .extracting(ReportUnwrapFailed::getFailure).isEqualTo("access_denied");
+    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class))
+        .singleElement()
+        .extracting(ReportUnwrapFailed::getFailure)
+        .isEqualTo("access_denied");
     assertThat(TenantStates.status(world.engine.state(tenant))).isEqualTo(BindingStatus.SEALED);
   }
 
@@ -106,6 +116,8 @@ class CmkValidatorTest {
     assertThat(world.engine.payloads(usable, RecordValidation.class)).hasSize(1);
     assertThat(world.engine.payloads(pending, RecordValidation.class)).isEmpty();
     assertThat(world.engine.payloads(sealed, RecordValidation.class)).isEmpty();
-    assertThat(world.engine.payloads(sealed, ReportUnwrapFailed.class)).as("only the setup's report").hasSize(1);
+    assertThat(world.engine.payloads(sealed, ReportUnwrapFailed.class))
+        .as("only the setup's report")
+        .hasSize(1);
   }
 }

@@ -1,30 +1,30 @@
 package dev.keyledger.engine.workers;
 
-import java.nio.ByteBuffer;
-import dev.keyledger.engine.testing.CustomerAccount;
-import dev.keyledger.engine.keys.TmkContext;
-import dev.keyledger.engine.domain.Decider;
-import dev.keyledger.engine.crypto.SecretBytes;
-import dev.keyledger.engine.crypto.Keys;
-import dev.keyledger.engine.crypto.KeyFingerprint;
-import dev.keyledger.avro.command.RegisterKey;
-import dev.keyledger.avro.TmkRef;
-import dev.keyledger.avro.KeyMaterial;
-import dev.keyledger.avro.CommandOutcome;
-import dev.keyledger.avro.CmkBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.RewrapCompleted;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.crypto.KeyFingerprint;
+import dev.keyledger.engine.crypto.Keys;
+import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.engine.domain.Decider;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.keys.TmkContext;
 import dev.keyledger.engine.keys.UnwrapListener;
+import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.engine.testing.InMemoryEngine;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -66,16 +66,25 @@ class RewrapWorkerTest {
     List<RecordRewrapBatch> batches = world.engine.payloads(tenant, RecordRewrapBatch.class);
     assertThat(batches).extracting(b -> b.getDeks().size()).containsExactly(100, 100, 50);
     assertThat(batches).allSatisfy(b -> assertThat(b.getLeaseId()).isEqualTo(lease));
-    assertThat(versions(batches.get(0))).as("ascending DEK version order").isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
-    assertThat(world.engine.events(tenant, RewrapCompleted.class)).singleElement()
+    assertThat(versions(batches.get(0)))
+        .as("ascending DEK version order")
+        .isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(world.engine.events(tenant, RewrapCompleted.class))
+        .singleElement()
         .satisfies(done -> assertThat(done.getToTmkVersion()).isEqualTo(2));
     TenantState state = world.engine.state(tenant);
     assertThat(state.getRewrap()).isNull();
-    assertThat(state.getDeks()).hasSize(250).allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(2));
-    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-1", 1))).as("the copy under TMK v1 is erased").isEmpty();
+    assertThat(state.getDeks())
+        .hasSize(250)
+        .allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(2));
+    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-1", 1)))
+        .as("the copy under TMK v1 is erased")
+        .isEmpty();
 
     keyring.purge(tenant);
-    assertThat(world.deksWithTheirOriginalBytes(keyring, tenant)).as("every DEK unwraps under v2 to its bytes").isEqualTo(250);
+    assertThat(world.deksWithTheirOriginalBytes(keyring, tenant))
+        .as("every DEK unwraps under v2 to its bytes")
+        .isEqualTo(250);
 
     int submitted = world.engine.submitted().size();
     worker.runOnce();
@@ -94,11 +103,15 @@ class RewrapWorkerTest {
     restarted.runOnce();
 
     List<RecordRewrapBatch> batches = world.engine.payloads(tenant, RecordRewrapBatch.class);
-    assertThat(batches).extracting(RewrapWorkerTest::versions).containsExactly(
-        IntStream.rangeClosed(1, 10).boxed().toList(), IntStream.rangeClosed(11, 20).boxed().toList(),
-        IntStream.rangeClosed(21, 25).boxed().toList());
+    assertThat(batches)
+        .extracting(RewrapWorkerTest::versions)
+        .containsExactly(
+            IntStream.rangeClosed(1, 10).boxed().toList(),
+            IntStream.rangeClosed(11, 20).boxed().toList(),
+            IntStream.rangeClosed(21, 25).boxed().toList());
     assertThat(world.engine.state(tenant).getRewrap()).isNull();
-    assertThat(world.deksWithTheirOriginalBytes(world.keyring(UnwrapListener.NONE), tenant)).isEqualTo(25);
+    assertThat(world.deksWithTheirOriginalBytes(world.keyring(UnwrapListener.NONE), tenant))
+        .isEqualTo(25);
   }
 
   @Test
@@ -113,10 +126,13 @@ class RewrapWorkerTest {
 
     assertThatCode(worker::runOnce).doesNotThrowAnyException();
 
-    InMemoryEngine.Submitted refused = world.engine.submitted().get(world.engine.submitted().size() - 1);
+    InMemoryEngine.Submitted refused =
+        world.engine.submitted().get(world.engine.submitted().size() - 1);
     assertThat(refused.outcome().getAccepted()).isFalse();
     assertThat(refused.outcome().getRefusal().getType()).isEqualTo("lease_superseded");
-    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-11", 2))).as("the refused batch's material is erased").isEmpty();
+    assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-11", 2)))
+        .as("the refused batch's material is erased")
+        .isEmpty();
     long second = world.engine.state(tenant).getRewrap().getLeaseId();
     assertThat(second).isNotEqualTo(first);
 
@@ -126,8 +142,10 @@ class RewrapWorkerTest {
 
     TenantState state = world.engine.state(tenant);
     assertThat(state.getRewrap()).isNull();
-    assertThat(state.getDeks()).allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(3));
-    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).extracting(RecordRewrapBatch::getLeaseId)
+    assertThat(state.getDeks())
+        .allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(3));
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class))
+        .extracting(RecordRewrapBatch::getLeaseId)
         .containsExactly(first, first, second, second, second);
     keyring.purge(tenant);
     assertThat(world.deksWithTheirOriginalBytes(keyring, tenant)).isEqualTo(25);
@@ -143,12 +161,19 @@ class RewrapWorkerTest {
 
     worker(fresh, 10).runOnce();
 
-    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).as("nothing unwraps: nothing submitted").isEmpty();
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class))
+        .as("nothing unwraps: nothing submitted")
+        .isEmpty();
     world.seal(tenant);
     world.enableKey(tenant);
     worker(fresh, 10).runOnce();
-    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).as("sealed: not rewrapped").isEmpty();
-    assertThat(world.engine.state(tenant).getDeks()).extracting(DekState::getDek).extracting(DekRef::getTmkVersion).containsOnly(1);
+    assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class))
+        .as("sealed: not rewrapped")
+        .isEmpty();
+    assertThat(world.engine.state(tenant).getDeks())
+        .extracting(DekState::getDek)
+        .extracting(DekRef::getTmkVersion)
+        .containsOnly(1);
   }
 
   private static List<Integer> versions(RecordRewrapBatch batch) {
@@ -156,27 +181,58 @@ class RewrapWorkerTest {
   }
 
   @Test
-  void afterAMoveToAnotherCmkTheOlderTmkIsUnwrappedWithItsOwnCmkAndTheRewrapCompletes() throws Exception {
+  void afterAMoveToAnotherCmkTheOlderTmkIsUnwrappedWithItsOwnCmkAndTheRewrapCompletes()
+      throws Exception {
     try (ByokWorld world = ByokWorld.start()) {
       String tenant = world.activeTenant("acme");
       world.addDeks(tenant, 3);
       String other = world.customer.keyGrantingPlatform();
-      CmkBinding cmk = CmkBinding.newBuilder().setProvider("aws").setKeyRef(other).setKeyArn(other).setRegion(CustomerAccount.REGION).build();
+      CmkBinding cmk =
+          CmkBinding.newBuilder()
+              .setProvider("aws")
+              .setKeyRef(other)
+              .setKeyArn(other)
+              .setRegion(CustomerAccount.REGION)
+              .build();
       SecretBytes tmk = Keys.newAes256();
-      byte[] wrapped = world.kms.encrypt(TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, 2), tmk.toByteArray());
+      byte[] wrapped =
+          world.kms.encrypt(
+              TmkContext.refOf(cmk), TmkContext.encryptionContext(tenant, 2), tmk.toByteArray());
       tmk.destroy();
-      TmkRef ref = TmkRef.newBuilder().setTmkId("tmk-2").setVersion(2).setWrapMethod("customer_kms")
-          .setFingerprint(KeyFingerprint.of(wrapped)).setCmkKeyArn(other).build();
-      CommandOutcome onboarded = world.engine.submit(tenant, RegisterKey.newBuilder().setDialect(Decider.DIALECT_TENANT_KMS)
-          .setKeyId("kms_other").setCmk(cmk).setTmk(ref).setProbeEncryptMs(1).setProbeDecryptMs(1).build(),
-          List.of(KeyMaterial.newBuilder().setTenantId(tenant).setTmk(ref).setWrappedKey(ByteBuffer.wrap(wrapped)).build()));
+      TmkRef ref =
+          TmkRef.newBuilder()
+              .setTmkId("tmk-2")
+              .setVersion(2)
+              .setWrapMethod("customer_kms")
+              .setFingerprint(KeyFingerprint.of(wrapped))
+              .setCmkKeyArn(other)
+              .build();
+      CommandOutcome onboarded =
+          world.engine.submit(
+              tenant,
+              RegisterKey.newBuilder()
+                  .setDialect(Decider.DIALECT_TENANT_KMS)
+                  .setKeyId("kms_other")
+                  .setCmk(cmk)
+                  .setTmk(ref)
+                  .setProbeEncryptMs(1)
+                  .setProbeDecryptMs(1)
+                  .build(),
+              List.of(
+                  KeyMaterial.newBuilder()
+                      .setTenantId(tenant)
+                      .setTmk(ref)
+                      .setWrappedKey(ByteBuffer.wrap(wrapped))
+                      .build()));
       assertThat(onboarded.getAccepted()).isTrue();
 
-      new RewrapWorker(world.keyring(UnwrapListener.NONE), world.engine, world.engine, 100).runOnce();
+      new RewrapWorker(world.keyring(UnwrapListener.NONE), world.engine, world.engine, 100)
+          .runOnce();
 
       assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).hasSize(1);
       assertThat(world.engine.state(tenant).getRewrap()).as("the rewrap completed").isNull();
-      assertThat(world.engine.state(tenant).getDeks()).allMatch(d -> d.getDek().getTmkVersion() == 2);
+      assertThat(world.engine.state(tenant).getDeks())
+          .allMatch(d -> d.getDek().getTmkVersion() == 2);
     }
   }
 }

@@ -20,7 +20,8 @@ class SealWatcherTest {
   @BeforeEach
   void start() throws IOException {
     world = ByokWorld.start();
-    watcher = new SealWatcher(world.keyring(UnwrapListener.NONE), world.engine, world.engine, "node-1");
+    watcher =
+        new SealWatcher(world.keyring(UnwrapListener.NONE), world.engine, world.engine, "node-1");
   }
 
   @AfterEach
@@ -29,7 +30,8 @@ class SealWatcherTest {
   }
 
   @Test
-  void aSealedTenantStaysSealedWithoutCommandsUntilItsKeyIsUsableAgainThenUnsealsItself() throws Exception {
+  void aSealedTenantStaysSealedWithoutCommandsUntilItsKeyIsUsableAgainThenUnsealsItself()
+      throws Exception {
     String tenant = world.activeTenant("acme");
     world.disableKey(tenant);
     world.seal(tenant);
@@ -44,11 +46,14 @@ class SealWatcherTest {
     world.enableKey(tenant);
     watcher.runOnce();
 
-    assertThat(world.engine.payloads(tenant, ReportUnwrapSucceeded.class)).singleElement().satisfies(report -> {
-      assertThat(report.getTmkVersion()).isEqualTo(1);
-      assertThat(report.getReporter()).isEqualTo("node-1");
-      assertThat(report.getManual()).isFalse();
-    });
+    assertThat(world.engine.payloads(tenant, ReportUnwrapSucceeded.class))
+        .singleElement()
+        .satisfies(
+            report -> {
+              assertThat(report.getTmkVersion()).isEqualTo(1);
+              assertThat(report.getReporter()).isEqualTo("node-1");
+              assertThat(report.getManual()).isFalse();
+            });
     assertThat(world.engine.events(tenant, TenantUnsealed.class)).hasSize(1);
     assertThat(TenantStates.status(world.engine.state(tenant))).isEqualTo(BindingStatus.ACTIVE);
     assertThat(world.engine.state(tenant).getBinding().getSealedSince()).isNull();

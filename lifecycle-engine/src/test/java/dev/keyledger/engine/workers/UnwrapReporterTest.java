@@ -52,11 +52,14 @@ class UnwrapReporterTest {
     failConcurrently(keyring, world.engine.state(tenant), 50);
     reporter.close();
 
-    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class)).singleElement().satisfies(report -> {
-      assertThat(report.getFailure()).isEqualTo("disabled");
-      assertThat(report.getTmkVersion()).isEqualTo(1);
-      assertThat(report.getReporter()).isEqualTo("node-1");
-    });
+    assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class))
+        .singleElement()
+        .satisfies(
+            report -> {
+              assertThat(report.getFailure()).isEqualTo("disabled");
+              assertThat(report.getTmkVersion()).isEqualTo(1);
+              assertThat(report.getReporter()).isEqualTo("node-1");
+            });
     assertThat(TenantStates.status(world.engine.state(tenant))).isEqualTo(BindingStatus.SEALED);
   }
 
@@ -88,7 +91,8 @@ class UnwrapReporterTest {
     world.localKms.faults().throttle();
     int before = world.engine.submitted().size();
 
-    assertThatThrownBy(() -> keyring.verifyCmk(world.engine.state(tenant))).isInstanceOf(KeyUnavailableException.class);
+    assertThatThrownBy(() -> keyring.verifyCmk(world.engine.state(tenant)))
+        .isInstanceOf(KeyUnavailableException.class);
     reporter.close();
 
     assertThat(world.engine.submitted()).hasSize(before);
@@ -99,50 +103,61 @@ class UnwrapReporterTest {
     String tenant = world.activeTenant("acme");
     world.disableKey(tenant);
     CountDownLatch release = new CountDownLatch(1);
-    CommandSink slowSink = new CommandSink() {
-      @Override
-      public CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material) throws CommandSinkException {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CommandSinkException("interrupted", e);
-        }
-        return world.engine.submit(tenantId, payload, material);
-      }
-    };
+    CommandSink slowSink =
+        new CommandSink() {
+          @Override
+          public CommandOutcome submit(String tenantId, Object payload, List<KeyMaterial> material)
+              throws CommandSinkException {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new CommandSinkException("interrupted", e);
+            }
+            return world.engine.submit(tenantId, payload, material);
+          }
+        };
     UnwrapReporter reporter = new UnwrapReporter(slowSink, "node-1");
     TenantKeyring keyring = world.keyring(reporter);
     TenantState state = world.engine.state(tenant);
 
-    assertTimeoutPreemptively(WAIT, () -> assertThatThrownBy(() -> keyring.verifyCmk(state))
-        .isInstanceOf(KeyUnavailableException.class));
+    assertTimeoutPreemptively(
+        WAIT,
+        () ->
+            assertThatThrownBy(() -> keyring.verifyCmk(state))
+                .isInstanceOf(KeyUnavailableException.class));
 
     release.countDown();
     reporter.close();
     assertThat(world.engine.payloads(tenant, ReportUnwrapFailed.class)).hasSize(1);
   }
 
-  /** {@code threads} callers unwrap the tenant's TMK through the CMK at once; every one must fail. */
-  private static void failConcurrently(TenantKeyring keyring, TenantState state, int threads) throws Exception {
+  /**
+   * {@code threads} callers unwrap the tenant's TMK through the CMK at once; every one must fail.
+   */
+  private static void failConcurrently(TenantKeyring keyring, TenantState state, int threads)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<Throwable>> calls = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        calls.add(pool.submit(() -> {
-          go.await();
-          try {
-            keyring.verifyCmk(state);
-            return null;
-          } catch (KeyUnavailableException e) {
-            return e;
-          }
-        }));
+        calls.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    keyring.verifyCmk(state);
+                    return null;
+                  } catch (KeyUnavailableException e) {
+                    return e;
+                  }
+                }));
       }
       go.countDown();
       for (Future<Throwable> call : calls) {
-        assertThat(call.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(KeyUnavailableException.class);
+        assertThat(call.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+            .isInstanceOf(KeyUnavailableException.class);
       }
     } finally {
       pool.shutdownNow();

@@ -22,23 +22,29 @@ class WorkerSchedulerTest {
 
   @Test
   void defaultsAreThoseOfTheSpec() {
-    assertThat(WorkerSettings.defaults()).isEqualTo(
-        new WorkerSettings(Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofSeconds(5), 100));
-    assertThatThrownBy(() -> new WorkerSettings(Duration.ZERO, RARELY, RARELY, 100)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new WorkerSettings(RARELY, RARELY, RARELY, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(WorkerSettings.defaults())
+        .isEqualTo(
+            new WorkerSettings(
+                Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofSeconds(5), 100));
+    assertThatThrownBy(() -> new WorkerSettings(Duration.ZERO, RARELY, RARELY, 100))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WorkerSettings(RARELY, RARELY, RARELY, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aRoundThatThrowsDoesNotStopTheSchedule() throws InterruptedException {
     AtomicInteger rounds = new AtomicInteger();
     CountDownLatch laterRounds = new CountDownLatch(2);
-    Worker flaky = () -> {
-      if (rounds.incrementAndGet() == 1) {
-        throw new IllegalStateException("first round fails");
-      }
-      laterRounds.countDown();
-    };
-    try (WorkerScheduler scheduler = new WorkerScheduler(List.of(new WorkerScheduler.Schedule("flaky", OFTEN, flaky)))) {
+    Worker flaky =
+        () -> {
+          if (rounds.incrementAndGet() == 1) {
+            throw new IllegalStateException("first round fails");
+          }
+          laterRounds.countDown();
+        };
+    try (WorkerScheduler scheduler =
+        new WorkerScheduler(List.of(new WorkerScheduler.Schedule("flaky", OFTEN, flaky)))) {
       scheduler.start();
 
       assertThat(laterRounds.await(10, TimeUnit.SECONDS)).isTrue();
@@ -49,15 +55,19 @@ class WorkerSchedulerTest {
   void aWorkerStuckInItsRoundDoesNotDelayTheOthers() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch otherRounds = new CountDownLatch(3);
-    Worker stuck = () -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-    try (WorkerScheduler scheduler = new WorkerScheduler(List.of(new WorkerScheduler.Schedule("stuck", OFTEN, stuck),
-        new WorkerScheduler.Schedule("other", OFTEN, otherRounds::countDown)))) {
+    Worker stuck =
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    try (WorkerScheduler scheduler =
+        new WorkerScheduler(
+            List.of(
+                new WorkerScheduler.Schedule("stuck", OFTEN, stuck),
+                new WorkerScheduler.Schedule("other", OFTEN, otherRounds::countDown)))) {
       scheduler.start();
 
       assertThat(otherRounds.await(10, TimeUnit.SECONDS)).isTrue();
@@ -67,7 +77,8 @@ class WorkerSchedulerTest {
 
   @Test
   void startsOnlyOnce() {
-    try (WorkerScheduler scheduler = new WorkerScheduler(List.of(new WorkerScheduler.Schedule("idle", RARELY, () -> { })))) {
+    try (WorkerScheduler scheduler =
+        new WorkerScheduler(List.of(new WorkerScheduler.Schedule("idle", RARELY, () -> {})))) {
       scheduler.start();
 
       assertThatThrownBy(scheduler::start).isInstanceOf(IllegalStateException.class);
@@ -82,13 +93,18 @@ class WorkerSchedulerTest {
       TenantKeyring keyring = world.keyring(UnwrapListener.NONE);
       WorkerSettings settings = new WorkerSettings(OFTEN, RARELY, RARELY, 100);
 
-      try (WorkerScheduler scheduler = new WorkerScheduler(settings,
-          new SealWatcher(keyring, world.engine, world.engine, "node-1"),
-          new CmkValidator(world.probe, world.engine, world.engine, "node-1"),
-          new RewrapWorker(keyring, world.engine, world.engine, settings.rewrapBatch()))) {
+      try (WorkerScheduler scheduler =
+          new WorkerScheduler(
+              settings,
+              new SealWatcher(keyring, world.engine, world.engine, "node-1"),
+              new CmkValidator(world.probe, world.engine, world.engine, "node-1"),
+              new RewrapWorker(keyring, world.engine, world.engine, settings.rewrapBatch()))) {
         scheduler.start();
 
-        assertThat(world.engine.awaitPayloads(tenant, ReportUnwrapSucceeded.class, 1, Duration.ofSeconds(10))).hasSize(1);
+        assertThat(
+                world.engine.awaitPayloads(
+                    tenant, ReportUnwrapSucceeded.class, 1, Duration.ofSeconds(10)))
+            .hasSize(1);
       }
       assertThat(TenantStates.status(world.engine.state(tenant))).isEqualTo(BindingStatus.ACTIVE);
     }

@@ -1,8 +1,8 @@
 package dev.keyledger.projections.query;
 
 import dev.keyledger.avro.EventEnvelope;
-import java.time.Instant;
 import dev.keyledger.projections.AuditEntries;
+import java.time.Instant;
 
 /**
  * Which audit entries a page holds.
@@ -17,7 +17,10 @@ public record AuditFilter(int limit, long beforeSeq, Instant from, Instant to, S
 
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
-  /** Bound on the events one request may scan past while filtering, so a narrow filter stays cheap. */
+
+  /**
+   * Bound on the events one request may scan past while filtering, so a narrow filter stays cheap.
+   */
   public static final int MAX_SCANNED = 10_000;
 
   public AuditFilter {
