@@ -10,6 +10,7 @@ import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.http.ErrorHandlers;
 import dev.keyledger.edge.http.Json;
+import dev.keyledger.edge.http.RequestBodies;
 import dev.keyledger.edge.http.RequestIds;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -29,6 +30,9 @@ public final class KeyLedgerApp {
       RotationController rotation,
       AgentController agent) {}
 
+  /** Largest request body the edge reads (the data plane's own limit is lower). */
+  static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
   private KeyLedgerApp() {}
 
   /** A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral). */
@@ -38,18 +42,13 @@ public final class KeyLedgerApp {
           config.jetty.host = host;
           config.jetty.port = port;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = 8 * 1024 * 1024;
+          config.http.maxRequestSize = MAX_REQUEST_BYTES;
           config.http.prefer405over404 = true;
           config.jsonMapper(new JavalinJackson(Json.mapper(), false));
           config.routes.before(
               ctx -> {
                 RequestIds.assign(ctx);
-                // Read every request body first (bounded by maxRequestSize, cached for the
-                // handler): a call
-                // whose handler ignores its body must not answer before the body arrived, or Jetty
-                // may drop
-                // the keep-alive connection the client is about to reuse.
-                ctx.bodyAsBytes();
+                RequestBodies.readWithin(ctx, MAX_REQUEST_BYTES);
               });
           ErrorHandlers.register(config.routes);
 

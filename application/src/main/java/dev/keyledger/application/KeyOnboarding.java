@@ -1,67 +1,42 @@
 package dev.keyledger.application;
 
 import dev.keyledger.avro.CmkBinding;
-import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.TmkRef;
-import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.RecordVerificationFailure;
 import dev.keyledger.avro.command.RegisterKey;
-import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
-import dev.keyledger.avro.state.TmkVersionState;
-import dev.keyledger.engine.crypto.KeyFingerprint;
-import dev.keyledger.engine.crypto.PlatformKeyWrapper;
-import dev.keyledger.engine.crypto.SecretBytes;
-import dev.keyledger.engine.crypto.WrapContext;
 import dev.keyledger.engine.domain.ArnRules;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.Decider;
 import dev.keyledger.engine.domain.KmsRef;
-import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
-import dev.keyledger.engine.domain.TmkStatus;
 import dev.keyledger.engine.keys.KeyMint;
-import dev.keyledger.engine.keys.TmkContext;
 import dev.keyledger.engine.kms.CmkProbe;
 import dev.keyledger.engine.kms.CmkRef;
-import dev.keyledger.engine.kms.CustomerKms;
 import dev.keyledger.engine.kms.KmsException;
 import dev.keyledger.engine.kms.ProbeResult;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * Binding and unbinding a tenant's CMK. Everything that talks to KMS happens here, before the
- * command is sent: the probe (wrap and unwrap 32 random bytes) before anything is written, then a
- * new TMK wrapped by the CMK. A refusal at any step is recorded in the tenant's audit trail.
+ * Binding a tenant's CMK (registration on the tenant API, onboarding on the admin API). Everything
+ * that talks to KMS happens here, before the command is sent: the probe (wrap and unwrap 32 random
+ * bytes) before anything is written, then a new TMK wrapped by the CMK. A refusal at any step is
+ * recorded in the tenant's audit trail.
  */
 public final class KeyOnboarding {
 
-  private final CustomerKms kms;
   private final KeyMint mint;
   private final CmkProbe probe;
-  private final PlatformKeyWrapper platformKey;
   private final Commands commands;
   private final TenantReader reader;
 
-  public KeyOnboarding(
-      CustomerKms kms,
-      KeyMint mint,
-      CmkProbe probe,
-      PlatformKeyWrapper platformKey,
-      Commands commands,
-      TenantReader reader) {
-    this.kms = kms;
+  public KeyOnboarding(KeyMint mint, CmkProbe probe, Commands commands, TenantReader reader) {
     this.mint = mint;
     this.probe = probe;
-    this.platformKey = platformKey;
     this.commands = commands;
     this.reader = reader;
   }
@@ -171,96 +146,6 @@ public final class KeyOnboarding {
         after == BindingStatus.ACTIVE);
   }
 
-  /**
-   * Ends BYOK: every live TMK version is re-wrapped under the platform key, so data stays readable.
-   *
-   * @return the TMK versions as they are wrapped now
-   */
-  public Outcome<List<TmkRef>> unbind(Caller caller, String reason) {
-    return Stop.outcome(() -> doUnbind(caller, reason));
-  }
-
-  private List<TmkRef> doUnbind(Caller caller, String reason) {
-    TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
-    if (!TenantStates.status(state).isBound()) {
-      throw reject(caller, Operations.DEREGISTER, Refusals.noKey());
-    }
-    BindingState binding = state.getBinding();
-    CmkRef cmkRef = TmkContext.refOf(binding.getCmk());
-    List<TmkRef> rewrapped = new ArrayList<>();
-    List<KeyMaterial> material = new ArrayList<>();
-    for (TmkVersionState version : state.getTmkVersions()) {
-      if (TmkStatus.DESTROYED.wire().equals(version.getStatus())) {
-        continue;
-      }
-      TmkRef current = version.getTmk();
-      if ("platform".equals(current.getWrapMethod())) {
-        rewrapped.add(current);
-        continue;
-      }
-      String movedId = KeyMint.newId("tmk");
-      CmkRef wrappedBy = TmkContext.cmkOf(state, version).map(TmkContext::refOf).orElse(cmkRef);
-      byte[] wrapped = rewrapUnderPlatformKey(caller, wrappedBy, current, movedId);
-      TmkRef moved =
-          TmkRef.newBuilder()
-              .setTmkId(movedId)
-              .setVersion(current.getVersion())
-              .setWrapMethod("platform")
-              .setFingerprint(KeyFingerprint.of(wrapped))
-              .setCmkKeyArn(null)
-              .build();
-      rewrapped.add(moved);
-      material.add(
-          KeyMaterial.newBuilder()
-              .setTenantId(caller.tenant())
-              .setTmk(moved)
-              .setWrappedKey(ByteBuffer.wrap(wrapped))
-              .build());
-    }
-    commands.run(
-        caller,
-        Deregister.newBuilder().setRewrapped(rewrapped).setReason(reason).build(),
-        material);
-    return rewrapped;
-  }
-
-  /**
-   * Unwraps a TMK version through the CMK and wraps it under the platform key as {@code newTmkId}.
-   */
-  private byte[] rewrapUnderPlatformKey(
-      Caller caller, CmkRef cmkRef, TmkRef current, String newTmkId) {
-    KeyMaterial stored =
-        TenantReader.value(
-                reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
-            .orElseThrow(
-                () -> Stop.refused(ServiceRefusals.keyMaterialMissing(current.getVersion())));
-    byte[] plaintext = null;
-    SecretBytes tmk = null;
-    try {
-      plaintext =
-          kms.decrypt(
-              cmkRef,
-              TmkContext.encryptionContext(caller.tenant(), current.getVersion()),
-              bytes(stored.getWrappedKey()));
-      tmk = SecretBytes.copyOf(plaintext);
-      return platformKey.wrap(
-          tmk,
-          new WrapContext(
-              caller.tenant(), newTmkId, current.getVersion(), WrapContext.Purpose.TMK));
-    } catch (KmsException e) {
-      throw Stop.refused(ServiceRefusals.cmkInaccessibleToDeregister(current.getVersion(), e));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("platform key wrapping failed", e);
-    } finally {
-      if (plaintext != null) {
-        Arrays.fill(plaintext, (byte) 0);
-      }
-      if (tmk != null) {
-        tmk.destroy();
-      }
-    }
-  }
-
   private KmsRef checkedRef(Caller caller, OnboardingRequest request) {
     ArnRules.Checked checked = Decider.checkKeyRef(request.dialect(), request.keyRef());
     if (checked instanceof ArnRules.Checked.Refused refused) {
@@ -296,12 +181,5 @@ public final class KeyOnboarding {
 
   private static long elapsedMs(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1_000_000;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] out = new byte[copy.remaining()];
-    copy.get(out);
-    return out;
   }
 }

@@ -1,6 +1,7 @@
 package dev.keyledger.edge.api;
 
 import dev.keyledger.application.Caller;
+import dev.keyledger.application.KeyDeregistration;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.OnboardingRequest;
@@ -22,12 +23,19 @@ public final class ByokKeysController {
 
   private final Guard guard;
   private final KeyOnboarding onboarding;
+  private final KeyDeregistration deregistration;
   private final KeyStatus keys;
   private final Clock clock;
 
-  public ByokKeysController(Guard guard, KeyOnboarding onboarding, KeyStatus keys, Clock clock) {
+  public ByokKeysController(
+      Guard guard,
+      KeyOnboarding onboarding,
+      KeyDeregistration deregistration,
+      KeyStatus keys,
+      Clock clock) {
     this.guard = guard;
     this.onboarding = onboarding;
+    this.deregistration = deregistration;
     this.keys = keys;
     this.clock = clock;
   }
@@ -64,7 +72,7 @@ public final class ByokKeysController {
     String reason = Bodies.bounded(ctx.queryParam("reason"), "reason");
     Outcomes.respond(
         ctx,
-        onboarding.unbind(caller, reason),
+        deregistration.unbind(caller, reason),
         moved -> KeyViews.Deregistered.of(moved, Instant.now(clock)));
   }
 

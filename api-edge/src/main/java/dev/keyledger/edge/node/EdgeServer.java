@@ -49,7 +49,8 @@ public final class EdgeServer {
             new AccessControl(tokens, new StepUpVerifier(tokens, clock)), new RateLimiter(limits));
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
-            new ByokKeysController(guard, useCases.onboarding(), useCases.keys(), clock),
+            new ByokKeysController(
+                guard, useCases.onboarding(), useCases.deregistration(), useCases.keys(), clock),
             new WaiverController(guard, useCases.waiver()),
             new AuditController(guard, useCases.audit()),
             new CommandsController(guard, useCases.audit()),

@@ -241,12 +241,7 @@ class DataPlaneRoutesTest {
                       "{\"plaintext\":\"" + "A".repeat(7 * 1024 * 1024) + "\"}")
                   .assertError(413, "payload_too_large");
           assertThat(tooLarge.path("hint").asText()).contains("4 MiB");
-          http.upload(
-                  "POST",
-                  "/api/v1/byok/encrypt",
-                  owner,
-                  null,
-                  "{\"plaintext\":\"" + "A".repeat(9 * 1024 * 1024) + "\"}")
+          http.declareUpload("POST", "/api/v1/byok/encrypt", owner, null, 9L * 1024 * 1024)
               .assertError(413, "payload_too_large");
 
           Reply big =

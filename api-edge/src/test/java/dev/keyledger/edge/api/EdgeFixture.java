@@ -41,14 +41,15 @@ import io.javalin.testtools.Response;
 import io.javalin.testtools.TestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -342,11 +343,6 @@ final class EdgeFixture implements AutoCloseable {
    */
   static final class Client {
 
-    private static final java.net.http.HttpClient UPLOADS =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build();
-
     private final io.javalin.testtools.HttpClient client;
 
     Client(io.javalin.testtools.HttpClient client) {
@@ -354,24 +350,60 @@ final class EdgeFixture implements AutoCloseable {
     }
 
     /**
-     * An upload as a careful client sends a large one: with {@code Expect: 100-continue}, so that a
-     * server refusing its size answers before the body is sent. Without it a refused upload races
-     * the server's close, and the client may see a reset instead of the answer (plain HTTP/1.1).
+     * A request that declares a body of {@code contentLength} bytes with {@code Expect:
+     * 100-continue} and then waits for the answer before sending any of it, as a careful client
+     * does with a large upload. Written on a socket of its own: the JDK 17 client waits forever
+     * when the answer to an expectation is final (JDK-8286171).
      */
-    Reply upload(String method, String path, String token, String stepUp, String json)
-        throws IOException, InterruptedException {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(client.getOrigin() + path))
-              .expectContinue(true)
-              .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + token)
-              .method(method, HttpRequest.BodyPublishers.ofString(json));
-      if (stepUp != null) {
-        request.header(AccessControl.STEP_UP_HEADER, stepUp);
+    Reply declareUpload(String method, String path, String token, String stepUp, long contentLength)
+        throws IOException {
+      URI origin = URI.create(client.getOrigin());
+      try (Socket socket = new Socket(origin.getHost(), origin.getPort())) {
+        socket.setSoTimeout(10_000);
+        StringBuilder head =
+            new StringBuilder()
+                .append(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(origin.getHost())
+                .append(':')
+                .append(origin.getPort())
+                .append("\r\n")
+                .append("Authorization: Bearer ")
+                .append(token)
+                .append("\r\n")
+                .append("Content-Type: application/json\r\n")
+                .append("Content-Length: ")
+                .append(contentLength)
+                .append("\r\n")
+                .append("Expect: 100-continue\r\n");
+        if (stepUp != null) {
+          head.append(AccessControl.STEP_UP_HEADER).append(": ").append(stepUp).append("\r\n");
+        }
+        socket
+            .getOutputStream()
+            .write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
       }
-      HttpResponse<String> response =
-          UPLOADS.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /** A whole HTTP/1.1 answer (the server closed the connection after it). */
+    private static Reply parse(String raw) {
+      int split = raw.indexOf("\r\n\r\n");
+      assertThat(split).as("a complete answer: " + raw).isPositive();
+      String[] lines = raw.substring(0, split).split("\r\n");
+      assertThat(lines[0]).as("a final answer, not 100 Continue").doesNotContain(" 100 ");
+      Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers
+            .computeIfAbsent(lines[i].substring(0, colon).strip(), k -> new ArrayList<>())
+            .add(lines[i].substring(colon + 1).strip());
+      }
+      return new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, raw.substring(split + 4));
     }
 
     Reply get(String path, String token) {

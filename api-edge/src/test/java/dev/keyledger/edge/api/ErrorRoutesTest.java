@@ -318,12 +318,12 @@ class ErrorRoutesTest {
               reply.assertError(reply.status(), reply.errorType());
             }
             Reply huge =
-                http.upload(
+                http.declareUpload(
                     call.method(),
                     call.path(),
                     tokenFor(call, tenant),
                     call.stepUp() ? edge.ownerStepUp(tenant) : null,
-                    "{\"x\":\"" + "y".repeat(9 * 1024 * 1024) + "\"}");
+                    9L * 1024 * 1024);
             huge.assertError(413, "payload_too_large");
           }
           assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText())

@@ -5,6 +5,7 @@ import dev.keyledger.application.AuditTrail;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.DataPlane;
 import dev.keyledger.application.DekAutoRotation;
+import dev.keyledger.application.KeyDeregistration;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyRotations;
 import dev.keyledger.application.KeyStatus;
@@ -24,6 +25,7 @@ import java.util.function.Consumer;
 /** Every use case of the product, as the edge (or any other adapter) calls them. */
 public record UseCases(
     KeyOnboarding onboarding,
+    KeyDeregistration deregistration,
     KeyRotations rotations,
     ManualUnseal unseal,
     DataPlane dataPlane,
@@ -73,7 +75,8 @@ public record UseCases(
     DekAutoRotation autoRotation = new DekAutoRotation(rotations);
     closer.accept(autoRotation);
     return new UseCases(
-        new KeyOnboarding(kms, mint, probe, platformKey, commands, reader),
+        new KeyOnboarding(mint, probe, commands, reader),
+        new KeyDeregistration(kms, platformKey, commands, reader),
         rotations,
         new ManualUnseal(reader, keyring, commands),
         new DataPlane(reader, keyring, usage, autoRotation::request, clock),
