@@ -132,7 +132,7 @@ public final class Commands {
     return wait;
   }
 
-  Instant now() {
+  private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 }

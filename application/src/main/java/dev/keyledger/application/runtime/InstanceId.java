@@ -10,11 +10,11 @@ import java.util.UUID;
  * A stable id per data dir: it names the edge's transactional producer, so a restart fences its
  * predecessor.
  */
-public final class InstanceId {
+final class InstanceId {
 
   private InstanceId() {}
 
-  public static String loadOrCreate(Path dataDir) throws IOException {
+  static String loadOrCreate(Path dataDir) throws IOException {
     Path file = dataDir.resolve("instance-id");
     if (Files.exists(file)) {
       return Files.readString(file, StandardCharsets.UTF_8).strip();
