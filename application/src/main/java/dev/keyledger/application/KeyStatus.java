@@ -32,6 +32,11 @@ public final class KeyStatus {
                 Waivers.current(reader.platform().orElse(null)).getWaiverVersion()));
   }
 
+  /** The state health is read from (no KMS call): refused {@code no_byok_key} without a binding. */
+  public Outcome<TenantState> health(Caller caller) {
+    return Stop.outcome(() -> bound(caller, false));
+  }
+
   /** The admin API's view: refused {@code no_kms_config} without a binding. */
   public Outcome<TenantState> kmsConfig(Caller caller) {
     return Stop.outcome(() -> bound(caller, true));

@@ -24,7 +24,7 @@ final class ServiceRefusals {
 
   /** A probe of the CMK failed: the refusal recorded in the log. */
   static Refusal verifyFailed(KmsException e) {
-    if (e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE) {
+    if (isTransient(e)) {
       return kmsUnavailable(e.getMessage(), e.hint());
     }
     String message =
@@ -37,9 +37,12 @@ final class ServiceRefusals {
 
   /** How a refused probe is answered: a KMS that is only busy or down is "try again", not "no". */
   static Stop verifyFailedAnswer(KmsException e, Refusal refusal) {
-    boolean transientFailure =
-        e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE;
-    return transientFailure ? Stop.unavailable(refusal, retryAfter(e)) : Stop.refused(refusal);
+    return isTransient(e) ? Stop.unavailable(refusal, retryAfter(e)) : Stop.refused(refusal);
+  }
+
+  /** KMS is only busy or down: the same probe may pass later. */
+  private static boolean isTransient(KmsException e) {
+    return e.failure() == KmsFailure.THROTTLED || e.failure() == KmsFailure.UNAVAILABLE;
   }
 
   static Refusal kmsUnavailable(String message, String hint) {

@@ -78,6 +78,6 @@ public final class ByokKeysController {
 
   public void health(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.HEALTH, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    Outcomes.respond(ctx, keys.byokKey(caller), bound -> HealthView.of(bound.state()));
+    Outcomes.respond(ctx, keys.health(caller), HealthView::of);
   }
 }
