@@ -133,6 +133,47 @@ class ErrorRoutesTest {
   }
 
   @Test
+  void anotherTenantsTokenNeitherSeesNorChangesATenantsKeysOrTrail() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    String other = EdgeFixture.tenant();
+    String otherOwner = edge.owner(other);
+    edge.http(
+        EdgeFixture.UNLIMITED,
+        http -> {
+          edge.active(http, owner);
+          List<String> trail = EdgeFixture.auditTrail(http, owner);
+          int events = edge.log.events(tenant).size();
+
+          http.get("/api/v1/byok/keys", otherOwner).assertError(404, "no_byok_key", "BYOK_005");
+          http.get("/api/v1/byok/health", otherOwner).assertError(404, "no_byok_key", "BYOK_005");
+          http.get("/admin/tenant-kms", otherOwner).assertError(404, "no_kms_config");
+          assertThat(http.get("/api/v1/byok/audit", otherOwner).json().path("entries").size())
+              .as("the other tenant's trail is its own (empty)")
+              .isZero();
+          assertThat(
+                  http.get("/api/v1/byok/audit/verify", otherOwner).json().path("checked").asLong())
+              .isZero();
+          http.post("/api/v1/byok/keys/rotate", otherOwner, "{}").assertError(404, "no_byok_key");
+          http.postStepUp(
+                  "/admin/tenant-kms/revoke",
+                  otherOwner,
+                  edge.ownerStepUp(other),
+                  "{\"version\":1}")
+              .assertError(404, "unknown_key_version");
+          http.delete("/api/v1/byok/keys", otherOwner, edge.ownerStepUp(other))
+              .assertError(404, "no_byok_key");
+
+          assertThat(edge.log.events(tenant))
+              .as("nothing reached the tenant's log")
+              .hasSize(events);
+          assertThat(EdgeFixture.auditTrail(http, owner)).isEqualTo(trail);
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText())
+              .isEqualTo("active");
+        });
+  }
+
+  @Test
   void unknownRoutesAre404AndWrongMethods405() {
     String owner = edge.owner(EdgeFixture.tenant());
     edge.http(
