@@ -62,22 +62,25 @@ public final class DataPlane {
     String tenant = caller.tenant();
     return Stop.outcome(
         () -> {
-          TenantState state = usableState(tenant);
-          DekState dek = TenantStates.activeDek(state).orElse(null);
-          if (dek == null) {
+          TenantView view = usableView(tenant);
+          TenantState state = view.state();
+          dev.keyledger.avro.DekRef active = state.getActiveDek();
+          if (active == null) {
             // Its DEK was lost with a destroyed TMK version: a new one is made under the active
             // TMK.
             retireActiveDek.accept(tenant);
             throw Stop.unavailable(
-                ServiceRefusals.dekRotating(
+                Refusals.dekRotating(
                     "The tenant has no active data encryption key; a new one is being created"),
                 1);
           }
-          long used = dek.getEncryptions() + usage.pending(tenant, dek.getDek().getDekId());
+          DekState dek = record(view, active.getVersion());
+          DekRef ref = crypto(dek);
+          long used = dek.getEncryptions() + usage.pending(tenant, ref);
           if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
             retireActiveDek.accept(tenant);
             throw Stop.unavailable(
-                ServiceRefusals.dekRotating(
+                Refusals.dekRotating(
                     "The active DEK reached its encryption limit and is being rotated"),
                 1);
           }
@@ -87,10 +90,8 @@ public final class DataPlane {
           }
           byte[] ciphertext =
               withDek(
-                  state,
-                  dek,
-                  key -> DataAead.create(key, crypto(dek)).encrypt(tenant, plaintext, context));
-          usage.encrypted(tenant, dek.getDek().getDekId());
+                  state, dek, key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
+          usage.encrypted(tenant, ref);
           return new Encrypted(
               ciphertext,
               dek.getDek().getVersion(),
@@ -111,10 +112,11 @@ public final class DataPlane {
                 ServiceRefusals.invalidCiphertext(
                     "the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
           }
-          TenantState state = usableState(tenant);
+          TenantView view = usableView(tenant);
+          TenantState state = view.state();
           DekState dek =
-              TenantStates.dek(state, needed.id())
-                  .filter(d -> d.getDek().getVersion() == needed.version())
+              TenantReader.dek(view, needed.version())
+                  .filter(d -> d.getDek().getDekId().equals(needed.id()))
                   .orElseThrow(
                       () ->
                           Stop.refused(
@@ -144,13 +146,25 @@ public final class DataPlane {
   }
 
   /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */
-  private TenantState usableState(String tenant) {
-    TenantState state = reader.tenant(tenant).orElseThrow(() -> Stop.refused(Refusals.noKey()));
-    BindingStatus status = TenantStates.status(state);
-    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
+  private TenantView usableView(String tenant) {
+    TenantView view = reader.view(tenant).orElseThrow(() -> Stop.refused(Refusals.noKey()));
+    BindingStatus status = TenantStates.status(view.state());
+    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(view.state()).isEmpty()) {
       throw Stop.refused(Refusals.notActive(status));
     }
-    return state;
+    return view;
+  }
+
+  /** The record of a DEK the state names; the fold writes it before the state. */
+  private static DekState record(TenantView view, int version) {
+    return TenantReader.dek(view, version)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "tenant "
+                        + view.state().getTenantId()
+                        + ": no record of its active DEK v"
+                        + version));
   }
 
   private <R> R withDek(TenantState state, DekState dek, TenantKeyring.KeyUse<R> use) {

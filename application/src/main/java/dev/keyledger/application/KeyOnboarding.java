@@ -95,7 +95,7 @@ public final class KeyOnboarding {
     KeyMint.Minted minted;
     try {
       probed = probe.probe(cmkRef, caller.tenant());
-      Integer firstDek = state.getDeks().isEmpty() ? TenantStates.nextDekVersion(state) : null;
+      Integer firstDek = state.getLastDekVersion() == 0 ? TenantStates.nextDekVersion(state) : null;
       minted =
           mint.underCmk(
               caller.tenant(),

@@ -85,8 +85,7 @@ public final class KeyRotations {
           if (refused.isPresent()) {
             throw commands.refuse(caller, Operations.ROTATE, refused.get());
           }
-          String previous =
-              TenantStates.activeDek(state).map(d -> d.getDek().getDekId()).orElse(null);
+          String previous = TenantStates.activeDek(state).map(DekRef::getDekId).orElse(null);
           return type == Type.DEK
               ? rotateDek(caller, state, reason, automatic, previous)
               : rotateMaster(caller, state, type == Type.FULL, reason, previous);
@@ -192,8 +191,10 @@ public final class KeyRotations {
                   .build(),
               List.of());
           keyring.purge(caller.tenant());
-          TenantState state = reader.tenant(caller.tenant()).orElseThrow();
-          return state.getDeks().stream()
+          // Reads every DEK record of the tenant: a rare, destructive call may.
+          return reader
+              .deksNewestFirst(caller.tenant(), Integer.MAX_VALUE, Integer.MAX_VALUE)
+              .stream()
               .filter(
                   d ->
                       d.getDek().getTmkVersion() == version && DekStatus.LOST.equals(d.getStatus()))

@@ -95,10 +95,6 @@ final class ServiceRefusals {
         hint);
   }
 
-  static Refusal dekRotating(String message) {
-    return Refusals.of("dek_rotating", null, RefusalKind.UNAVAILABLE, message, "Retry after 1 s.");
-  }
-
   static Refusal keyNotLoadedHere() {
     return Refusals.of(
         "key_unavailable",

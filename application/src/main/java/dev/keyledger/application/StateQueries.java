@@ -2,11 +2,13 @@ package dev.keyledger.application;
 
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.workers.LocalTenants;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.query.AuditFilter;
 import dev.keyledger.projections.query.AuditPage;
+import java.util.List;
 
 /**
  * Port: reads of the fold's and the projections' stores for one tenant. Each answer says whether
@@ -16,6 +18,18 @@ public interface StateQueries extends LocalTenants {
 
   /** The fold's own state of a tenant: read-your-writes once a command's outcome is known. */
   QueryResult<TenantState> tenantState(String tenantId);
+
+  /**
+   * The tenant's state with its DEK records on demand: the data plane's read, cheap while the state
+   * is unchanged.
+   */
+  QueryResult<TenantView> tenantView(String tenantId);
+
+  /**
+   * Up to {@code limit} of the tenant's DEK records below version {@code beforeVersion}, newest
+   * first.
+   */
+  QueryResult<List<DekState>> deksNewestFirst(String tenantId, int beforeVersion, int limit);
 
   /** The outcome of one of the tenant's commands. */
   QueryResult<CommandOutcome> outcome(String tenantId, String commandId);

@@ -1,9 +1,11 @@
 package dev.keyledger.application;
 
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantIds;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,21 @@ public final class TenantReader {
 
   Optional<TenantState> tenant(String tenantId) {
     return value(queries.tenantState(tenantId));
+  }
+
+  /** The tenant's state with its DEK records on demand. */
+  Optional<TenantView> view(String tenantId) {
+    return value(queries.tenantView(tenantId));
+  }
+
+  /** One DEK record as of the view's state. */
+  static Optional<DekState> dek(TenantView view, int version) {
+    return value(view.dek(version));
+  }
+
+  /** Up to {@code limit} of the tenant's DEK records below {@code beforeVersion}, newest first. */
+  List<DekState> deksNewestFirst(String tenantId, int beforeVersion, int limit) {
+    return value(queries.deksNewestFirst(tenantId, beforeVersion, limit)).orElse(List.of());
   }
 
   Optional<TenantState> platform() {

@@ -2,6 +2,7 @@ package dev.keyledger.application;
 
 import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.command.RecordUsage;
+import dev.keyledger.engine.crypto.DekRef;
 import dev.keyledger.engine.workers.CommandSink;
 import dev.keyledger.engine.workers.CommandSinkException;
 import java.time.Clock;
@@ -37,14 +38,19 @@ public final class UsageMeter {
 
   private static final class TenantUsage {
     final AtomicLong decryptions = new AtomicLong();
-    final Map<String, AtomicLong> encryptionsByDek = new ConcurrentHashMap<>();
+    final Map<DekRef, AtomicLong> encryptionsByDek = new ConcurrentHashMap<>();
     final AtomicReference<Instant> lastUsed = new AtomicReference<>();
   }
 
   /** Counts one encryption with a DEK; returns the encryptions of that DEK not yet reported. */
-  public long encrypted(String tenantId, String dekId) {
+  public long encrypted(String tenantId, DekRef dek) {
+    return encrypted(tenantId, dek, 1);
+  }
+
+  /** Counts {@code n} encryptions with a DEK (a block leased to a client counts up front). */
+  public long encrypted(String tenantId, DekRef dek, long n) {
     TenantUsage usage = usage(tenantId);
-    return usage.encryptionsByDek.computeIfAbsent(dekId, k -> new AtomicLong()).incrementAndGet();
+    return usage.encryptionsByDek.computeIfAbsent(dek, k -> new AtomicLong()).addAndGet(n);
   }
 
   public void decrypted(String tenantId) {
@@ -52,9 +58,9 @@ public final class UsageMeter {
   }
 
   /** Encryptions of a DEK counted here and not yet reported. */
-  public long pending(String tenantId, String dekId) {
+  public long pending(String tenantId, DekRef dek) {
     TenantUsage usage = tenants.get(tenantId);
-    AtomicLong count = usage == null ? null : usage.encryptionsByDek.get(dekId);
+    AtomicLong count = usage == null ? null : usage.encryptionsByDek.get(dek);
     return count == null ? 0 : count.get();
   }
 
@@ -65,10 +71,15 @@ public final class UsageMeter {
           long decryptions = usage.decryptions.getAndSet(0);
           List<DekUsage> perDek = new ArrayList<>();
           long encryptions = 0;
-          for (Map.Entry<String, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
+          for (Map.Entry<DekRef, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
             long n = e.getValue().getAndSet(0);
             if (n > 0) {
-              perDek.add(DekUsage.newBuilder().setDekId(e.getKey()).setEncryptions(n).build());
+              perDek.add(
+                  DekUsage.newBuilder()
+                      .setDekId(e.getKey().id())
+                      .setVersion(e.getKey().version())
+                      .setEncryptions(n)
+                      .build());
               encryptions += n;
             }
           }
@@ -96,7 +107,8 @@ public final class UsageMeter {
                 d ->
                     usage
                         .encryptionsByDek
-                        .computeIfAbsent(d.getDekId(), k -> new AtomicLong())
+                        .computeIfAbsent(
+                            new DekRef(d.getDekId(), d.getVersion()), k -> new AtomicLong())
                         .addAndGet(d.getEncryptions()));
           }
         });

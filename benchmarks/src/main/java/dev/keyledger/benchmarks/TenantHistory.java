@@ -1,9 +1,8 @@
 package dev.keyledger.benchmarks;
 
 import dev.keyledger.avro.CommandEnvelope;
-import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
-import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.testing.TenantMemory;
 import dev.keyledger.engine.testing.TestCommands;
 
 /**
@@ -23,24 +22,22 @@ final class TenantHistory {
   }
 
   /**
-   * The state after registering a key (with DEK v1 under TMK v1), acknowledging the waiver and
-   * {@code deks - 1} DEK rotations (v2..v{@code deks}, each under the active TMK v1): {@code deks}
-   * DEK records, v{@code deks} active, the others retired.
+   * The state and DEK records after registering a key (with DEK v1 under TMK v1), acknowledging the
+   * waiver and {@code deks - 1} DEK rotations (v2..v{@code deks}, each under the active TMK v1):
+   * {@code deks} DEK records, v{@code deks} active, the others retired.
    */
-  TenantState foldedWithDeks(int deks) {
-    TenantState state =
-        fold(
-            TenantStates.empty(tenant),
-            commands.registerWithDek(TestCommands.KEY_ARN, TMK_VERSION, 1));
-    state = fold(state, commands.acknowledge("1.0"));
+  TenantMemory foldedWithDeks(int deks) {
+    TenantMemory memory = new TenantMemory();
+    fold(memory, commands.registerWithDek(TestCommands.KEY_ARN, TMK_VERSION, 1));
+    fold(memory, commands.acknowledge("1.0"));
     for (int version = 2; version <= deks; version++) {
-      state = fold(state, commands.rotateDek(version, TMK_VERSION));
+      fold(memory, commands.rotateDek(version, TMK_VERSION));
     }
-    if (state.getDeks().size() != deks) {
-      throw new IllegalStateException(
-          "expected " + deks + " DEK records, the fold kept " + state.getDeks().size());
+    int kept = memory.deks(tenant).all().size();
+    if (kept != deks) {
+      throw new IllegalStateException("expected " + deks + " DEK records, the fold kept " + kept);
     }
-    return state;
+    return memory;
   }
 
   /** A usage report against DEK v{@code dekVersion} (the active one, in a benchmark). */
@@ -48,11 +45,10 @@ final class TenantHistory {
     return commands.usage(encryptions, decryptions, dekVersion);
   }
 
-  private static TenantState fold(TenantState state, CommandEnvelope command) {
-    Fold.Result result = Fold.apply(state, command);
+  private static void fold(TenantMemory memory, CommandEnvelope command) {
+    Fold.Result result = memory.fold(command);
     if (!result.outcome().getAccepted()) {
       throw new IllegalStateException("refused while building the history: " + result.outcome());
     }
-    return result.state();
   }
 }

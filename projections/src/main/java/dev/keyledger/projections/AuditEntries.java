@@ -4,6 +4,7 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
 import dev.keyledger.avro.event.KeyDeregistered;
@@ -21,6 +22,7 @@ import dev.keyledger.avro.event.UsageRecorded;
 import dev.keyledger.avro.event.WaiverAcknowledged;
 import dev.keyledger.avro.event.WaiverPublished;
 import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.Operations;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,6 +81,8 @@ public final class AuditEntries {
       return "usage";
     } else if (p instanceof KeyValidated) {
       return "validate";
+    } else if (p instanceof DataKeyLeased) {
+      return Operations.LEASE_DATA_KEY;
     }
     return p.getClass().getSimpleName();
   }

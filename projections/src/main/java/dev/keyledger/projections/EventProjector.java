@@ -2,8 +2,9 @@ package dev.keyledger.projections;
 
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.DekChanges;
 import dev.keyledger.engine.domain.Evolver;
-import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.topology.TenantStores;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,12 +20,16 @@ final class EventProjector implements Processor<String, byte[], Void, Void> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventProjector.class);
 
-  private KeyValueStore<String, TenantState> views;
+  private TenantStores views;
   private KeyValueStore<Bytes, byte[]> audit;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    views = context.getStateStore(ProjectionsTopology.TENANT_VIEW_STORE);
+    views =
+        TenantStores.of(
+            context,
+            ProjectionsTopology.TENANT_VIEW_STORE,
+            ProjectionsTopology.TENANT_VIEW_DEKS_STORE);
     audit = context.getStateStore(ProjectionsTopology.AUDIT_STORE);
   }
 
@@ -42,8 +47,7 @@ final class EventProjector implements Processor<String, byte[], Void, Void> {
       return;
     }
     String tenant = event.getTenantId();
-    TenantState view = views.get(tenant);
-    view = view == null ? TenantStates.empty(tenant) : view;
+    TenantState view = views.state(tenant);
     if (event.getSeq() <= view.getSeq()) {
       return; // already applied: the log is read at least once by a projection rebuilt from scratch
     }
@@ -54,7 +58,8 @@ final class EventProjector implements Processor<String, byte[], Void, Void> {
           event.getSeq(),
           view.getSeq());
     }
-    views.put(tenant, Evolver.evolve(view, event));
+    DekChanges deks = new DekChanges(views.deks(tenant));
+    views.write(tenant, Evolver.evolve(view, deks, event), deks.writes());
     audit.put(AuditKeys.of(tenant, event.getSeq()), record.value());
   }
 }

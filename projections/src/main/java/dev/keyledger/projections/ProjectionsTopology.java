@@ -1,6 +1,7 @@
 package dev.keyledger.projections;
 
 import dev.keyledger.engine.topology.CodecSerde;
+import dev.keyledger.engine.topology.TenantStores;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,17 +17,14 @@ import org.apache.kafka.streams.state.Stores;
 public final class ProjectionsTopology {
 
   public static final String TENANT_VIEW_STORE = "tenant-view";
+  public static final String TENANT_VIEW_DEKS_STORE = "tenant-view-deks";
   public static final String AUDIT_STORE = "audit-log";
   public static final String OUTCOME_STORE = "command-outcomes";
 
   private ProjectionsTopology() {}
 
   public static void build(StreamsBuilder builder, Topics topics) {
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TENANT_VIEW_STORE),
-            Serdes.String(),
-            new CodecSerde<>(Codecs.TENANT_STATE)));
+    TenantStores.add(builder, TENANT_VIEW_STORE, TENANT_VIEW_DEKS_STORE);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.Bytes(), Serdes.ByteArray()));
@@ -37,7 +35,7 @@ public final class ProjectionsTopology {
             new CodecSerde<>(Codecs.OUTCOMES)));
 
     builder.stream(topics.events().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(EventProjector::new, TENANT_VIEW_STORE, AUDIT_STORE);
+        .process(EventProjector::new, TENANT_VIEW_STORE, TENANT_VIEW_DEKS_STORE, AUDIT_STORE);
     builder.stream(
             topics.outcomes().name(),
             Consumed.with(topics.outcomes().keySerde(), topics.outcomes().valueSerde()))

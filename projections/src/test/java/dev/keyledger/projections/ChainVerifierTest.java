@@ -4,9 +4,7 @@ import static dev.keyledger.engine.testing.TestCommands.KEY_ARN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyledger.avro.EventEnvelope;
-import dev.keyledger.avro.state.TenantState;
-import dev.keyledger.engine.domain.Fold;
-import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.testing.TenantMemory;
 import dev.keyledger.engine.testing.TestCommands;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +18,10 @@ class ChainVerifierTest {
   @BeforeEach
   void buildChain() {
     TestCommands acme = new TestCommands("acme");
-    TenantState state = TenantStates.empty("acme");
+    TenantMemory memory = new TenantMemory();
     for (var command :
         List.of(acme.register(KEY_ARN, 1), acme.acknowledge("1.0"), acme.unwrapFailed())) {
-      Fold.Result result = Fold.apply(state, command);
-      chain.addAll(result.events());
-      state = result.state();
+      chain.addAll(memory.fold(command).events());
     }
   }
 

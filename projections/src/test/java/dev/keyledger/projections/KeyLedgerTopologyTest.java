@@ -10,10 +10,12 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
+import dev.keyledger.engine.topology.TenantStores;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.EventHashes;
@@ -171,19 +173,25 @@ class KeyLedgerTopologyTest {
 
   @Test
   void theTenantViewProjectionEqualsTheFoldStateBitForBit() {
-    send(acme.register(KEY_ARN, 1));
+    send(acme.registerWithDek(KEY_ARN, 1, 1));
     send(acme.register(OTHER_KEY_ARN, 2));
     send(acme.acknowledge("1.0"));
+    send(acme.rotateDek(2, 1));
+    send(acme.usage(3, 1, 2));
     send(acme.unwrapFailed());
     send(acme.unwrapSucceeded(false));
     send(acme.deregister(1));
-    KeyValueStore<String, TenantState> view =
+    KeyValueStore<String, byte[]> view =
         driver.getKeyValueStore(ProjectionsTopology.TENANT_VIEW_STORE);
-    assertThat(Codecs.TENANT_STATE.encode(view.get("acme")))
-        .isEqualTo(Codecs.TENANT_STATE.encode(fold("acme")));
+    KeyValueStore<String, byte[]> state = driver.getKeyValueStore(Topics.TENANT_STATE_STORE);
+    assertThat(view.get("acme")).isEqualTo(state.get("acme"));
+    assertThat(records(ProjectionsTopology.TENANT_VIEW_DEKS_STORE))
+        .hasSize(2)
+        .isEqualTo(records(Topics.TENANT_DEKS_STORE));
     assertThat(fold("acme").getSeq())
-        .as("2 register + 1 refusal + 2 acknowledge + seal + unseal + 2 deregister")
-        .isEqualTo(9);
+        .as(
+            "3 register + 1 refusal + 2 acknowledge + rotate + usage + seal + unseal + 2 deregister")
+        .isEqualTo(12);
   }
 
   @Test
@@ -203,8 +211,18 @@ class KeyLedgerTopologyTest {
   }
 
   private TenantState fold(String tenant) {
-    KeyValueStore<String, TenantState> store = driver.getKeyValueStore(Topics.TENANT_STATE_STORE);
-    return store.get(tenant);
+    KeyValueStore<String, byte[]> store = driver.getKeyValueStore(Topics.TENANT_STATE_STORE);
+    byte[] stored = store.get(tenant);
+    return stored == null ? null : TenantStores.decode(tenant, stored);
+  }
+
+  private List<KeyValue<String, DekState>> records(String dekStore) {
+    KeyValueStore<String, DekState> store = driver.getKeyValueStore(dekStore);
+    List<KeyValue<String, DekState>> all = new ArrayList<>();
+    try (KeyValueIterator<String, DekState> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    return all;
   }
 
   private static List<EventEnvelope> reversed(List<EventEnvelope> events) {

@@ -29,6 +29,8 @@ class ProjectionsArchitectureTest {
           "Topics",
           "Topic",
           "CodecSerde",
+          "TenantStores",
+          "DekKeys",
           "TenantPartitioner",
           "LifecycleTopology",
           "StreamsProperties",

@@ -4,6 +4,7 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 
 /** The codec of each top-level record KeyLedger writes to Kafka or to a state store. */
@@ -19,6 +20,7 @@ public final class Codecs {
       AvroCodec.of(KeyMaterial.getClassSchema());
   public static final RecordCodec<TenantState> TENANT_STATE =
       AvroCodec.of(TenantState.getClassSchema());
+  public static final RecordCodec<DekState> DEK_STATE = AvroCodec.of(DekState.getClassSchema());
 
   private Codecs() {}
 }

@@ -7,6 +7,7 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,8 @@ class SchemaCompatibilityTest {
         Arguments.of(EventEnvelope.getClassSchema(), Codecs.EVENTS),
         Arguments.of(CommandOutcome.getClassSchema(), Codecs.OUTCOMES),
         Arguments.of(KeyMaterial.getClassSchema(), Codecs.KEY_MATERIAL),
-        Arguments.of(TenantState.getClassSchema(), Codecs.TENANT_STATE));
+        Arguments.of(TenantState.getClassSchema(), Codecs.TENANT_STATE),
+        Arguments.of(DekState.getClassSchema(), Codecs.DEK_STATE));
   }
 
   @ParameterizedTest

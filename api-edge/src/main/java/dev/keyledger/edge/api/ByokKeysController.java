@@ -8,6 +8,7 @@ import dev.keyledger.application.OnboardingRequest;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.http.Outcomes;
+import dev.keyledger.edge.http.QueryParams;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.domain.Decider;
 import io.javalin.http.Context;
@@ -58,7 +59,12 @@ public final class ByokKeysController {
   public void get(Context ctx) {
     Caller caller =
         guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    Outcomes.respond(ctx, keys.byokKey(caller), KeyViews.Key::of);
+    KeyStatus.DekPage page =
+        new KeyStatus.DekPage(
+            QueryParams.intIn(ctx, "dek_before", 2, Integer.MAX_VALUE, Integer.MAX_VALUE),
+            QueryParams.intIn(
+                ctx, "dek_limit", 1, KeyStatus.DekPage.MAX_LIMIT, KeyStatus.DekPage.DEFAULT_LIMIT));
+    Outcomes.respond(ctx, keys.byokKey(caller, page), KeyViews.Key::of);
   }
 
   public void delete(Context ctx) {

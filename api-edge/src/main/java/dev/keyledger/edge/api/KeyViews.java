@@ -3,6 +3,7 @@ package dev.keyledger.edge.api;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.avro.CmkBinding;
+import dev.keyledger.avro.DekRef;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.DekState;
@@ -88,7 +89,9 @@ final class KeyViews {
       Integer activeTmkVersion,
       List<Tmk> tmkVersions,
       Integer activeDekVersion,
+      int dekCount,
       List<Dek> dekVersions,
+      Integer dekVersionsNextBefore,
       RewrapView rewrap) {
 
     static Key of(KeyStatus.BoundKey bound) {
@@ -120,8 +123,10 @@ final class KeyViews {
           state.getLastRotationAt(),
           TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(null),
           state.getTmkVersions().stream().map(Tmk::of).toList(),
-          TenantStates.activeDek(state).map(d -> d.getDek().getVersion()).orElse(null),
-          state.getDeks().stream().map(Dek::of).toList(),
+          TenantStates.activeDek(state).map(DekRef::getVersion).orElse(null),
+          state.getLastDekVersion(),
+          bound.deks().stream().map(Dek::of).toList(),
+          bound.nextBeforeVersion(),
           RewrapView.of(state));
     }
   }

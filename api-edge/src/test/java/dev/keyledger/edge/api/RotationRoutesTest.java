@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +89,66 @@ class RotationRoutesTest {
               .isEqualTo(edge.clock.instant().toString());
           assertThat(auditTrail(http, owner)).first().isEqualTo("create_dek:success");
         });
+  }
+
+  @Test
+  void getKeysListsTheDekVersionsNewestFirstOnePageAtATime() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          for (int i = 0; i < 4; i++) {
+            Reply rotated = http.post("/api/v1/byok/keys/rotate", owner, "");
+            assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
+          }
+          JsonNode all = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(all.path("dek_count").asInt()).isEqualTo(5);
+          assertThat(all.path("active_dek_version").asInt()).isEqualTo(5);
+          assertThat(versions(all)).containsExactly(5, 4, 3, 2, 1);
+          assertThat(all.path("dek_versions").get(0).path("status").asText()).isEqualTo("active");
+          assertThat(all.path("dek_versions").get(1).path("status").asText()).isEqualTo("retired");
+          assertThat(all.path("dek_versions_next_before").isNull()).isTrue();
+
+          JsonNode first = http.get("/api/v1/byok/keys?dek_limit=2", owner).json();
+          assertThat(versions(first)).containsExactly(5, 4);
+          int next = first.path("dek_versions_next_before").asInt();
+          assertThat(next).isEqualTo(4);
+          JsonNode second =
+              http.get("/api/v1/byok/keys?dek_limit=2&dek_before=" + next, owner).json();
+          assertThat(versions(second)).containsExactly(3, 2);
+          JsonNode last =
+              http.get(
+                      "/api/v1/byok/keys?dek_limit=2&dek_before="
+                          + second.path("dek_versions_next_before").asInt(),
+                      owner)
+                  .json();
+          assertThat(versions(last)).containsExactly(1);
+          assertThat(last.path("dek_versions_next_before").isNull()).isTrue();
+
+          for (String bad :
+              List.of(
+                  "dek_limit=0",
+                  "dek_limit=101",
+                  "dek_limit=ten",
+                  "dek_before=1",
+                  "dek_before=-5",
+                  "dek_before=99999999999")) {
+            Reply refused = http.get("/api/v1/byok/keys?" + bad, owner);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().path("error").path("type").asText())
+                .isEqualTo("invalid_request");
+            assertThat(refused.json().path("error").path("message").asText())
+                .contains(bad.substring(0, bad.indexOf('=')));
+            assertThat(refused.json().path("error").path("hint").asText()).isNotBlank();
+          }
+        });
+  }
+
+  private static List<Integer> versions(JsonNode key) {
+    List<Integer> versions = new java.util.ArrayList<>();
+    key.path("dek_versions").forEach(d -> versions.add(d.path("version").asInt()));
+    return versions;
   }
 
   @Test

@@ -59,6 +59,9 @@ class DekLifetimeIT {
                 JsonNode keys = kl.http().get("/api/v1/byok/keys", later).body();
                 assertThat(keys.path("active_dek_version").asInt()).isEqualTo(2);
                 assertThat(keys.path("dek_versions").get(0).path("status").asText())
+                    .as("newest first")
+                    .isEqualTo("active");
+                assertThat(keys.path("dek_versions").get(1).path("status").asText())
                     .isEqualTo("retired");
               });
       assertThat(

@@ -2,11 +2,14 @@ package dev.keyledger.application.kafka;
 
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.StateQueries;
+import dev.keyledger.application.TenantView;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.TenantIds;
+import dev.keyledger.engine.topology.DekKeys;
 import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.projections.AuditKeys;
@@ -42,8 +45,11 @@ public final class StreamsQueries implements StateQueries {
   private static final StreamPartitioner<String, Object> PARTITIONER =
       new TenantPartitioner()::partitions;
 
+  private static final long DECODED_TENANTS = 100_000;
+
   private final KafkaStreams streams;
   private final HostInfo self;
+  private final DecodedStates decoded = new DecodedStates(DECODED_TENANTS);
 
   /**
    * @param streams the running instance
@@ -60,8 +66,83 @@ public final class StreamsQueries implements StateQueries {
     return onOwner(
         Topics.TENANT_STATE_STORE,
         tenantId,
-        (ReadOnlyKeyValueStore<String, TenantState> store) ->
-            QueryResult.ofNullable(store.get(tenantId)));
+        (ReadOnlyKeyValueStore<String, byte[]> store, int partition) -> {
+          byte[] stored = store.get(tenantId);
+          return stored == null
+              ? new QueryResult.NotFound<>()
+              : new QueryResult.Found<>(decoded.decode(tenantId, stored).state());
+        });
+  }
+
+  @Override
+  public QueryResult<TenantView> tenantView(String tenantId) {
+    return onOwner(
+        Topics.TENANT_STATE_STORE,
+        tenantId,
+        (ReadOnlyKeyValueStore<String, byte[]> store, int partition) -> {
+          byte[] stored = store.get(tenantId);
+          if (stored == null) {
+            return new QueryResult.NotFound<>();
+          }
+          DecodedStates.Decoded state = decoded.decode(tenantId, stored);
+          return new QueryResult.Found<>(
+              new TenantView() {
+                @Override
+                public TenantState state() {
+                  return state.state();
+                }
+
+                @Override
+                public QueryResult<DekState> dek(int version) {
+                  DekState known = state.deks().get(version);
+                  if (known != null || state.complete()) {
+                    return QueryResult.ofNullable(known);
+                  }
+                  QueryResult<DekState> read = readDek(tenantId, version, partition);
+                  if (read instanceof QueryResult.Found<DekState> found) {
+                    state.deks().put(version, found.value());
+                  }
+                  return read;
+                }
+              });
+        });
+  }
+
+  private QueryResult<DekState> readDek(String tenantId, int version, int partition) {
+    try {
+      ReadOnlyKeyValueStore<String, DekState> deks =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      Topics.TENANT_DEKS_STORE,
+                      QueryableStoreTypes.<String, DekState>keyValueStore())
+                  .withPartition(partition));
+      return QueryResult.ofNullable(deks.get(DekKeys.of(tenantId, version)));
+    } catch (InvalidStateStoreException e) {
+      return new QueryResult.Unavailable<>(
+          "the store is migrating or restoring", RETRY_AFTER_SECONDS);
+    }
+  }
+
+  @Override
+  public QueryResult<List<DekState>> deksNewestFirst(
+      String tenantId, int beforeVersion, int limit) {
+    QueryResult<TenantView> view = tenantView(tenantId);
+    if (!(view instanceof QueryResult.Found<TenantView> found)) {
+      return view instanceof QueryResult.NotFound<TenantView>
+          ? new QueryResult.Found<>(List.of())
+          : view.map(v -> List.of());
+    }
+    int top = Math.min(beforeVersion - 1, found.value().state().getLastDekVersion());
+    List<DekState> page = new ArrayList<>(Math.max(0, Math.min(limit, top)));
+    for (int version = top; version >= 1 && page.size() < limit; version--) {
+      QueryResult<DekState> dek = found.value().dek(version);
+      if (dek instanceof QueryResult.Found<DekState> record) {
+        page.add(record.value());
+      } else if (!(dek instanceof QueryResult.NotFound<DekState>)) {
+        return dek.map(d -> List.of());
+      }
+    }
+    return new QueryResult.Found<>(page);
   }
 
   @Override
@@ -153,7 +234,7 @@ public final class StreamsQueries implements StateQueries {
    */
   @Override
   public void forEach(Consumer<TenantState> action) {
-    ReadOnlyKeyValueStore<String, TenantState> store;
+    ReadOnlyKeyValueStore<String, byte[]> store;
     try {
       store =
           streams.store(
@@ -162,11 +243,11 @@ public final class StreamsQueries implements StateQueries {
     } catch (InvalidStateStoreException e) {
       return;
     }
-    try (KeyValueIterator<String, TenantState> it = store.all()) {
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
       it.forEachRemaining(
           kv -> {
             if (!TenantIds.PLATFORM.equals(kv.key)) {
-              action.accept(kv.value);
+              action.accept(decoded.decode(kv.key, kv.value).state());
             }
           });
     } catch (InvalidStateStoreException e) {
@@ -174,12 +255,63 @@ public final class StreamsQueries implements StateQueries {
     }
   }
 
+  /** An owned tenant's DEK records from {@code fromVersion} up; none while not queryable. */
+  @Override
+  public List<DekState> deks(String tenant, int fromVersion, int limit) {
+    List<DekState> page = new ArrayList<>(limit);
+    try {
+      byte[] stored =
+          streams
+              .store(
+                  StoreQueryParameters.fromNameAndType(
+                      Topics.TENANT_STATE_STORE,
+                      QueryableStoreTypes.<String, byte[]>keyValueStore()))
+              .get(tenant);
+      if (stored == null) {
+        return page;
+      }
+      DecodedStates.Decoded state = decoded.decode(tenant, stored);
+      if (state.complete()) {
+        return state.deks().values().stream()
+            .filter(d -> d.getDek().getVersion() >= fromVersion)
+            .sorted(java.util.Comparator.comparingInt(d -> d.getDek().getVersion()))
+            .limit(limit)
+            .toList();
+      }
+      ReadOnlyKeyValueStore<String, DekState> deks =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  Topics.TENANT_DEKS_STORE, QueryableStoreTypes.<String, DekState>keyValueStore()));
+      try (KeyValueIterator<String, DekState> it =
+          deks.range(DekKeys.of(tenant, fromVersion), DekKeys.of(tenant, Integer.MAX_VALUE))) {
+        while (it.hasNext() && page.size() < limit) {
+          page.add(it.next().value);
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      page.clear(); // rebalancing: the next round reads the new assignment
+    }
+    return page;
+  }
+
   private interface StoreRead<S, T> {
     QueryResult<T> read(S store);
   }
 
+  /** A read that also needs the partition, to read another store of the same task. */
+  private interface PartitionRead<S, T> {
+    QueryResult<T> read(S store, int partition);
+  }
+
   private <K, V, T> QueryResult<T> onOwner(
       String storeName, String key, StoreRead<ReadOnlyKeyValueStore<K, V>, T> read) {
+    PartitionRead<ReadOnlyKeyValueStore<K, V>, T> ignoringPartition =
+        (store, partition) -> read.read(store);
+    return onOwner(storeName, key, ignoringPartition);
+  }
+
+  private <K, V, T> QueryResult<T> onOwner(
+      String storeName, String key, PartitionRead<ReadOnlyKeyValueStore<K, V>, T> read) {
     KafkaStreams.State state = streams.state();
     if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
       return new QueryResult.Unavailable<>(
@@ -199,7 +331,7 @@ public final class StreamsQueries implements StateQueries {
               StoreQueryParameters.fromNameAndType(
                       storeName, QueryableStoreTypes.<K, V>keyValueStore())
                   .withPartition(owner.partition()));
-      return read.read(store);
+      return read.read(store, owner.partition());
     } catch (InvalidStateStoreException e) {
       return new QueryResult.Unavailable<>(
           "the store is migrating or restoring", RETRY_AFTER_SECONDS);

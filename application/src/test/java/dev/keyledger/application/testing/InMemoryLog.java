@@ -5,15 +5,17 @@ import dev.keyledger.application.LogUnavailableException;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.Submission;
+import dev.keyledger.application.TenantView;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.domain.TenantIds;
-import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.testing.TenantMemory;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.ChainVerifier;
 import dev.keyledger.projections.query.AuditFilter;
@@ -49,6 +51,7 @@ import java.util.function.Supplier;
 public final class InMemoryLog implements CommandLog, StateQueries {
 
   private final Map<String, TenantState> states = new LinkedHashMap<>();
+  private final TenantMemory deks = new TenantMemory();
   private final Map<String, List<EventEnvelope>> events = new HashMap<>();
   private final Map<String, CommandOutcome> outcomes = new HashMap<>();
   private final Map<String, KeyMaterial> material = new HashMap<>();
@@ -152,8 +155,7 @@ public final class InMemoryLog implements CommandLog, StateQueries {
     if (!(TenantIds.isValid(tenant) || TenantIds.PLATFORM.equals(tenant))) {
       return null;
     }
-    Fold.Result result =
-        Fold.apply(states.getOrDefault(tenant, TenantStates.empty(tenant)), command);
+    Fold.Result result = deks.fold(command);
     states.put(tenant, result.state());
     events.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(result.events());
     outcomes.put(tenant + "/" + command.getCommandId(), result.outcome());
@@ -166,6 +168,43 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   @Override
   public synchronized QueryResult<TenantState> tenantState(String tenantId) {
     return unavailableOr(() -> QueryResult.ofNullable(states.get(tenantId)));
+  }
+
+  @Override
+  public synchronized QueryResult<TenantView> tenantView(String tenantId) {
+    return unavailableOr(
+        () -> {
+          TenantState state = states.get(tenantId);
+          if (state == null) {
+            return new QueryResult.NotFound<>();
+          }
+          Map<Integer, DekState> records = new HashMap<>();
+          deks.deks(tenantId).all().forEach(d -> records.put(d.getDek().getVersion(), d));
+          return new QueryResult.Found<>(
+              new TenantView() {
+                @Override
+                public TenantState state() {
+                  return state;
+                }
+
+                @Override
+                public QueryResult<DekState> dek(int version) {
+                  return QueryResult.ofNullable(records.get(version));
+                }
+              });
+        });
+  }
+
+  @Override
+  public synchronized QueryResult<List<DekState>> deksNewestFirst(
+      String tenantId, int beforeVersion, int limit) {
+    return unavailableOr(
+        () -> new QueryResult.Found<>(deks.deksNewestFirst(tenantId, beforeVersion, limit)));
+  }
+
+  @Override
+  public synchronized List<DekState> deks(String tenant, int fromVersion, int limit) {
+    return queriesUnavailable != null ? List.of() : deks.deks(tenant, fromVersion, limit);
   }
 
   @Override
@@ -242,6 +281,11 @@ public final class InMemoryLog implements CommandLog, StateQueries {
 
   // --- for assertions
   // -----------------------------------------------------------------------------
+
+  /** The tenant's DEK records, oldest version first. */
+  public synchronized List<DekState> dekRecords(String tenantId) {
+    return deks.deks(tenantId).all();
+  }
 
   /** The tenant's folded state, if it has any. */
   public synchronized Optional<TenantState> state(String tenantId) {

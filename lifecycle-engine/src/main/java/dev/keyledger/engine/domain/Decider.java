@@ -5,6 +5,7 @@ import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
@@ -54,7 +55,10 @@ public final class Decider {
 
   private Decider() {}
 
-  public static Decision decide(TenantState state, CommandEnvelope command) {
+  /**
+   * @param deks the tenant's DEK records, read only by the commands that name DEKs
+   */
+  public static Decision decide(TenantState state, DekRecords deks, CommandEnvelope command) {
     Object payload = command.getPayload();
     boolean platform = TenantIds.PLATFORM.equals(command.getTenantId());
     if (payload instanceof PublishWaiver publish) {
@@ -101,7 +105,7 @@ public final class Decider {
       return KeyRotation.rotateMaster(state, rotate);
     }
     if (payload instanceof RecordRewrapBatch batch) {
-      return KeyRotation.rewrapBatch(state, batch);
+      return KeyRotation.rewrapBatch(state, deks, batch);
     }
     if (payload instanceof RevokeTmkVersion revoke) {
       return KeyRotation.revoke(state, revoke);
@@ -116,6 +120,9 @@ public final class Decider {
                   .setLastUsed(usage.getLastUsed())
                   .setPerDek(usage.getPerDek())
                   .build());
+    }
+    if (payload instanceof LeaseDataKey lease) {
+      return DataKeyLeases.lease(state, deks, lease);
     }
     if (payload instanceof RecordValidation validation) {
       return TenantStates.status(state) != BindingStatus.ACTIVE

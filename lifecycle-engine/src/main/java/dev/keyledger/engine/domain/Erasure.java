@@ -13,10 +13,7 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Which key-material records a command leaves without an owner, so the fold tombstones them: what a
@@ -27,7 +24,7 @@ final class Erasure {
 
   private Erasure() {}
 
-  static List<String> keys(TenantState before, Object payload, boolean accepted) {
+  static List<String> keys(TenantState before, DekRecords deks, Object payload, boolean accepted) {
     String tenant = before.getTenantId();
     List<String> erased = new ArrayList<>();
     if (payload instanceof RegisterKey register && !accepted) {
@@ -39,11 +36,8 @@ final class Erasure {
       erased.add(MaterialKeys.tmk(tenant, rotate.getTmk().getTmkId()));
       Optional.ofNullable(rotate.getDek()).ifPresent(d -> erased.add(dekKey(tenant, d)));
     } else if (payload instanceof RecordRewrapBatch batch) {
-      Map<String, DekState> deks =
-          before.getDeks().stream()
-              .collect(Collectors.toMap(d -> d.getDek().getDekId(), Function.identity()));
       for (DekRef moved : batch.getDeks()) {
-        DekState known = deks.get(moved.getDekId());
+        DekState known = deks.find(moved.getDekId(), moved.getVersion()).orElse(null);
         boolean alreadyThere =
             known != null && known.getDek().getTmkVersion() == moved.getTmkVersion();
         if (accepted && known != null && !alreadyThere) {
@@ -56,7 +50,7 @@ final class Erasure {
       before.getTmkVersions().stream()
           .filter(v -> v.getTmk().getVersion() == revoke.getVersion())
           .forEach(v -> erased.add(MaterialKeys.tmk(tenant, v.getTmk().getTmkId())));
-      before.getDeks().stream()
+      deks.all().stream()
           .filter(d -> d.getDek().getTmkVersion() == revoke.getVersion())
           .forEach(d -> erased.add(dekKey(tenant, d.getDek())));
     } else if (payload instanceof Deregister deregister) {

@@ -1,9 +1,11 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
 import dev.keyledger.avro.event.KeyDeregistered;
@@ -27,9 +29,8 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code evolve(state, event) -> state}: applies one event of the log. Pure and total: every event
@@ -40,9 +41,12 @@ public final class Evolver {
 
   private Evolver() {}
 
-  public static TenantState evolve(TenantState state, EventEnvelope event) {
+  /**
+   * @param deks the tenant's DEK records, which receive the event's DEK writes
+   */
+  public static TenantState evolve(TenantState state, DekChanges deks, EventEnvelope event) {
     TenantState.Builder next =
-        TenantState.newBuilder(state)
+        TenantStates.builder(state)
             .setSeq(event.getSeq())
             .setLastHash(event.getHash())
             .setLastEventAt(event.getOccurredAt());
@@ -89,7 +93,8 @@ public final class Evolver {
               .setCreatedAt(at)
               .setCmk(byCmk ? binding.getCmk() : null)
               .build());
-      next.setTmkVersions(versions).setLastRotationAt(at);
+      next.setTmkVersions(versions);
+      next.setLastRotationAt(at);
     } else if (payload instanceof TmkRewrapped rewrapped) {
       next.setTmkVersions(replace(state.getTmkVersions(), rewrapped.getTmk()));
     } else if (payload instanceof KeyVerificationFailed failed
@@ -127,20 +132,24 @@ public final class Evolver {
               .setLastVerifyError(sealed.getMessage())
               .build());
     } else if (payload instanceof DekCreated created) {
-      List<DekState> deks = new ArrayList<>();
-      for (DekState d : state.getDeks()) {
-        deks.add(
-            DekStatus.ACTIVE.equals(d.getStatus())
-                ? DekState.newBuilder(d).setStatus(DekStatus.RETIRED).setRetiredAt(at).build()
-                : d);
+      DekRef ref = created.getDek();
+      DekRef previous = state.getActiveDek();
+      if (previous != null) {
+        deks.version(previous.getVersion())
+            .ifPresent(
+                d ->
+                    deks.put(
+                        DekState.newBuilder(d)
+                            .setStatus(DekStatus.RETIRED)
+                            .setRetiredAt(at)
+                            .build()));
       }
-      deks.add(
-          DekState.newBuilder()
-              .setDek(created.getDek())
-              .setStatus(DekStatus.ACTIVE)
-              .setCreatedAt(at)
-              .build());
-      next.setDeks(deks).setLastRotationAt(at);
+      deks.put(
+          DekState.newBuilder().setDek(ref).setStatus(DekStatus.ACTIVE).setCreatedAt(at).build());
+      next.setActiveDek(ref);
+      next.setLastDekVersion(Math.max(state.getLastDekVersion(), ref.getVersion()));
+      next.setTmkVersions(countLive(state.getTmkVersions(), ref.getTmkVersion(), 1));
+      next.setLastRotationAt(at);
     } else if (payload instanceof RewrapStarted started) {
       next.setRewrap(
           RewrapState.newBuilder()
@@ -151,18 +160,26 @@ public final class Evolver {
               .setStartedAt(at)
               .build());
     } else if (payload instanceof DeksRewrapped rewrapped) {
-      Map<String, DekRef> moved = new HashMap<>();
-      rewrapped.getDeks().forEach(d -> moved.put(d.getDekId(), d));
-      List<DekState> deks = new ArrayList<>();
+      List<TmkVersionState> versions = state.getTmkVersions();
       int newlyMoved = 0;
-      for (DekState d : state.getDeks()) {
-        DekRef to = moved.get(d.getDek().getDekId());
-        if (to != null && to.getTmkVersion() != d.getDek().getTmkVersion()) {
-          newlyMoved++; // a repeated batch re-wraps a DEK already there: progress counts it once
+      for (DekRef to : rewrapped.getDeks()) {
+        DekState known = deks.find(to.getDekId(), to.getVersion()).orElse(null);
+        if (known == null) {
+          continue;
         }
-        deks.add(to == null ? d : DekState.newBuilder(d).setDek(to).build());
+        int from = known.getDek().getTmkVersion();
+        if (from != to.getTmkVersion()) {
+          newlyMoved++; // a repeated batch re-wraps a DEK already there: progress counts it once
+          if (!DekStatus.LOST.equals(known.getStatus())) {
+            versions = countLive(countLive(versions, from, -1), to.getTmkVersion(), 1);
+          }
+        }
+        deks.put(DekState.newBuilder(known).setDek(to).build());
+        if (state.getActiveDek() != null && state.getActiveDek().getVersion() == to.getVersion()) {
+          next.setActiveDek(to);
+        }
       }
-      next.setDeks(deks);
+      next.setTmkVersions(versions);
       if (state.getRewrap() != null) {
         next.setRewrap(
             RewrapState.newBuilder(state.getRewrap())
@@ -176,36 +193,48 @@ public final class Evolver {
       for (TmkVersionState v : state.getTmkVersions()) {
         versions.add(
             v.getTmk().getVersion() == destroyed.getVersion()
-                ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.DESTROYED.wire()).build()
+                ? TmkVersionState.newBuilder(v)
+                    .setStatus(TmkStatus.DESTROYED.wire())
+                    .setLiveDeks(0)
+                    .build()
                 : v);
       }
-      List<DekState> deks = new ArrayList<>();
-      for (DekState d : state.getDeks()) {
-        deks.add(
-            d.getDek().getTmkVersion() == destroyed.getVersion()
-                ? DekState.newBuilder(d).setStatus(DekStatus.LOST).build()
-                : d);
+      for (DekState d : deks.all()) {
+        if (d.getDek().getTmkVersion() == destroyed.getVersion()
+            && !DekStatus.LOST.equals(d.getStatus())) {
+          deks.put(DekState.newBuilder(d).setStatus(DekStatus.LOST).build());
+        }
       }
-      next.setTmkVersions(versions).setDeks(deks);
+      DekRef active = state.getActiveDek();
+      if (active != null && active.getTmkVersion() == destroyed.getVersion()) {
+        next.setActiveDek(null);
+      }
+      next.setTmkVersions(versions);
     } else if (payload instanceof UsageRecorded usage) {
-      Map<String, Long> perDek = new HashMap<>();
-      usage.getPerDek().forEach(u -> perDek.merge(u.getDekId(), u.getEncryptions(), Long::sum));
-      List<DekState> deks = new ArrayList<>();
-      for (DekState d : state.getDeks()) {
-        Long more = perDek.get(d.getDek().getDekId());
-        deks.add(
-            more == null
-                ? d
-                : DekState.newBuilder(d).setEncryptions(d.getEncryptions() + more).build());
+      for (DekUsage used : usage.getPerDek()) {
+        usedDek(state, deks, used)
+            .ifPresent(
+                d ->
+                    deks.put(
+                        DekState.newBuilder(d)
+                            .setEncryptions(d.getEncryptions() + used.getEncryptions())
+                            .build()));
       }
       Instant last =
           state.getLastUsed() == null || usage.getLastUsed().isAfter(state.getLastUsed())
               ? usage.getLastUsed()
               : state.getLastUsed();
-      next.setDeks(deks)
-          .setEncryptionCount(state.getEncryptionCount() + usage.getEncryptions())
-          .setDecryptionCount(state.getDecryptionCount() + usage.getDecryptions())
-          .setLastUsed(last);
+      next.setEncryptionCount(state.getEncryptionCount() + usage.getEncryptions());
+      next.setDecryptionCount(state.getDecryptionCount() + usage.getDecryptions());
+      next.setLastUsed(last);
+    } else if (payload instanceof DataKeyLeased leased) {
+      deks.find(leased.getDek().getDekId(), leased.getDek().getVersion())
+          .ifPresent(
+              d ->
+                  deks.put(
+                      DekState.newBuilder(d)
+                          .setEncryptions(d.getEncryptions() + leased.getEncryptions())
+                          .build()));
     } else if (payload instanceof KeyValidated && binding != null) {
       next.setBinding(
           BindingState.newBuilder(binding).setLastVerifiedAt(at).setLastVerifyError(null).build());
@@ -219,6 +248,36 @@ public final class Evolver {
               .build());
     }
     return next.build();
+  }
+
+  /**
+   * The DEK a usage report names. Reports from schema v4 on carry the version; older ones only the
+   * id, almost always the active DEK's.
+   */
+  private static Optional<DekState> usedDek(TenantState state, DekRecords deks, DekUsage used) {
+    if (used.getVersion() > 0) {
+      return deks.find(used.getDekId(), used.getVersion());
+    }
+    DekRef active = state.getActiveDek();
+    if (active != null && active.getDekId().equals(used.getDekId())) {
+      return deks.version(active.getVersion());
+    }
+    return deks.all().stream()
+        .filter(d -> d.getDek().getDekId().equals(used.getDekId()))
+        .findFirst();
+  }
+
+  /** The versions with {@code delta} added to the live-DEK count of {@code tmkVersion}. */
+  private static List<TmkVersionState> countLive(
+      List<TmkVersionState> versions, int tmkVersion, int delta) {
+    List<TmkVersionState> counted = new ArrayList<>(versions.size());
+    for (TmkVersionState v : versions) {
+      counted.add(
+          v.getTmk().getVersion() == tmkVersion
+              ? TmkVersionState.newBuilder(v).setLiveDeks(v.getLiveDeks() + delta).build()
+              : v);
+    }
+    return counted;
   }
 
   private static List<TmkVersionState> replace(List<TmkVersionState> versions, TmkRef tmk) {

@@ -6,6 +6,7 @@ import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.RewrapStarted;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.schemas.EventHashes;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,8 @@ public final class Fold {
    * The result of one command.
    *
    * @param state the tenant's state after the events
+   * @param dekWrites the DEK records the events changed or made, each replacing the record of its
+   *     version; write them before the state, so a reader that sees the new state sees them too
    * @param events the sealed events to append, in order (gap-free seq, hash-chained)
    * @param outcome what to tell the sender
    * @param erasedMaterial key-material record keys ({@link MaterialKeys}) to tombstone: material a
@@ -34,12 +37,17 @@ public final class Fold {
    */
   public record Result(
       TenantState state,
+      List<DekState> dekWrites,
       List<EventEnvelope> events,
       CommandOutcome outcome,
       List<String> erasedMaterial) {}
 
-  public static Result apply(TenantState state, CommandEnvelope command) {
-    Decision decision = Decider.decide(state, command);
+  /**
+   * @param state the tenant's state, in the v4 layout ({@link StateLayout})
+   * @param deks the tenant's DEK records as they were before the command
+   */
+  public static Result apply(TenantState state, DekRecords deks, CommandEnvelope command) {
+    Decision decision = Decider.decide(state, deks, command);
     List<EventEnvelope> events =
         chain(
             state,
@@ -49,9 +57,10 @@ public final class Fold {
             command.getCorrelationId(),
             command.getLatencyMs(),
             decision.events());
+    DekChanges changes = new DekChanges(deks);
     TenantState next = state;
     for (EventEnvelope event : events) {
-      next = Evolver.evolve(next, event);
+      next = Evolver.evolve(next, changes, event);
     }
     CommandOutcome outcome =
         CommandOutcome.newBuilder()
@@ -65,7 +74,11 @@ public final class Fold {
             .setRewrapLeaseId(rewrapLease(decision))
             .build();
     return new Result(
-        next, events, outcome, Erasure.keys(state, command.getPayload(), decision.accepted()));
+        next,
+        changes.writes(),
+        events,
+        outcome,
+        Erasure.keys(state, deks, command.getPayload(), decision.accepted()));
   }
 
   /**
@@ -88,7 +101,7 @@ public final class Fold {
     Actor unknown = Actor.newBuilder().setSub("unknown").setRoles(List.of()).build();
     List<EventEnvelope> events =
         chain(state, commandId, recordTime, unknown, null, 0, List.of(what));
-    TenantState next = Evolver.evolve(state, events.get(0));
+    TenantState next = Evolver.evolve(state, new DekChanges(DekRecords.NONE), events.get(0));
     CommandOutcome outcome =
         CommandOutcome.newBuilder()
             .setCommandId(commandId)
@@ -105,7 +118,7 @@ public final class Fold {
             .setLastSeq(next.getSeq())
             .setDecidedAt(recordTime)
             .build();
-    return new Result(next, events, outcome, List.of());
+    return new Result(next, List.of(), events, outcome, List.of());
   }
 
   private static List<EventEnvelope> chain(

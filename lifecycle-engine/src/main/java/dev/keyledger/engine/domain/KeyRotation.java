@@ -18,8 +18,10 @@ import dev.keyledger.avro.state.RewrapState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rules of rotation, background rewrap and cryptographic erasure (SPEC §1-§3). Part of {@link
@@ -77,11 +79,7 @@ public final class KeyRotation {
    * it.
    */
   static void startRewrap(TenantState state, int toVersion, List<Object> events, boolean always) {
-    int pending =
-        (int)
-            TenantStates.liveDeks(state).stream()
-                .filter(d -> d.getDek().getTmkVersion() != toVersion)
-                .count();
+    int pending = TenantStates.liveDeksNotUnder(state, toVersion);
     if (pending == 0 && !always) {
       return;
     }
@@ -98,17 +96,17 @@ public final class KeyRotation {
     }
   }
 
-  static Decision rewrapBatch(TenantState state, RecordRewrapBatch batch) {
+  static Decision rewrapBatch(TenantState state, DekRecords deks, RecordRewrapBatch batch) {
     RewrapState lease = state.getRewrap();
     if (lease == null || lease.getLeaseId() != batch.getLeaseId()) {
       return Decider.refuse(Operations.REWRAP, Refusals.leaseSuperseded(batch.getLeaseId()));
     }
+    Set<Integer> movedNow = new HashSet<>();
     for (DekRef moved : batch.getDeks()) {
-      Optional<DekState> known = TenantStates.dek(state, moved.getDekId());
+      Optional<DekState> known = deks.find(moved.getDekId(), moved.getVersion());
       if (known.isEmpty()
           || DekStatus.LOST.equals(known.get().getStatus())
-          || moved.getTmkVersion() != lease.getToTmkVersion()
-          || known.get().getDek().getVersion() != moved.getVersion()) {
+          || moved.getTmkVersion() != lease.getToTmkVersion()) {
         return Decider.refuse(
             Operations.REWRAP,
             Refusals.of(
@@ -123,20 +121,17 @@ public final class KeyRotation {
                     + lease.getLeaseId(),
                 null));
       }
+      if (known.get().getDek().getTmkVersion() != lease.getToTmkVersion()) {
+        movedNow.add(moved.getVersion());
+      }
     }
-    long stillPending =
-        TenantStates.liveDeks(state).stream()
-            .filter(d -> d.getDek().getTmkVersion() != lease.getToTmkVersion())
-            .filter(
-                d ->
-                    batch.getDeks().stream()
-                        .noneMatch(m -> m.getDekId().equals(d.getDek().getDekId())))
-            .count();
+    int stillPending =
+        TenantStates.liveDeksNotUnder(state, lease.getToTmkVersion()) - movedNow.size();
     DeksRewrapped rewrapped =
         DeksRewrapped.newBuilder()
             .setLeaseId(lease.getLeaseId())
             .setDeks(batch.getDeks())
-            .setRemaining((int) stillPending)
+            .setRemaining(stillPending)
             .build();
     return stillPending > 0
         ? Decision.accept(rewrapped)
@@ -160,20 +155,16 @@ public final class KeyRotation {
     if (TmkStatus.ACTIVE.wire().equals(target.get().getStatus())) {
       return Decider.refuse(Operations.REVOKE, Refusals.activeVersion(version));
     }
-    List<DekState> wrapped =
-        TenantStates.liveDeks(state).stream()
-            .filter(d -> d.getDek().getTmkVersion() == version)
-            .toList();
-    if (!wrapped.isEmpty() && !revoke.getAllowDataLoss()) {
+    int wrapped = target.get().getLiveDeks();
+    if (wrapped > 0 && !revoke.getAllowDataLoss()) {
       return Decider.refuse(
-          Operations.REVOKE,
-          Refusals.dataWouldBeLost(version, wrapped.size(), state.getRewrap() != null));
+          Operations.REVOKE, Refusals.dataWouldBeLost(version, wrapped, state.getRewrap() != null));
     }
     return Decision.accept(
         TmkDestroyed.newBuilder()
             .setVersion(version)
             .setTmkId(target.get().getTmk().getTmkId())
-            .setDeksLost(wrapped.size())
+            .setDeksLost(wrapped)
             .setReason(revoke.getReason())
             .build());
   }

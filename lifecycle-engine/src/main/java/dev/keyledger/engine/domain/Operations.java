@@ -2,6 +2,7 @@ package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
@@ -31,6 +32,7 @@ public final class Operations {
   public static final String REVOKE = "revoke";
   public static final String USAGE = "usage";
   public static final String VALIDATE = "validate";
+  public static final String LEASE_DATA_KEY = "lease_data_key";
 
   private Operations() {}
 
@@ -58,6 +60,8 @@ public final class Operations {
       return USAGE;
     } else if (commandPayload instanceof RecordValidation) {
       return VALIDATE;
+    } else if (commandPayload instanceof LeaseDataKey) {
+      return LEASE_DATA_KEY;
     } else if (commandPayload instanceof RecordVerificationFailure failure) {
       return failure.getOperation();
     } else if (commandPayload instanceof RejectRequest reject) {

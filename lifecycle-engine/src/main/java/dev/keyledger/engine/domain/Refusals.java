@@ -139,6 +139,11 @@ public final class Refusals {
             + " or at once with POST /admin/tenant-kms/unseal.");
   }
 
+  /** The active DEK is being replaced (lost, or its budget used up): retry in a second. */
+  public static Refusal dekRotating(String message) {
+    return of("dek_rotating", null, RefusalKind.UNAVAILABLE, message, "Retry after 1 s.");
+  }
+
   public static Refusal notActive(BindingStatus status) {
     return status == BindingStatus.PENDING_WAIVER ? waiverNotAcknowledged() : noKey();
   }

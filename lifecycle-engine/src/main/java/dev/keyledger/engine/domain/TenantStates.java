@@ -1,7 +1,7 @@
 package dev.keyledger.engine.domain;
 
+import dev.keyledger.avro.DekRef;
 import dev.keyledger.avro.state.BindingState;
-import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.schemas.EventHashes;
@@ -41,12 +41,9 @@ public final class TenantStates {
         .findFirst();
   }
 
-  public static Optional<DekState> activeDek(TenantState state) {
-    return state.getDeks().stream().filter(d -> DekStatus.ACTIVE.equals(d.getStatus())).findFirst();
-  }
-
-  public static Optional<DekState> dek(TenantState state, String dekId) {
-    return state.getDeks().stream().filter(d -> d.getDek().getDekId().equals(dekId)).findFirst();
+  /** The DEK new data is encrypted with; none before the first or after its TMK was destroyed. */
+  public static Optional<DekRef> activeDek(TenantState state) {
+    return Optional.ofNullable(state.getActiveDek());
   }
 
   public static Optional<TmkVersionState> tmk(TenantState state, int version) {
@@ -57,12 +54,45 @@ public final class TenantStates {
 
   /** The version number a new DEK must take. */
   public static int nextDekVersion(TenantState state) {
-    return state.getDeks().stream().mapToInt(d -> d.getDek().getVersion()).max().orElse(0) + 1;
+    return state.getLastDekVersion() + 1;
   }
 
-  /** DEKs that still decrypt data (not lost with a destroyed TMK version). */
-  public static java.util.List<DekState> liveDeks(TenantState state) {
-    return state.getDeks().stream().filter(d -> !DekStatus.LOST.equals(d.getStatus())).toList();
+  /** How many DEKs still decrypt data (not lost with a destroyed TMK version). */
+  public static int liveDeks(TenantState state) {
+    return state.getTmkVersions().stream().mapToInt(TmkVersionState::getLiveDeks).sum();
+  }
+
+  /** How many live DEKs a rewrap to {@code tmkVersion} must still move. */
+  public static int liveDeksNotUnder(TenantState state, int tmkVersion) {
+    return state.getTmkVersions().stream()
+        .filter(v -> v.getTmk().getVersion() != tmkVersion)
+        .mapToInt(TmkVersionState::getLiveDeks)
+        .sum();
+  }
+
+  /**
+   * A builder holding the state's own field values, not copies of them (as {@code
+   * TenantState.newBuilder(state)} makes): the next state is made without copying what it keeps.
+   * Safe because states and their parts are never changed once built. Lists every field; {@code
+   * TenantStatesTest} fails when a new one is missing here.
+   */
+  public static TenantState.Builder builder(TenantState state) {
+    return TenantState.newBuilder()
+        .setTenantId(state.getTenantId())
+        .setSeq(state.getSeq())
+        .setLastHash(state.getLastHash())
+        .setLastEventAt(state.getLastEventAt())
+        .setBinding(state.getBinding())
+        .setTmkVersions(state.getTmkVersions())
+        .setWaiver(state.getWaiver())
+        .setDeks(state.getDeks())
+        .setRewrap(state.getRewrap())
+        .setEncryptionCount(state.getEncryptionCount())
+        .setDecryptionCount(state.getDecryptionCount())
+        .setLastUsed(state.getLastUsed())
+        .setLastRotationAt(state.getLastRotationAt())
+        .setActiveDek(state.getActiveDek())
+        .setLastDekVersion(state.getLastDekVersion());
   }
 
   /** The version number a new TMK must take: one more than the highest so far. */

@@ -142,6 +142,22 @@ public final class TenantKeyring {
         use::apply);
   }
 
+  /**
+   * Until when a DEK just used through {@link #withDek} may be used elsewhere (a leased data key):
+   * no later than this key ring would drop it, which is when its TMK's cache entry ends, so
+   * revoking the CMK stops a lessee no later than the platform.
+   */
+  public Instant usableUntil(TenantState state, DekState dek) {
+    Instant now = clock.instant();
+    Instant latest = now;
+    TmkVersionState tmk = TenantStates.tmk(state, dek.getDek().getTmkVersion()).orElse(null);
+    if (tmk != null) {
+      Instant cached = tmkExpiry.get(tmkCacheKey(state.getTenantId(), tmk));
+      latest = cached != null && cached.isAfter(now) ? cached : now.plus(ttlOf(tmk));
+    }
+    return latest;
+  }
+
   /** Wraps a new DEK under a TMK version (which may be loaded). */
   public WrappedKey wrapDek(
       TenantState state, TmkVersionState under, SecretBytes dek, String dekId, int dekVersion)

@@ -4,10 +4,8 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
-import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.TenantIds;
-import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   private static final Logger LOG = LoggerFactory.getLogger(CommandFoldProcessor.class);
 
   private final Topics topics;
-  private KeyValueStore<String, TenantState> states;
+  private TenantStores stores;
 
   CommandFoldProcessor(Topics topics) {
     this.topics = topics;
@@ -44,7 +41,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   @Override
   public void init(ProcessorContext<String, Object> context) {
     super.init(context);
-    states = context.getStateStore(Topics.TENANT_STATE_STORE);
+    stores = TenantStores.of(context, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
   }
 
   @Override
@@ -63,8 +60,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
       deadLetter(record, "record key does not match the command's tenant id");
       return;
     }
-    TenantState state = current(tenant);
-    Fold.Result result = Fold.apply(state, command);
+    Fold.Result result = Fold.apply(stores.state(tenant), stores.deks(tenant), command);
     emit(tenant, result);
     for (String materialKey : result.erasedMaterial()) {
       context()
@@ -75,7 +71,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   }
 
   private void emit(String tenant, Fold.Result result) {
-    states.put(tenant, result.state());
+    stores.write(tenant, result.state(), result.dekWrites());
     long now = context().currentSystemTimeMs();
     for (EventEnvelope event : result.events()) {
       context().forward(new Record<>(tenant, event, now), LifecycleTopology.EVENTS_SINK);
@@ -112,12 +108,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
               .build();
       emit(
           tenant,
-          Fold.undecodable(current(tenant), what, Instant.ofEpochMilli(record.timestamp())));
+          Fold.undecodable(stores.state(tenant), what, Instant.ofEpochMilli(record.timestamp())));
     }
-  }
-
-  private TenantState current(String tenant) {
-    TenantState state = states.get(tenant);
-    return state == null ? TenantStates.empty(tenant) : state;
   }
 }

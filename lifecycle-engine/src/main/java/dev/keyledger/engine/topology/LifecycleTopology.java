@@ -1,9 +1,7 @@
 package dev.keyledger.engine.topology;
 
 import dev.keyledger.avro.KeyMaterial;
-import dev.keyledger.schemas.Codecs;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -13,10 +11,10 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The lifecycle fold: commands topic -> {@code tenant-state} (RocksDB) -> one named sink per output
- * (event log, outcomes, key-material tombstones, dead letters), each writing with its {@link
- * Topic}'s serdes; plus the key-material table the workers and the edge unwrap from. {@code
- * KafkaStreams} is created elsewhere, so TopologyTestDriver can run this.
+ * The lifecycle fold: commands topic -> {@code tenant-state} and {@code tenant-deks} (RocksDB) ->
+ * one named sink per output (event log, outcomes, key-material tombstones, dead letters), each
+ * writing with its {@link Topic}'s serdes; plus the key-material table the workers and the edge
+ * unwrap from. {@code KafkaStreams} is created elsewhere, so TopologyTestDriver can run this.
  */
 public final class LifecycleTopology {
 
@@ -42,11 +40,7 @@ public final class LifecycleTopology {
    * StreamsProperties} ({@code builder.build(props)}): the erasure relies on its optimization.
    */
   public static void build(StreamsBuilder builder, Topics topics) {
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(Topics.TENANT_STATE_STORE),
-            Serdes.String(),
-            new CodecSerde<>(Codecs.TENANT_STATE)));
+    TenantStores.add(builder, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
 
     // The fold forwards each output to its sink by name, all within the task of the command, so the
     // events and the outcome of one command commit in the same transaction, events first.
@@ -55,7 +49,10 @@ public final class LifecycleTopology {
                 topics.commands().name(),
                 Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
             .process(
-                () -> new CommandFoldProcessor(topics), Named.as(FOLD), Topics.TENANT_STATE_STORE);
+                () -> new CommandFoldProcessor(topics),
+                Named.as(FOLD),
+                Topics.TENANT_STATE_STORE,
+                Topics.TENANT_DEKS_STORE);
     TenantPartitioner byTenant = new TenantPartitioner();
     folded.to(
         topics.events().name(),

@@ -16,6 +16,9 @@ public final class Topics {
   /** Persistent store of the fold: tenant id -> TenantState. */
   public static final String TENANT_STATE_STORE = "tenant-state";
 
+  /** The fold's DEK records, keyed by {@link DekKeys}: beside the tenant state, not in it. */
+  public static final String TENANT_DEKS_STORE = "tenant-deks";
+
   /** Wrapped TMK bytes by {@code tenant/tmk_id}, materialized from the key-material topic. */
   public static final String KEY_MATERIAL_STORE = "key-material";
 

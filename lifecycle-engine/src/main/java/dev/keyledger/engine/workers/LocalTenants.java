@@ -1,6 +1,8 @@
 package dev.keyledger.engine.workers;
 
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -13,4 +15,10 @@ public interface LocalTenants {
    * (rebalancing).
    */
   void forEach(Consumer<TenantState> action);
+
+  /**
+   * Up to {@code limit} of an owned tenant's DEK records, from version {@code fromVersion} up;
+   * empty when the store is not available.
+   */
+  List<DekState> deks(String tenant, int fromVersion, int limit);
 }

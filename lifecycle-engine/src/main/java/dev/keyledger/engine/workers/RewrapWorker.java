@@ -8,13 +8,13 @@ import dev.keyledger.avro.state.RewrapState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.keys.WrappedKey;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -56,6 +56,7 @@ public final class RewrapWorker implements Worker {
   public static final int DEFAULT_BATCH_SIZE = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(RewrapWorker.class);
+  private static final int PAGE = 500;
 
   private final TenantKeyring keyring;
   private final LocalTenants tenants;
@@ -85,6 +86,27 @@ public final class RewrapWorker implements Worker {
         LOG);
   }
 
+  /** Up to a batch of live DEKs not yet under {@code toVersion}, lowest version first. */
+  private List<DekState> pending(String tenant, int toVersion) {
+    List<DekState> pending = new ArrayList<>(batchSize);
+    int from = 1;
+    while (pending.size() < batchSize) {
+      List<DekState> page = tenants.deks(tenant, from, PAGE);
+      for (DekState d : page) {
+        if (d.getDek().getTmkVersion() != toVersion
+            && !DekStatus.LOST.equals(d.getStatus())
+            && pending.size() < batchSize) {
+          pending.add(d);
+        }
+      }
+      if (page.size() < PAGE) {
+        break;
+      }
+      from = page.get(page.size() - 1).getDek().getVersion() + 1;
+    }
+    return pending;
+  }
+
   private void rewrapBatch(TenantState state) {
     String tenant = state.getTenantId();
     RewrapState lease = state.getRewrap();
@@ -95,12 +117,7 @@ public final class RewrapWorker implements Worker {
                 () ->
                     new IllegalStateException(
                         "rewrap lease " + lease.getLeaseId() + " targets unknown TMK v" + to));
-    List<DekState> pending =
-        TenantStates.liveDeks(state).stream()
-            .filter(d -> d.getDek().getTmkVersion() != to)
-            .sorted(Comparator.comparingInt(d -> d.getDek().getVersion()))
-            .limit(batchSize)
-            .toList();
+    List<DekState> pending = pending(tenant, to);
     List<DekRef> moved = new ArrayList<>(pending.size());
     List<KeyMaterial> material = new ArrayList<>(pending.size());
     for (DekState dek : pending) {

@@ -272,20 +272,16 @@ class DeciderTest {
 
   @Test
   void aRefusedRegistrationErasesTheMaterialItIntroduced() {
-    Fold.Result refused =
-        Fold.apply(
-            given("acme", acme.register(KEY_ARN, 1)).stateAfterHistory(),
-            acme.register(OTHER_KEY_ARN, 2));
-    assertThat(refused.erasedMaterial()).containsExactly("acme/tmk-2-customer_kms");
+    assertThat(
+            given("acme", acme.register(KEY_ARN, 1)).when(acme.register(OTHER_KEY_ARN, 2)).erased())
+        .containsExactly("acme/tmk-2-customer_kms");
   }
 
   @Test
   void anAcceptedDeregistrationErasesTheCmkWrappedCopies() {
-    Fold.Result done =
-        Fold.apply(
-            given("acme", acme.register(KEY_ARN, 1)).stateAfterHistory(), acme.deregister(1));
-    assertThat(done.erasedMaterial()).containsExactly("acme/tmk-1-customer_kms");
-    Fold.Result refused = Fold.apply(TenantStates.empty("acme"), acme.deregister(1));
-    assertThat(refused.erasedMaterial()).containsExactly("acme/tmk-1-platform");
+    assertThat(given("acme", acme.register(KEY_ARN, 1)).when(acme.deregister(1)).erased())
+        .containsExactly("acme/tmk-1-customer_kms");
+    assertThat(given("acme").when(acme.deregister(1)).erased())
+        .containsExactly("acme/tmk-1-platform");
   }
 }

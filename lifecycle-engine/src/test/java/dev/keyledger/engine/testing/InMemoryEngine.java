@@ -5,10 +5,10 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.MaterialKeys;
-import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.KeyStateSource;
 import dev.keyledger.engine.workers.CommandSink;
 import dev.keyledger.engine.workers.LocalTenants;
@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
   private static final Actor ENGINE =
       Actor.newBuilder().setSub("keyledger-engine").setRoles(List.of("platform")).build();
 
-  private final Map<String, TenantState> states = new LinkedHashMap<>();
+  private final TenantMemory tenants = new TenantMemory();
   private final Map<String, KeyMaterial> material = new HashMap<>();
   private final List<Submitted> submitted = new ArrayList<>();
   private final Map<String, Deque<Pending>> interleaved = new HashMap<>();
@@ -82,8 +81,7 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
             .setActor(ENGINE)
             .setPayload(payload)
             .build();
-    Fold.Result result = Fold.apply(state(tenantId), command);
-    states.put(tenantId, result.state());
+    Fold.Result result = tenants.fold(command);
     result.erasedMaterial().forEach(material::remove);
     submitted.add(new Submitted(tenantId, payload, result.outcome(), result.events()));
     notifyAll();
@@ -95,7 +93,7 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
   public void forEach(Consumer<TenantState> action) {
     List<TenantState> snapshot;
     synchronized (this) {
-      snapshot = List.copyOf(states.values());
+      snapshot = tenants.states();
     }
     snapshot.forEach(action);
   }
@@ -106,7 +104,17 @@ public final class InMemoryEngine implements CommandSink, LocalTenants, KeyState
   }
 
   public synchronized TenantState state(String tenantId) {
-    return states.getOrDefault(tenantId, TenantStates.empty(tenantId));
+    return tenants.state(tenantId);
+  }
+
+  @Override
+  public synchronized List<DekState> deks(String tenant, int fromVersion, int limit) {
+    return tenants.deks(tenant, fromVersion, limit);
+  }
+
+  /** Every DEK record of the tenant, oldest version first. */
+  public synchronized List<DekState> deks(String tenantId) {
+    return tenants.deks(tenantId).all();
   }
 
   /** Every command submitted so far, in order. */

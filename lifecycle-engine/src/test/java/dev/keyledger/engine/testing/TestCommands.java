@@ -206,6 +206,7 @@ public final class TestCommands {
                 List.of(
                     DekUsage.newBuilder()
                         .setDekId("dek-" + dekVersion)
+                        .setVersion(dekVersion)
                         .setEncryptions(encryptions)
                         .build()))
             .build());

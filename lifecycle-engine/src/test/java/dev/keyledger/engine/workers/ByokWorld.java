@@ -20,6 +20,7 @@ import dev.keyledger.engine.crypto.Keys;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
 import dev.keyledger.engine.crypto.SecretBytes;
 import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.keys.TenantKeyring;
@@ -274,7 +275,10 @@ final class ByokWorld implements AutoCloseable {
   long deksWithTheirOriginalBytes(TenantKeyring keyring, String tenant) throws Exception {
     TenantState state = engine.state(tenant);
     long same = 0;
-    for (DekState dek : TenantStates.liveDeks(state)) {
+    for (DekState dek : engine.deks(tenant)) {
+      if (DekStatus.LOST.equals(dek.getStatus())) {
+        continue;
+      }
       SecretBytes original = generated.get(tenant + "/" + dek.getDek().getDekId());
       if (keyring.withDek(state, dek, true, key -> key.equalsConstantTime(original))) {
         same++;

@@ -74,7 +74,7 @@ class RewrapWorkerTest {
         .satisfies(done -> assertThat(done.getToTmkVersion()).isEqualTo(2));
     TenantState state = world.engine.state(tenant);
     assertThat(state.getRewrap()).isNull();
-    assertThat(state.getDeks())
+    assertThat(world.engine.deks(tenant))
         .hasSize(250)
         .allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(2));
     assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-1", 1)))
@@ -142,7 +142,8 @@ class RewrapWorkerTest {
 
     TenantState state = world.engine.state(tenant);
     assertThat(state.getRewrap()).isNull();
-    assertThat(state.getDeks())
+    assertThat(world.engine.deks(tenant))
+        .isNotEmpty()
         .allSatisfy(d -> assertThat(d.getDek().getTmkVersion()).isEqualTo(3));
     assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class))
         .extracting(RecordRewrapBatch::getLeaseId)
@@ -170,7 +171,7 @@ class RewrapWorkerTest {
     assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class))
         .as("sealed: not rewrapped")
         .isEmpty();
-    assertThat(world.engine.state(tenant).getDeks())
+    assertThat(world.engine.deks(tenant))
         .extracting(DekState::getDek)
         .extracting(DekRef::getTmkVersion)
         .containsOnly(1);
@@ -231,7 +232,8 @@ class RewrapWorkerTest {
 
       assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).hasSize(1);
       assertThat(world.engine.state(tenant).getRewrap()).as("the rewrap completed").isNull();
-      assertThat(world.engine.state(tenant).getDeks())
+      assertThat(world.engine.deks(tenant))
+          .isNotEmpty()
           .allMatch(d -> d.getDek().getTmkVersion() == 2);
     }
   }

@@ -1,0 +1,19 @@
+package dev.keyledger.engine.topology;
+
+/**
+ * Keys of a DEK store: {@code <tenant>/<version, 10 digits>}, so one tenant's records are a
+ * contiguous range in version order. Tenant ids never hold a {@code /}.
+ */
+public final class DekKeys {
+
+  private DekKeys() {}
+
+  public static String of(String tenant, int version) {
+    return prefix(tenant) + String.format("%010d", version);
+  }
+
+  /** The prefix every key of the tenant starts with. */
+  public static String prefix(String tenant) {
+    return tenant + "/";
+  }
+}
