@@ -57,7 +57,8 @@ public final class HttpLoad {
 
     static Settings full() {
       return new Settings(
-          new LoadPhase.Timing(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ZERO),
+          new LoadPhase.Timing(
+              Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(1)),
           16,
           2_000,
           new LoadPhase.Timing(
@@ -70,7 +71,7 @@ public final class HttpLoad {
 
     static Settings quick() {
       return new Settings(
-          new LoadPhase.Timing(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO),
+          new LoadPhase.Timing(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)),
           16,
           2_000,
           new LoadPhase.Timing(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(3)),
