@@ -42,8 +42,9 @@ import org.apache.kafka.streams.StreamsBuilder;
  * RecordUsage} commands (round-robin over the tenants) are written to the commands topic while no
  * topology runs; the pass-through (a fresh consumer group set to the start of those M records) and
  * then the fold (its own group, which stopped right before them) each read the same M records, and
- * their rate is taken from their output topic as {@link OutputWatch} describes. Prints one line per
- * run, then the medians and the ratio fold / pass-through; optionally writes JSON.
+ * their rate is taken from their output topic as {@link OutputWatch} describes. Untimed warm-up
+ * runs come first ({@code --warmup}). Prints one line per run, then the medians and the ratio fold
+ * / pass-through; optionally writes JSON.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.FoldThroughput
  * --quick} is the short form (well under two minutes); {@link ThroughputOptions} lists the options.
@@ -121,11 +122,10 @@ public final class FoldThroughput {
                 List.of(new AlterConfigOp(LOG_APPEND_TIME, AlterConfigOp.OpType.SET))))
         .all()
         .get();
-    String passThroughOutput = topics.commands().name() + ".pass-through";
     admin
         .createTopics(
             List.of(
-                new NewTopic(passThroughOutput, options.partitions(), (short) 1)
+                new NewTopic(passThroughOutput(topics), options.partitions(), (short) 1)
                     .configs(Map.of(LOG_APPEND_TIME.name(), LOG_APPEND_TIME.value()))))
         .all()
         .get();
@@ -136,33 +136,65 @@ public final class FoldThroughput {
     try (CommandProducer producer = new CommandProducer(kafka, topics)) {
       seed(deks, fleet, producer, topics, foldApp, foldState);
       for (String guarantee : options.guarantees()) {
-        for (int run = 1; run <= options.runs(); run++) {
-          Map<TopicPartition, OffsetAndMetadata> start = endOffsets(topics.commands().name());
-          producer.sendAll(fleet.usage(options.commands()));
-          String passApp = "bench-d" + deks + "-pass-" + guarantee.replace('_', '-') + "-" + run;
-          admin.alterConsumerGroupOffsets(passApp, start).all().get();
-          ThroughputReport.Measurement pass =
-              measure(
-                  passThroughOutput,
-                  passApp,
-                  work.resolve(passApp),
-                  guarantee,
-                  b -> PassThroughTopology.build(b, topics, passThroughOutput),
-                  false);
-          ThroughputReport.Measurement fold =
-              measure(
-                  topics.outcomes().name(),
-                  foldApp,
-                  foldState,
-                  guarantee,
-                  b -> LifecycleTopology.build(b, topics),
-                  true);
-          ThroughputReport.Run result = new ThroughputReport.Run(deks, guarantee, run, pass, fold);
-          report.add(result);
+        for (int run = 1 - options.warmups(); run <= options.runs(); run++) {
+          ThroughputReport.Run result =
+              measureRun(deks, guarantee, run, fleet, producer, topics, foldApp, foldState);
           System.out.println(ThroughputReport.line(result, options.runs()));
+          if (run > 0) {
+            report.add(result);
+          }
         }
       }
     }
+  }
+
+  /**
+   * One run: M usage commands written while nothing runs, then the pass-through (a fresh group
+   * whose offsets are set to the start of those commands) and the fold (its own group, which
+   * stopped right before them) each over the same records. Runs {@code <= 0} are warm-ups.
+   */
+  private ThroughputReport.Run measureRun(
+      int deks,
+      String guarantee,
+      int run,
+      TenantFleet fleet,
+      CommandProducer producer,
+      Topics topics,
+      String foldApp,
+      Path foldState)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> start = endOffsets(topics.commands().name());
+    producer.sendAll(fleet.usage(options.commands()));
+    String passThroughOutput = passThroughOutput(topics);
+    String passApp =
+        "bench-d"
+            + deks
+            + "-pass-"
+            + guarantee.replace('_', '-')
+            + "-"
+            + (run > 0 ? run : "w" + -run);
+    admin.alterConsumerGroupOffsets(passApp, start).all().get();
+    ThroughputReport.Measurement pass =
+        measure(
+            passThroughOutput,
+            passApp,
+            work.resolve(passApp),
+            guarantee,
+            b -> PassThroughTopology.build(b, topics, passThroughOutput),
+            false);
+    ThroughputReport.Measurement fold =
+        measure(
+            topics.outcomes().name(),
+            foldApp,
+            foldState,
+            guarantee,
+            b -> LifecycleTopology.build(b, topics),
+            true);
+    return new ThroughputReport.Run(deks, guarantee, run, pass, fold);
+  }
+
+  private static String passThroughOutput(Topics topics) {
+    return topics.commands().name() + ".pass-through";
   }
 
   /**

@@ -77,12 +77,9 @@ final class OutputWatch implements AutoCloseable {
       return (lastAppendMs - firstAppendMs) / 1e3;
     }
 
-    /**
-     * Too short to trust: under half a second, or a tenth or more of the records in the first
-     * batch.
-     */
+    /** Too short to trust: under a second, or a tenth or more of the records in the first batch. */
     boolean coarse() {
-      return seconds() < 0.5 || firstBatch * 10 >= count;
+      return seconds() < 1 || firstBatch * 10 >= count;
     }
 
     /** Records per second after the first append (see the class comment). */

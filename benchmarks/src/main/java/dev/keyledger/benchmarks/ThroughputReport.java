@@ -76,15 +76,14 @@ final class ThroughputReport {
     runs.add(run);
   }
 
-  /** One line per run, as it is measured. */
+  /** One line per run, as it is measured; runs {@code <= 0} are warm-ups. */
   static String line(Run r, int of) {
     return String.format(
         Locale.ROOT,
-        "D=%d %s run %d/%d: pass-through %s | fold %s | ratio %.3f",
+        "D=%d %s %s: pass-through %s | fold %s | ratio %.3f",
         r.deks(),
         r.guarantee(),
-        r.run(),
-        of,
+        r.run() > 0 ? "run " + r.run() + "/" + of : "warm-up (not counted)",
         r.passThrough().describe(),
         r.fold().describe(),
         r.ratio());
@@ -134,7 +133,7 @@ final class ThroughputReport {
     }
     if (runs.stream().anyMatch(r -> r.passThrough().coarse() || r.fold().coarse())) {
       out.println(
-          "* coarse: some run took under 0.5 s or had a tenth of its records in the first batch;"
+          "* coarse: some run took under 1 s or had a tenth of its records in the first batch;"
               + " use more --commands");
     }
     for (Seeding s : seedings) {
