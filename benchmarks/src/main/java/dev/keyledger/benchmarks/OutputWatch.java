@@ -51,6 +51,7 @@ final class OutputWatch implements AutoCloseable {
    * @param firstAppendMs the earliest broker append time
    * @param lastAppendMs the latest broker append time
    * @param visibleSeconds wall time from the first to the last sighting by this reader
+   * @param firstSighting records in the first poll that returned any
    * @param middlePerSecond a check on the start and the end: the rate over the middle 80 % of the
    *     records by append time (from the 10th to the 90th percentile)
    * @param streamThreadCpuSeconds CPU time of the client's stream threads between the first and the
@@ -63,6 +64,7 @@ final class OutputWatch implements AutoCloseable {
       long firstAppendMs,
       long lastAppendMs,
       double visibleSeconds,
+      long firstSighting,
       double middlePerSecond,
       double streamThreadCpuSeconds,
       List<byte[]> values) {
@@ -70,6 +72,15 @@ final class OutputWatch implements AutoCloseable {
     /** Share of the wall time from the first to the last sighting the stream threads ran. */
     double streamThreadBusy() {
       return streamThreadCpuSeconds / visibleSeconds;
+    }
+
+    /**
+     * CPU time of the stream threads per record, in microseconds, over the records that became
+     * visible after the first sighting: the cost of a record to the topology, whatever share of a
+     * core the machine left it.
+     */
+    double streamThreadMicrosPerRecord() {
+      return streamThreadCpuSeconds * 1e6 / (count - firstSighting);
     }
 
     /** Seconds from the first to the last append. */
@@ -121,6 +132,7 @@ final class OutputWatch implements AutoCloseable {
     long firstSeen = 0;
     long lastSeen = 0;
     long firstCpu = 0;
+    long firstSighting = 0;
     long lastCpu = 0;
     long started = System.nanoTime();
     long lastProgress = started;
@@ -131,6 +143,7 @@ final class OutputWatch implements AutoCloseable {
         if (values.isEmpty()) {
           firstSeen = now;
           firstCpu = runner.streamThreadCpuNanos();
+          firstSighting = records.count();
         }
         for (ConsumerRecord<String, byte[]> record : records) {
           if (record.timestampType() != TimestampType.LOG_APPEND_TIME) {
@@ -169,6 +182,7 @@ final class OutputWatch implements AutoCloseable {
         first,
         last,
         (lastSeen - firstSeen) / 1e9,
+        firstSighting,
         middle,
         (lastCpu - firstCpu) / 1e9,
         values);

@@ -20,6 +20,7 @@ final class ThroughputReport {
       double visibleSeconds,
       double middlePerSecond,
       double streamThreadBusy,
+      double streamThreadMicrosPerCommand,
       boolean coarse,
       double loadAverage) {
     static Measurement of(OutputWatch.Arrival arrival, double loadAverage) {
@@ -30,6 +31,7 @@ final class ThroughputReport {
           arrival.visibleSeconds(),
           arrival.middlePerSecond(),
           arrival.streamThreadBusy(),
+          arrival.streamThreadMicrosPerRecord(),
           arrival.coarse(),
           loadAverage);
     }
@@ -37,10 +39,11 @@ final class ThroughputReport {
     String describe() {
       return String.format(
           Locale.ROOT,
-          "%,.0f%s cmd/s (%.2f s, stream thread busy %.0f %%, load %.2f)",
+          "%,.0f%s cmd/s (%.2f s; stream thread %.1f us CPU/cmd, busy %.0f %%; load %.2f)",
           commandsPerSecond,
           coarse ? "*" : "",
           seconds,
+          streamThreadMicrosPerCommand,
           100 * streamThreadBusy,
           loadAverage);
     }
@@ -100,13 +103,13 @@ final class ThroughputReport {
         options.runs());
     out.printf(
         Locale.ROOT,
-        "%6s  %-16s %18s %12s %7s  %-18s %s%n",
+        "%6s  %-16s %18s %12s %7s  %-23s %s%n",
         "DEKs",
         "guarantee",
         "pass-through cmd/s",
         "fold cmd/s",
         "ratio",
-        "thread busy (p/f)",
+        "thread CPU us/cmd (p/f)",
         "load avg (1 min)");
     for (int deks : options.deks()) {
       for (String guarantee : options.guarantees()) {
@@ -118,7 +121,7 @@ final class ThroughputReport {
         double fold = median(point, r -> r.fold().commandsPerSecond());
         out.printf(
             Locale.ROOT,
-            "%6d  %-16s %,17.0f%1s %,11.0f%1s %7.3f  %3.0f %% / %3.0f %%        %s%n",
+            "%6d  %-16s %,17.0f%1s %,11.0f%1s %7.3f  %6.1f / %-14.1f %s%n",
             deks,
             guarantee,
             pass,
@@ -126,8 +129,8 @@ final class ThroughputReport {
             fold,
             point.stream().anyMatch(r -> r.fold().coarse()) ? "*" : "",
             fold / pass,
-            100 * median(point, r -> r.passThrough().streamThreadBusy()),
-            100 * median(point, r -> r.fold().streamThreadBusy()),
+            median(point, r -> r.passThrough().streamThreadMicrosPerCommand()),
+            median(point, r -> r.fold().streamThreadMicrosPerCommand()),
             loadRange(point));
       }
     }
@@ -256,6 +259,8 @@ final class ThroughputReport {
         + field("middle80PerSecond", m.middlePerSecond())
         + ", "
         + field("streamThreadBusy", m.streamThreadBusy())
+        + ", "
+        + field("streamThreadMicrosPerCommand", m.streamThreadMicrosPerCommand())
         + ", \"coarse\": "
         + m.coarse()
         + ", "
