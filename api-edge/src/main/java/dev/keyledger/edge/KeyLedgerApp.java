@@ -4,6 +4,7 @@ import dev.keyledger.edge.api.AgentController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
@@ -27,6 +28,7 @@ public final class KeyLedgerApp {
       CommandsController commands,
       TenantKmsController tenantKms,
       DataPlaneController dataPlane,
+      DataKeysController dataKeys,
       RotationController rotation,
       AgentController agent) {}
 
@@ -61,6 +63,7 @@ public final class KeyLedgerApp {
           config.routes.get("/api/v1/byok/health", c.keys()::health);
           config.routes.post("/api/v1/byok/encrypt", c.dataPlane()::encrypt);
           config.routes.post("/api/v1/byok/decrypt", c.dataPlane()::decrypt);
+          config.routes.post("/api/v1/byok/data-keys", c.dataKeys()::lease);
           config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
           config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
           config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);

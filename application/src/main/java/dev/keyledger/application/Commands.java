@@ -98,12 +98,17 @@ public final class Commands {
 
   /** Records a refusal made before the fold (audited like any other) and returns it to throw. */
   Stop refuse(Caller caller, String operation, Refusal refusal) {
+    return refuse(caller, operation, refusal, Stop.refused(refusal));
+  }
+
+  /** Records a refusal made before the fold and returns {@code answer} (e.g. with a retry hint). */
+  Stop refuse(Caller caller, String operation, Refusal refusal, Stop answer) {
     return record(
         envelope(
             caller,
             0,
             RejectRequest.newBuilder().setOperation(operation).setRefusal(refusal).build()),
-        Stop.refused(refusal));
+        answer);
   }
 
   /**

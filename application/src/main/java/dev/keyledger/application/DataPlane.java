@@ -1,6 +1,5 @@
 package dev.keyledger.application;
 
-import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DataAead;
@@ -11,9 +10,7 @@ import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
-import dev.keyledger.engine.keys.KeyUnavailableException;
 import dev.keyledger.engine.keys.TenantKeyring;
-import dev.keyledger.engine.kms.KmsException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
@@ -74,8 +71,8 @@ public final class DataPlane {
                     "The tenant has no active data encryption key; a new one is being created"),
                 1);
           }
-          DekState dek = record(view, active.getVersion());
-          DekRef ref = crypto(dek);
+          DekState dek = DekAccess.record(view, active.getVersion());
+          DekRef ref = DekAccess.crypto(dek);
           long used = dek.getEncryptions() + usage.pending(tenant, ref);
           if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
             retireActiveDek.accept(tenant);
@@ -89,8 +86,11 @@ public final class DataPlane {
             retireActiveDek.accept(tenant);
           }
           byte[] ciphertext =
-              withDek(
-                  state, dek, key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
+              DekAccess.withDek(
+                  keyring,
+                  state,
+                  dek,
+                  key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
           usage.encrypted(tenant, ref);
           return new Encrypted(
               ciphertext,
@@ -126,12 +126,14 @@ public final class DataPlane {
                 ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
           }
           byte[] plaintext =
-              withDek(
+              DekAccess.withDek(
+                  keyring,
                   state,
                   dek,
                   key -> {
                     try {
-                      return DataAead.create(key, crypto(dek)).decrypt(tenant, ciphertext, context);
+                      return DataAead.create(key, DekAccess.crypto(dek))
+                          .decrypt(tenant, ciphertext, context);
                     } catch (GeneralSecurityException e) {
                       throw Stop.refused(
                           ServiceRefusals.invalidCiphertext(
@@ -153,51 +155,5 @@ public final class DataPlane {
       throw Stop.refused(Refusals.notActive(status));
     }
     return view;
-  }
-
-  /** The record of a DEK the state names; the fold writes it before the state. */
-  private static DekState record(TenantView view, int version) {
-    return TenantReader.dek(view, version)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "tenant "
-                        + view.state().getTenantId()
-                        + ": no record of its active DEK v"
-                        + version));
-  }
-
-  private <R> R withDek(TenantState state, DekState dek, TenantKeyring.KeyUse<R> use) {
-    boolean mayLoad = TenantStates.status(state) != BindingStatus.SEALED;
-    try {
-      return keyring.withDek(state, dek, mayLoad, use);
-    } catch (KeyUnavailableException e) {
-      throw unavailable(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("unwrapping DEK " + dek.getDek().getDekId() + " failed", e);
-    }
-  }
-
-  private static Stop unavailable(KeyUnavailableException e) {
-    KmsException kms = e.kms().orElse(null);
-    if (kms != null && !kms.failure().sealsTenant()) {
-      return Stop.unavailable(
-          ServiceRefusals.kmsUnavailable(kms.getMessage(), kms.hint()),
-          ServiceRefusals.retryAfter(kms));
-    }
-    if (e.reason() == KeyUnavailableException.Reason.MATERIAL_MISSING) {
-      return Stop.unavailable(ServiceRefusals.keyNotLoadedHere(), 1);
-    }
-    Refusal sealed = Refusals.sealed();
-    Refusal withCause =
-        Refusal.newBuilder(sealed)
-            .setMessage(
-                sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
-            .build();
-    return Stop.unavailable(withCause, ServiceRefusals.SEALED_RETRY_SECONDS);
-  }
-
-  private static DekRef crypto(DekState dek) {
-    return new DekRef(dek.getDek().getDekId(), dek.getDek().getVersion());
   }
 }

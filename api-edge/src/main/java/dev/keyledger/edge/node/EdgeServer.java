@@ -7,6 +7,7 @@ import dev.keyledger.edge.api.AgentController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.Guard;
 import dev.keyledger.edge.api.RotationController;
@@ -56,6 +57,7 @@ public final class EdgeServer {
             new CommandsController(guard, useCases.audit()),
             new TenantKmsController(guard, useCases.onboarding(), useCases.keys()),
             new DataPlaneController(guard, useCases.dataPlane()),
+            new DataKeysController(guard, useCases.dataKeys(), clock),
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
             new AgentController(guard, useCases.agents())),
         host,

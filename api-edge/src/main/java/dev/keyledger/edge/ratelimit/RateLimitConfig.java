@@ -33,6 +33,9 @@ public record RateLimitConfig(Map<String, Limit> limits, int maxTrackedKeys) {
   /** Audit endpoints. */
   public static final String AUDIT = "audit";
 
+  /** {@code POST /data-keys}: each lease is a command, so a runaway client is held back. */
+  public static final String DATA_KEYS = "data_keys";
+
   /** Default bound on tracked buckets: about 100 k entries, a few tens of MiB at most. */
   public static final int DEFAULT_MAX_TRACKED_KEYS = 100_000;
 
@@ -45,7 +48,7 @@ public record RateLimitConfig(Map<String, Limit> limits, int maxTrackedKeys) {
 
   /**
    * SPEC §3: POST keys 5/h, GET keys 100/min, DELETE keys 1/h, rotate 10/h, health 60/min, audit
-   * 60/min.
+   * 60/min; leased data keys 120/min (a lease lasts minutes).
    */
   public static RateLimitConfig defaults() {
     return new RateLimitConfig(
@@ -55,7 +58,8 @@ public record RateLimitConfig(Map<String, Limit> limits, int maxTrackedKeys) {
             KEYS_DELETE, Limit.perHour(1),
             KEYS_ROTATE, Limit.perHour(10),
             HEALTH, Limit.perMinute(60),
-            AUDIT, Limit.perMinute(60)),
+            AUDIT, Limit.perMinute(60),
+            DATA_KEYS, Limit.perMinute(120)),
         DEFAULT_MAX_TRACKED_KEYS);
   }
 

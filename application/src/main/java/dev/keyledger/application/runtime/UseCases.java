@@ -3,6 +3,7 @@ package dev.keyledger.application.runtime;
 import dev.keyledger.application.AgentSessions;
 import dev.keyledger.application.AuditTrail;
 import dev.keyledger.application.Commands;
+import dev.keyledger.application.DataKeyLeasing;
 import dev.keyledger.application.DataPlane;
 import dev.keyledger.application.DekAutoRotation;
 import dev.keyledger.application.KeyDeregistration;
@@ -29,6 +30,7 @@ public record UseCases(
     KeyRotations rotations,
     ManualUnseal unseal,
     DataPlane dataPlane,
+    DataKeyLeasing dataKeys,
     KeyStatus keys,
     LegalWaiver waiver,
     AuditTrail audit,
@@ -80,6 +82,7 @@ public record UseCases(
         rotations,
         new ManualUnseal(reader, keyring, commands),
         new DataPlane(reader, keyring, usage, autoRotation::request, clock),
+        new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request),
         new KeyStatus(reader),
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),

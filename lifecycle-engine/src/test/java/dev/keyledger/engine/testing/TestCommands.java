@@ -10,6 +10,7 @@ import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.WaiverText;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
@@ -170,6 +171,17 @@ public final class TestCommands {
   public CommandEnvelope rotateDek(int dekVersion, int tmkVersion) {
     return envelope(
         RotateDek.newBuilder().setDek(dek(dekVersion, tmkVersion)).setReason("test").build());
+  }
+
+  /** A lease of {@code encryptions} of DEK {@code dekVersion} (under {@code tmkVersion}). */
+  public CommandEnvelope lease(int dekVersion, int tmkVersion, long encryptions) {
+    return envelope(
+        LeaseDataKey.newBuilder()
+            .setDek(dek(dekVersion, tmkVersion))
+            .setEncryptions(encryptions)
+            .setExpiresAt(Instant.ofEpochMilli(clock.get()).plusSeconds(300))
+            .setLessee("svc@" + tenant)
+            .build());
   }
 
   public CommandEnvelope rotateMaster(int tmkVersion) {

@@ -1,0 +1,230 @@
+package dev.keyledger.edge.api;
+
+import static dev.keyledger.edge.api.EdgeFixture.auditTrail;
+import static dev.keyledger.edge.api.EdgeFixture.b64;
+import static dev.keyledger.edge.api.EdgeFixture.unb64;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyledger.application.DataKeyLeasing;
+import dev.keyledger.edge.api.EdgeFixture.Client;
+import dev.keyledger.edge.api.EdgeFixture.Reply;
+import dev.keyledger.edge.auth.Role;
+import dev.keyledger.engine.crypto.DataAead;
+import dev.keyledger.engine.crypto.DekRef;
+import dev.keyledger.engine.crypto.DekUsagePolicy;
+import dev.keyledger.engine.crypto.SecretBytes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /api/v1/byok/data-keys}: leased data keys for local encryption. */
+class DataKeysRoutesTest {
+
+  private static EdgeFixture edge;
+
+  @BeforeAll
+  static void start() throws IOException {
+    edge = new EdgeFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    edge.close();
+  }
+
+  @AfterEach
+  void reset() {
+    edge.reset();
+  }
+
+  private static String agent(String tenant) {
+    return edge.token(tenant, "svc@" + tenant, Role.AGENT);
+  }
+
+  private static Reply lease(Client http, String token, String body) {
+    return http.post("/api/v1/byok/data-keys", token, body);
+  }
+
+  @Test
+  void anAgentLeasesTheActiveDekAndItsLocalCiphertextsAreTheServersFormat() throws Exception {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    String agent = agent(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          Instant before = edge.clock.instant();
+          Reply leased = lease(http, agent, "{\"encryptions\":1000}");
+          assertThat(leased.status()).as(leased.text()).isEqualTo(200);
+          assertThat(leased.header("Cache-Control")).isEqualTo("no-store");
+          JsonNode body = leased.json();
+          assertThat(body.path("tenant_id").asText()).isEqualTo(tenant);
+          assertThat(body.path("dek_id").asText()).startsWith("dek_");
+          assertThat(body.path("key_version").asInt()).isEqualTo(1);
+          assertThat(body.path("encryptions").asLong()).isEqualTo(1000);
+          byte[] key = Base64.getDecoder().decode(body.path("key").asText());
+          assertThat(key).hasSize(32);
+          Instant expires = Instant.parse(body.path("expires_at").asText());
+          assertThat(expires)
+              .as("no later than the key cache's TTL under BYOK (5 min)")
+              .isAfter(before)
+              .isBeforeOrEqualTo(before.plus(Duration.ofMinutes(5)));
+          assertThat(body.path("ttl_seconds").asLong()).isBetween(1L, 300L);
+
+          DataAead local =
+              DataAead.create(
+                  SecretBytes.copyOf(key),
+                  new DekRef(body.path("dek_id").asText(), body.path("key_version").asInt()));
+          Map<String, String> context = Map.of("table", "payments");
+          byte[] mine =
+              local.encrypt(tenant, "made locally".getBytes(StandardCharsets.UTF_8), context);
+          Reply opened =
+              http.post(
+                  "/api/v1/byok/decrypt",
+                  agent,
+                  "{\"ciphertext\":\""
+                      + Base64.getEncoder().encodeToString(mine)
+                      + "\",\"context\":{\"table\":\"payments\"}}");
+          assertThat(opened.status()).as(opened.text()).isEqualTo(200);
+          assertThat(unb64(opened.json().path("plaintext").asText())).isEqualTo("made locally");
+
+          Reply theirs =
+              http.post(
+                  "/api/v1/byok/encrypt",
+                  agent,
+                  "{\"plaintext\":\""
+                      + b64("made by the server")
+                      + "\",\"context\":{\"table\":\"payments\"}}");
+          byte[] serverCiphertext =
+              Base64.getDecoder().decode(theirs.json().path("ciphertext").asText());
+          assertThat(
+                  new String(
+                      local.decrypt(tenant, serverCiphertext, context), StandardCharsets.UTF_8))
+              .isEqualTo("made by the server");
+
+          JsonNode keys = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(keys.path("dek_versions").get(0).path("encryptions").asLong())
+              .as("the leased block counts against the DEK's budget at once")
+              .isEqualTo(1000);
+          assertThat(auditTrail(http, owner)).contains("lease_data_key:success");
+          assertThat(leased.text()).doesNotContain("wrapped");
+        });
+  }
+
+  @Test
+  void withoutABodyALeaseReservesTheDefaultBlock() {
+    String tenant = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          edge.active(http, edge.owner(tenant));
+          Reply leased = lease(http, agent(tenant), "");
+          assertThat(leased.status()).as(leased.text()).isEqualTo(200);
+          assertThat(leased.json().path("encryptions").asLong())
+              .isEqualTo(DataKeyLeasing.DEFAULT_BLOCK);
+        });
+  }
+
+  @Test
+  void onlyAgentsAndThePlatformMayLeaseAndATokenIsNeeded() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          for (Role role : List.of(Role.OWNER, Role.ADMIN, Role.AUDITOR)) {
+            Reply refused = lease(http, edge.token(tenant, "u@" + tenant, role), "{}");
+            assertThat(refused.status()).as(role.name()).isEqualTo(403);
+            assertThat(refused.json().has("key")).isFalse();
+          }
+          assertThat(lease(http, edge.token(tenant, "p@" + tenant, Role.PLATFORM), "{}").status())
+              .isEqualTo(200);
+          assertThat(lease(http, null, "{}").status()).isEqualTo(401);
+        });
+  }
+
+  @Test
+  void badBodiesAre400WithAHint() {
+    String tenant = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          edge.active(http, edge.owner(tenant));
+          String agent = agent(tenant);
+          for (String bad :
+              List.of(
+                  "{\"encryptions\":0}",
+                  "{\"encryptions\":-1}",
+                  "{\"encryptions\":1048577}",
+                  "{\"encryptions\":\"many\"}",
+                  "{\"encryptions\":1.5}",
+                  "{\"encryptions\":99999999999999999999999}",
+                  "[1]",
+                  "not json")) {
+            Reply refused = lease(http, agent, bad);
+            assertThat(refused.status()).as(bad + " -> " + refused.text()).isEqualTo(400);
+            assertThat(refused.json().has("key")).isFalse();
+          }
+        });
+  }
+
+  @Test
+  void aSealedTenantGetsNoLeaseAndTheRefusalIsAudited() throws Exception {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.seal(tenant);
+          Reply refused = lease(http, agent(tenant), "{}");
+          refused.assertError(503, "tenant_sealed");
+          assertThat(refused.retryAfter()).isEqualTo(30);
+          assertThat(refused.json().has("key")).isFalse();
+          assertThat(auditTrail(http, owner)).first().isEqualTo("lease_data_key:refused");
+        });
+  }
+
+  @Test
+  void aDekWhoseBudgetCannotHoldTheBlockIsRotatedAndTheLeaseRefusedForASecond() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          JsonNode active = http.get("/api/v1/byok/keys", owner).json().path("dek_versions").get(0);
+          edge.usage.encrypted(
+              tenant,
+              new DekRef(active.path("dek_id").asText(), active.path("version").asInt()),
+              DekUsagePolicy.MAX_ENCRYPTIONS - 10);
+          Reply refused = lease(http, agent(tenant), "{\"encryptions\":11}");
+          refused.assertError(503, "dek_rotating");
+          assertThat(refused.retryAfter()).isEqualTo(1);
+          assertThat(lease(http, agent(tenant), "{\"encryptions\":10}").status())
+              .as("what is left of the budget may still be leased")
+              .isEqualTo(200);
+        });
+  }
+
+  @Test
+  void withoutAKeyThereIsNothingToLease() {
+    String tenant = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          lease(http, agent(tenant), "{}").assertError(404, "no_byok_key");
+          edge.registered(http, edge.owner(tenant));
+          Reply pending = lease(http, agent(tenant), "{}");
+          Reply encrypt =
+              http.post("/api/v1/byok/encrypt", agent(tenant), "{\"plaintext\":\"AA==\"}");
+          assertThat(encrypt.status()).isGreaterThanOrEqualTo(400);
+          pending.assertError(encrypt.status(), encrypt.errorType());
+          assertThat(pending.json().has("key")).isFalse();
+        });
+  }
+}
