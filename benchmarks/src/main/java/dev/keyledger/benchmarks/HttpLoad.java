@@ -21,15 +21,16 @@ import java.util.Map;
  * keyledger.jar dev}) started in its own JVM by this one.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.HttpLoad [--quick] [--json FILE]
+ * java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.HttpLoad [--quick] [--data-only] [--json FILE]
  *     [--node-jar api-edge/target/keyledger.jar] [--node-jvm-opt OPTION]...
  * </pre>
  *
  * <p>In one run: the four data-plane scenarios of {@link Workloads} at saturation and then at a
  * fixed rate, each after its own warm-up, then DEK rotations (HTTP command to the fold's outcome)
- * at a low fixed rate, at saturation and at the main fixed rate, one connection per tenant. The
- * tables go to standard output as Markdown; {@code --json} also writes them as JSON. Exit code 0
- * even when requests failed: errors are part of the result and reported.
+ * at a low fixed rate, at saturation and at the main fixed rate, one connection per tenant ({@code
+ * --data-only} skips them). The tables go to standard output as Markdown; {@code --json} also
+ * writes them as JSON. Exit code 0 even when requests failed: errors are part of the result and
+ * reported.
  */
 public final class HttpLoad {
 
@@ -86,18 +87,21 @@ public final class HttpLoad {
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
+    boolean dataOnly = false;
     Path json = null;
     Path nodeJar = Path.of("api-edge/target/keyledger.jar");
     List<String> nodeJvm = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--data-only" -> dataOnly = true;
         case "--json" -> json = Path.of(args[++i]);
         case "--node-jar" -> nodeJar = Path.of(args[++i]);
         case "--node-jvm-opt" -> nodeJvm.add(args[++i]);
         default -> {
           System.err.println(
-              "usage: HttpLoad [--quick] [--json FILE] [--node-jar JAR] [--node-jvm-opt OPTION]...");
+              "usage: HttpLoad [--quick] [--data-only] [--json FILE] [--node-jar JAR]"
+                  + " [--node-jvm-opt OPTION]...");
           System.exit(2);
         }
       }
@@ -148,22 +152,24 @@ public final class HttpLoad {
       }
       int c = orgs.size();
       List<PhaseResult> commands =
-          List.of(
-              phase(
-                  target,
-                  workloads.rotations(orgs, "low"),
-                  LoadPhase.Pacing.fixedRate(c, s.commandLowRate()),
-                  s.commands()),
-              phase(
-                  target,
-                  workloads.rotations(orgs, "sat"),
-                  LoadPhase.Pacing.saturation(c),
-                  s.commands()),
-              phase(
-                  target,
-                  workloads.rotations(orgs, "rate"),
-                  LoadPhase.Pacing.fixedRate(c, s.commandRate()),
-                  s.commands()));
+          dataOnly
+              ? List.of()
+              : List.of(
+                  phase(
+                      target,
+                      workloads.rotations(orgs, "low"),
+                      LoadPhase.Pacing.fixedRate(c, s.commandLowRate()),
+                      s.commands()),
+                  phase(
+                      target,
+                      workloads.rotations(orgs, "sat"),
+                      LoadPhase.Pacing.saturation(c),
+                      s.commands()),
+                  phase(
+                      target,
+                      workloads.rotations(orgs, "rate"),
+                      LoadPhase.Pacing.fixedRate(c, s.commandRate()),
+                      s.commands()));
       run.put("load_average_after", LoadAverage.read());
       run.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
       Report report = new Report(run, data, commands);

@@ -24,6 +24,8 @@ public final class EventHashes {
   private static final HexFormat HEX = HexFormat.of();
   private static final SpecificDatumWriter<EventEnvelope> WRITER =
       new SpecificDatumWriter<>(EventEnvelope.class);
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(EventHashes::sha256);
 
   private EventHashes() {}
 
@@ -32,16 +34,37 @@ public final class EventHashes {
    * ignored).
    */
   public static String compute(EventEnvelope event) {
-    EventEnvelope unsealed = EventEnvelope.newBuilder(event).setHash("").build();
-    MessageDigest sha256 = sha256();
+    EventEnvelope unsealed = event.getHash().isEmpty() ? event : withHash(event, "");
+    MessageDigest sha256 = SHA_256.get();
+    sha256.reset();
     sha256.update(HEX.parseHex(event.getPrevHash()));
     sha256.update(binary(unsealed));
     return HEX.formatHex(sha256.digest());
   }
 
-  /** A copy of the envelope with its {@code hash} set. */
+  /** A copy of the envelope with its {@code hash} set; it shares the envelope's field values. */
   public static EventEnvelope seal(EventEnvelope event) {
-    return EventEnvelope.newBuilder(event).setHash(compute(event)).build();
+    return withHash(event, compute(event));
+  }
+
+  /**
+   * The envelope with another hash, sharing every other field value (no deep copy: envelopes are
+   * never changed once built). Lists every field; a missing one breaks every chain test.
+   */
+  private static EventEnvelope withHash(EventEnvelope event, String hash) {
+    return EventEnvelope.newBuilder()
+        .setEventId(event.getEventId())
+        .setTenantId(event.getTenantId())
+        .setSeq(event.getSeq())
+        .setOccurredAt(event.getOccurredAt())
+        .setActor(event.getActor())
+        .setCommandId(event.getCommandId())
+        .setCorrelationId(event.getCorrelationId())
+        .setLatencyMs(event.getLatencyMs())
+        .setPrevHash(event.getPrevHash())
+        .setHash(hash)
+        .setPayload(event.getPayload())
+        .build();
   }
 
   /** Whether the envelope's hash matches its content (constant-time comparison). */
