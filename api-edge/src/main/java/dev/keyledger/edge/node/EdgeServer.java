@@ -14,6 +14,7 @@ import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.auth.AccessControl;
+import dev.keyledger.edge.auth.CachingTokenVerifier;
 import dev.keyledger.edge.auth.HmacTokenVerifier;
 import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.edge.auth.Principal;
@@ -44,7 +45,12 @@ public final class EdgeServer {
   /** A configured, not yet started, app on {@code host:port} serving {@code useCases}. */
   public static Javalin create(
       UseCases useCases, JwtKeys keys, RateLimitConfig limits, Clock clock, String host, int port) {
-    TokenVerifier tokens = HmacTokenVerifier.forDev(keys, clock);
+    TokenVerifier tokens =
+        new CachingTokenVerifier(
+            HmacTokenVerifier.forDev(keys, clock),
+            clock,
+            HmacTokenVerifier.DEFAULT_CLOCK_SKEW,
+            CachingTokenVerifier.DEFAULT_MAX_TOKENS);
     Guard guard =
         new Guard(
             new AccessControl(tokens, new StepUpVerifier(tokens, clock)), new RateLimiter(limits));

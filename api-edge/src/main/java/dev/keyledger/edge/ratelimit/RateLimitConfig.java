@@ -34,7 +34,7 @@ public record RateLimitConfig(Map<String, Limit> limits, int maxTrackedKeys) {
   public static final String AUDIT = "audit";
 
   /** {@code POST /data-keys}: each lease is a command, so a runaway client is held back. */
-  public static final String DATA_KEYS = "data_keys";
+  public static final String DATA_KEYS = "data.keys";
 
   /** Default bound on tracked buckets: about 100 k entries, a few tens of MiB at most. */
   public static final int DEFAULT_MAX_TRACKED_KEYS = 100_000;

@@ -4,6 +4,7 @@ import static dev.keyledger.edge.api.EdgeFixture.auditTrail;
 import static dev.keyledger.edge.api.EdgeFixture.b64;
 import static dev.keyledger.edge.api.EdgeFixture.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyledger.application.DataKeyLeasing;
@@ -206,9 +207,20 @@ class DataKeysRoutesTest {
           Reply refused = lease(http, agent(tenant), "{\"encryptions\":11}");
           refused.assertError(503, "dek_rotating");
           assertThat(refused.retryAfter()).isEqualTo(1);
-          assertThat(lease(http, agent(tenant), "{\"encryptions\":10}").status())
-              .as("what is left of the budget may still be leased")
-              .isEqualTo(200);
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () ->
+                      assertThat(
+                              http.get("/api/v1/byok/keys", owner)
+                                  .json()
+                                  .path("active_dek_version")
+                                  .asInt())
+                          .as("the refusal asked for a new DEK")
+                          .isEqualTo(2));
+          Reply leased = lease(http, agent(tenant), "{\"encryptions\":11}");
+          assertThat(leased.status()).as(leased.text()).isEqualTo(200);
+          assertThat(leased.json().path("key_version").asInt()).isEqualTo(2);
         });
   }
 

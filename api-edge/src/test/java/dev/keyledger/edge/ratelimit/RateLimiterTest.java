@@ -78,7 +78,8 @@ class RateLimiterTest {
                 "keys.delete", new Limit(1, Duration.ofHours(1)),
                 "keys.rotate", new Limit(10, Duration.ofHours(1)),
                 "health", new Limit(60, Duration.ofMinutes(1)),
-                "audit", new Limit(60, Duration.ofMinutes(1))));
+                "audit", new Limit(60, Duration.ofMinutes(1)),
+                "data.keys", new Limit(120, Duration.ofMinutes(1))));
     exhaust(RateLimitConfig.KEYS_ROTATE, "alice", 10);
     exhaust(RateLimitConfig.AUDIT, "alice", 60);
     assertThat(limiter.tryConsume(RateLimitConfig.KEYS_ROTATE, "alice").allowed()).isFalse();

@@ -8,9 +8,11 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.StateLayout;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.engine.topology.DekKeys;
 import dev.keyledger.engine.topology.TenantPartitioner;
+import dev.keyledger.engine.topology.TenantStores;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.projections.AuditKeys;
 import dev.keyledger.projections.ChainReport;
@@ -23,6 +25,8 @@ import dev.keyledger.schemas.UndecodableRecordException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -45,77 +49,92 @@ public final class StreamsQueries implements StateQueries {
   private static final StreamPartitioner<String, Object> PARTITIONER =
       new TenantPartitioner()::partitions;
 
-  private static final long DECODED_TENANTS = 100_000;
-
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final DecodedStates decoded = new DecodedStates(DECODED_TENANTS);
+  private final LocalTenantViews views;
 
   /**
    * @param streams the running instance
    * @param self this instance's {@code application.server}
    */
-  public StreamsQueries(KafkaStreams streams, HostInfo self) {
+  /**
+   * @param views what the instance's fold wrote (cleared on every assignment change)
+   */
+  public StreamsQueries(KafkaStreams streams, HostInfo self, LocalTenantViews views) {
     this.streams = streams;
     this.self = self;
+    this.views = views;
   }
 
   /** The fold's own state of a tenant: read-your-writes once a command's outcome is known. */
   @Override
   public QueryResult<TenantState> tenantState(String tenantId) {
-    return onOwner(
-        Topics.TENANT_STATE_STORE,
-        tenantId,
-        (ReadOnlyKeyValueStore<String, byte[]> store, int partition) -> {
-          byte[] stored = store.get(tenantId);
-          return stored == null
-              ? new QueryResult.NotFound<>()
-              : new QueryResult.Found<>(decoded.decode(tenantId, stored).state());
-        });
+    return tenantView(tenantId).map(TenantView::state);
   }
 
+  /**
+   * From the fold's own {@link LocalTenantViews} when it wrote the tenant since the last
+   * assignment; otherwise from the owner's store.
+   */
   @Override
   public QueryResult<TenantView> tenantView(String tenantId) {
+    if (streams.state() == KafkaStreams.State.RUNNING) {
+      LocalTenantViews.View known = views.get(tenantId).orElse(null);
+      if (known != null) {
+        return new QueryResult.Found<>(view(tenantId, known.state(), known.deks(), false));
+      }
+    }
     return onOwner(
         Topics.TENANT_STATE_STORE,
         tenantId,
-        (ReadOnlyKeyValueStore<String, byte[]> store, int partition) -> {
+        (ReadOnlyKeyValueStore<String, byte[]> store) -> {
           byte[] stored = store.get(tenantId);
           if (stored == null) {
             return new QueryResult.NotFound<>();
           }
-          DecodedStates.Decoded state = decoded.decode(tenantId, stored);
-          return new QueryResult.Found<>(
-              new TenantView() {
-                @Override
-                public TenantState state() {
-                  return state.state();
-                }
-
-                @Override
-                public QueryResult<DekState> dek(int version) {
-                  DekState known = state.deks().get(version);
-                  if (known != null || state.complete()) {
-                    return QueryResult.ofNullable(known);
-                  }
-                  QueryResult<DekState> read = readDek(tenantId, version, partition);
-                  if (read instanceof QueryResult.Found<DekState> found) {
-                    state.deks().put(version, found.value());
-                  }
-                  return read;
-                }
-              });
+          TenantState state = TenantStores.decode(tenantId, stored);
+          // A pre-v4 state holds all its DEK records; otherwise they are read on demand.
+          boolean legacy = StateLayout.isLegacy(state);
+          StateLayout.Split split = StateLayout.split(state);
+          Map<Integer, DekState> known = new ConcurrentHashMap<>();
+          split.deks().forEach(d -> known.put(d.getDek().getVersion(), d));
+          return new QueryResult.Found<>(view(tenantId, split.state(), known, legacy));
         });
   }
 
-  private QueryResult<DekState> readDek(String tenantId, int version, int partition) {
+  /**
+   * A view whose DEK lookups fill {@code known} from the DEK store, unless {@code complete} (known
+   * holds every record).
+   */
+  private TenantView view(
+      String tenantId, TenantState state, Map<Integer, DekState> known, boolean complete) {
+    return new TenantView() {
+      @Override
+      public TenantState state() {
+        return state;
+      }
+
+      @Override
+      public QueryResult<DekState> dek(int version) {
+        DekState found = known.get(version);
+        if (found != null || complete) {
+          return QueryResult.ofNullable(found);
+        }
+        QueryResult<DekState> read = readDek(tenantId, version);
+        if (read instanceof QueryResult.Found<DekState> record) {
+          known.put(version, record.value());
+        }
+        return read;
+      }
+    };
+  }
+
+  private QueryResult<DekState> readDek(String tenantId, int version) {
     try {
       ReadOnlyKeyValueStore<String, DekState> deks =
           streams.store(
               StoreQueryParameters.fromNameAndType(
-                      Topics.TENANT_DEKS_STORE,
-                      QueryableStoreTypes.<String, DekState>keyValueStore())
-                  .withPartition(partition));
+                  Topics.TENANT_DEKS_STORE, QueryableStoreTypes.<String, DekState>keyValueStore()));
       return QueryResult.ofNullable(deks.get(DekKeys.of(tenantId, version)));
     } catch (InvalidStateStoreException e) {
       return new QueryResult.Unavailable<>(
@@ -247,7 +266,7 @@ public final class StreamsQueries implements StateQueries {
       it.forEachRemaining(
           kv -> {
             if (!TenantIds.PLATFORM.equals(kv.key)) {
-              action.accept(decoded.decode(kv.key, kv.value).state());
+              action.accept(StateLayout.split(TenantStores.decode(kv.key, kv.value)).state());
             }
           });
     } catch (InvalidStateStoreException e) {
@@ -270,11 +289,10 @@ public final class StreamsQueries implements StateQueries {
       if (stored == null) {
         return page;
       }
-      DecodedStates.Decoded state = decoded.decode(tenant, stored);
-      if (state.complete()) {
-        return state.deks().values().stream()
+      TenantState state = TenantStores.decode(tenant, stored);
+      if (StateLayout.isLegacy(state)) {
+        return StateLayout.split(state).deks().stream()
             .filter(d -> d.getDek().getVersion() >= fromVersion)
-            .sorted(java.util.Comparator.comparingInt(d -> d.getDek().getVersion()))
             .limit(limit)
             .toList();
       }
@@ -298,20 +316,8 @@ public final class StreamsQueries implements StateQueries {
     QueryResult<T> read(S store);
   }
 
-  /** A read that also needs the partition, to read another store of the same task. */
-  private interface PartitionRead<S, T> {
-    QueryResult<T> read(S store, int partition);
-  }
-
   private <K, V, T> QueryResult<T> onOwner(
       String storeName, String key, StoreRead<ReadOnlyKeyValueStore<K, V>, T> read) {
-    PartitionRead<ReadOnlyKeyValueStore<K, V>, T> ignoringPartition =
-        (store, partition) -> read.read(store);
-    return onOwner(storeName, key, ignoringPartition);
-  }
-
-  private <K, V, T> QueryResult<T> onOwner(
-      String storeName, String key, PartitionRead<ReadOnlyKeyValueStore<K, V>, T> read) {
     KafkaStreams.State state = streams.state();
     if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
       return new QueryResult.Unavailable<>(
@@ -331,7 +337,7 @@ public final class StreamsQueries implements StateQueries {
               StoreQueryParameters.fromNameAndType(
                       storeName, QueryableStoreTypes.<K, V>keyValueStore())
                   .withPartition(owner.partition()));
-      return read.read(store, owner.partition());
+      return read.read(store);
     } catch (InvalidStateStoreException e) {
       return new QueryResult.Unavailable<>(
           "the store is migrating or restoring", RETRY_AFTER_SECONDS);

@@ -7,6 +7,7 @@ import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.kafka.CommandGateway;
 import dev.keyledger.application.kafka.KeyEventsListener;
+import dev.keyledger.application.kafka.LocalTenantViews;
 import dev.keyledger.application.kafka.StreamsQueries;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.crypto.PlatformKey;
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
+
+  /** Tenants whose decoded state the data plane keeps: about 2 KB each. */
+  private static final long LOCAL_TENANT_VIEWS = 100_000;
+
   private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -87,9 +92,10 @@ public final class EngineRuntime implements AutoCloseable {
     resources.push(platformSecret::destroy);
     platformKey = PlatformKeyWrapper.create(platformSecret);
 
-    streams = StreamsRunner.start(s, topics, self, instanceId);
+    LocalTenantViews views = new LocalTenantViews(LOCAL_TENANT_VIEWS);
+    streams = StreamsRunner.start(s, topics, self, instanceId, views);
     resources.push(streams);
-    queries = new StreamsQueries(streams.streams(), self);
+    queries = new StreamsQueries(streams.streams(), self, views);
 
     CommandGateway gateway = new CommandGateway(s.kafka(), topics, instanceId);
     resources.push(gateway);

@@ -1,5 +1,6 @@
 package dev.keyledger.application.runtime;
 
+import dev.keyledger.application.kafka.LocalTenantViews;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
 import dev.keyledger.engine.topology.Topics;
@@ -8,10 +9,12 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,12 @@ final class StreamsRunner implements AutoCloseable {
     this.streams = streams;
   }
 
-  static StreamsRunner start(EngineSettings s, Topics topics, HostInfo self, String instanceId)
+  /**
+   * @param views filled by the fold and cleared on every state change and restoration of this
+   *     instance (its partitions may have moved)
+   */
+  static StreamsRunner start(
+      EngineSettings s, Topics topics, HostInfo self, String instanceId, LocalTenantViews views)
       throws InterruptedException {
     Properties props =
         StreamsProperties.of(
@@ -45,14 +53,15 @@ final class StreamsRunner implements AutoCloseable {
             s.topics().replicationFactor(),
             instanceId);
     StreamsBuilder builder = new StreamsBuilder();
-    LifecycleTopology.build(builder, topics);
+    LifecycleTopology.build(builder, topics, views);
     ProjectionsTopology.build(builder, topics);
     Topology topology = builder.build(props);
     LOG.info("topology:\n{}", topology.describe());
 
     StreamsRunner runner = new StreamsRunner(new KafkaStreams(topology, props));
     try {
-      runner.awaitRunning(s);
+      runner.streams.setGlobalStateRestoreListener(new ClearOnRestore(views));
+      runner.awaitRunning(s, views);
       return runner;
     } catch (InterruptedException | RuntimeException e) {
       runner.close();
@@ -60,7 +69,7 @@ final class StreamsRunner implements AutoCloseable {
     }
   }
 
-  private void awaitRunning(EngineSettings s) throws InterruptedException {
+  private void awaitRunning(EngineSettings s, LocalTenantViews views) throws InterruptedException {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; shutting this instance down", e);
@@ -70,6 +79,7 @@ final class StreamsRunner implements AutoCloseable {
     streams.setStateListener(
         (now, before) -> {
           LOG.info("streams {} -> {}", before, now);
+          views.clear();
           if (now == KafkaStreams.State.RUNNING) {
             running.countDown();
           } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
@@ -86,6 +96,26 @@ final class StreamsRunner implements AutoCloseable {
               + "); is Kafka reachable at "
               + s.kafka().get("bootstrap.servers")
               + "?");
+    }
+  }
+
+  /** Stores restored from their changelogs change without the fold: forget what it wrote. */
+  private record ClearOnRestore(LocalTenantViews views) implements StateRestoreListener {
+    @Override
+    public void onRestoreStart(
+        TopicPartition partition, String store, long startingOffset, long endingOffset) {
+      views.clear();
+    }
+
+    @Override
+    public void onBatchRestored(
+        TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+      views.clear();
+    }
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+      views.clear();
     }
   }
 

@@ -32,10 +32,12 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   private static final Logger LOG = LoggerFactory.getLogger(CommandFoldProcessor.class);
 
   private final Topics topics;
+  private final TenantWrites writes;
   private TenantStores stores;
 
-  CommandFoldProcessor(Topics topics) {
+  CommandFoldProcessor(Topics topics, TenantWrites writes) {
     this.topics = topics;
+    this.writes = writes;
   }
 
   @Override
@@ -72,6 +74,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
 
   private void emit(String tenant, Fold.Result result) {
     stores.write(tenant, result.state(), result.dekWrites());
+    writes.written(tenant, result.state(), result.dekWrites());
     long now = context().currentSystemTimeMs();
     for (EventEnvelope event : result.events()) {
       context().forward(new Record<>(tenant, event, now), LifecycleTopology.EVENTS_SINK);

@@ -40,6 +40,14 @@ public final class LifecycleTopology {
    * StreamsProperties} ({@code builder.build(props)}): the erasure relies on its optimization.
    */
   public static void build(StreamsBuilder builder, Topics topics) {
+    build(builder, topics, TenantWrites.NONE);
+  }
+
+  /**
+   * As {@link #build(StreamsBuilder, Topics)}, telling {@code writes} of every state the fold
+   * writes.
+   */
+  public static void build(StreamsBuilder builder, Topics topics, TenantWrites writes) {
     TenantStores.add(builder, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
 
     // The fold forwards each output to its sink by name, all within the task of the command, so the
@@ -49,7 +57,7 @@ public final class LifecycleTopology {
                 topics.commands().name(),
                 Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
             .process(
-                () -> new CommandFoldProcessor(topics),
+                () -> new CommandFoldProcessor(topics, writes),
                 Named.as(FOLD),
                 Topics.TENANT_STATE_STORE,
                 Topics.TENANT_DEKS_STORE);

@@ -20,9 +20,7 @@ public final class StreamsProperties {
    *
    * <ol>
    *   <li>defaults the operator may override: {@code commit.interval.ms} 100 (outcomes reach the
-   *       edge quickly), {@code statestore.cache.max.bytes} 0 (no record cache) and {@code
-   *       num.stream.threads} one per available processor (tenants fold in parallel across
-   *       partitions);
+   *       edge quickly) and {@code statestore.cache.max.bytes} 0 (no record cache);
    *   <li>{@code kafka}, the operator's Kafka client settings (at least {@code bootstrap.servers});
    *   <li>settings KeyLedger depends on, which nothing overrides: the application id and state
    *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries
@@ -50,7 +48,6 @@ public final class StreamsProperties {
     Properties props = new Properties();
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
     props.putAll(kafka); // Kafka settings given by the operator override the defaults above
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

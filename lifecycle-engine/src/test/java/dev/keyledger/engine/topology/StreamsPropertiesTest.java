@@ -40,8 +40,6 @@ class StreamsPropertiesTest {
         .containsEntry(
             StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS)
         .containsEntry("main.consumer.group.instance.id", "keyledger-node-1")
-        .containsEntry(
-            StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors())
-        .hasSize(11);
+        .hasSize(10);
   }
 }
