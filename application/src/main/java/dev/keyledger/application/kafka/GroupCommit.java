@@ -76,28 +76,6 @@ final class GroupCommit implements AutoCloseable {
           Duration.ofSeconds(5),
           3);
     }
-
-    Limits withQueueCapacity(int capacity) {
-      return new Limits(
-          maxBatchCommands,
-          maxBatchBytes,
-          capacity,
-          enqueueWait,
-          writeWait,
-          drainOnClose,
-          commitAttempts);
-    }
-
-    Limits withEnqueueWait(Duration wait) {
-      return new Limits(
-          maxBatchCommands,
-          maxBatchBytes,
-          queueCapacity,
-          wait,
-          writeWait,
-          drainOnClose,
-          commitAttempts);
-    }
   }
 
   /** One submission: its records, in the order they are to be sent, and its outcome. */

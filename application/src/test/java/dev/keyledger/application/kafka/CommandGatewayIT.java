@@ -36,10 +36,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,8 +175,24 @@ class CommandGatewayIT {
     KafkaFixture own = KafkaFixture.start();
     CommandGateway gateway;
     Topics topics = topics(own);
+    // a queue of 4 and a 0.5 s wait for room; 2 s to drain on close; 2 commit attempts
     GroupCommit.Limits limits =
-        GroupCommit.Limits.defaults().withQueueCapacity(4).withEnqueueWait(Duration.ofMillis(500));
+        new GroupCommit.Limits(
+            500,
+            4 << 20,
+            4,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(90),
+            Duration.ofSeconds(2),
+            2);
+    // The first transactional producer of a broker waits for the transaction state topic: let
+    // one with the default timeouts wait for it, not the gateway's short ones.
+    Map<String, Object> warm = new HashMap<>(own.clientProps());
+    warm.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(warm, new StringSerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+    }
     gateway = new CommandGateway(own.clientProps(), topics, "down", limits, shortTimeouts());
     try {
       gateway.start();
@@ -226,7 +245,7 @@ class CommandGatewayIT {
           }
           long closing = System.nanoTime();
           down.close();
-          assertThat(System.nanoTime() - closing).isLessThan(Duration.ofSeconds(15).toNanos());
+          assertThat(System.nanoTime() - closing).isLessThan(Duration.ofSeconds(20).toNanos());
           for (Future<Throwable> f : pending) {
             assertThat(f.get()).isInstanceOf(LogUnavailableException.class);
           }
@@ -244,7 +263,7 @@ class CommandGatewayIT {
 
   private static Map<String, Object> shortTimeouts() {
     return Map.of(
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_500,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2_000,
         ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
