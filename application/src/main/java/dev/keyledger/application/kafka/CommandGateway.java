@@ -11,7 +11,9 @@ import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -36,15 +39,27 @@ import org.slf4j.LoggerFactory;
  * transaction, so the fold never sees one without the other. Outcomes are read from the outcomes
  * topic (read_committed) by one thread that was positioned at the end before the first submit, so
  * no outcome can be missed.
+ *
+ * <p>Commands are written by group commit ({@link GroupCommit}): concurrent submitters queue their
+ * command and key material, and one sender thread ({@code keyledger-command-sender}) writes all
+ * that is queued, up to 500 commands or 4 MiB, in one transaction. A failed transaction fails every
+ * command of its batch with the same cause, and none of them is visible (it was aborted). The queue
+ * is bounded: a submit that finds no room within 5 s fails with {@link LogUnavailableException}.
+ * When another instance takes over the transactional id (fencing), this gateway writes no more:
+ * every later submit fails at once and {@link #healthy} turns false.
  */
 public final class CommandGateway implements CommandLog, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandGateway.class);
+  private static final int RECORD_OVERHEAD = 512; // record batch and record headers, generously
+  private static final String SENDER_THREAD = "keyledger-command-sender";
 
   private final Topics topics;
-  private final KafkaProducer<String, byte[]> producer;
+  private final GroupCommit sender;
+  private final int maxRecordBytes;
   private final TopicTail outcomes;
   private final Map<String, CompletableFuture<CommandOutcome>> waiting = new ConcurrentHashMap<>();
+  private final AtomicInteger awaitingWrite = new AtomicInteger();
 
   /**
    * @param clientProps Kafka client settings (at least {@code bootstrap.servers}); passed through
@@ -52,6 +67,20 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
    *     fences its predecessor
    */
   public CommandGateway(Map<String, Object> clientProps, Topics topics, String instanceId) {
+    this(clientProps, topics, instanceId, GroupCommit.Limits.defaults(), Map.of());
+  }
+
+  /**
+   * @param limits the group commit's bounds
+   * @param producerOverrides producer settings that win over the gateway's own (tests shorten the
+   *     timeouts)
+   */
+  CommandGateway(
+      Map<String, Object> clientProps,
+      Topics topics,
+      String instanceId,
+      GroupCommit.Limits limits,
+      Map<String, Object> producerOverrides) {
     this.topics = topics;
     Map<String, Object> producerProps = new HashMap<>(clientProps);
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "keyledger-edge-" + instanceId);
@@ -61,10 +90,24 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producerProps.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, TenantPartitioner.class.getName());
-    this.producer =
-        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    producerProps.putAll(producerOverrides);
+    Map<String, Object> props = Map.copyOf(producerProps);
+    this.maxRecordBytes = maxRequestSize(props);
+    this.sender =
+        new GroupCommit(
+            () -> new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
+            limits,
+            SENDER_THREAD);
     this.outcomes =
         new TopicTail(clientProps, topics.outcomes().name(), "keyledger-outcomes", this::complete);
+  }
+
+  private static int maxRequestSize(Map<String, Object> props) {
+    Object value = props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (value == null) {
+      return 1024 * 1024;
+    }
+    return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
   }
 
   /**
@@ -72,7 +115,7 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
    * done.
    */
   public void start() {
-    producer.initTransactions();
+    sender.start();
     outcomes.start();
   }
 
@@ -84,13 +127,15 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
   @Override
   public Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait)
       throws LogUnavailableException {
+    GroupCommit.Entry entry = entry(command, material);
     CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
     waiting.put(command.getCommandId(), outcome);
     try {
-      send(command, material);
-    } catch (KafkaException e) {
+      sender.enqueue(entry);
+      awaitWritten(entry);
+    } catch (LogUnavailableException | RuntimeException e) {
       waiting.remove(command.getCommandId());
-      throw new LogUnavailableException("the command log is not reachable: " + e.getMessage(), e);
+      throw e;
     }
     try {
       return new Submission.Decided(outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS));
@@ -106,31 +151,109 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     }
   }
 
-  // One transaction at a time per producer; commands are rare (rate limited), so a lock is enough.
-  private synchronized void send(CommandEnvelope command, List<KeyMaterial> material) {
-    producer.beginTransaction();
-    try {
-      for (KeyMaterial km : material) {
-        producer.send(
-            new ProducerRecord<>(
-                topics.keyMaterial().name(), MaterialKeys.of(km), Codecs.KEY_MATERIAL.encode(km)));
-      }
-      producer.send(
+  /** Encodes the records of one submission: key material first, then the command. */
+  private GroupCommit.Entry entry(CommandEnvelope command, List<KeyMaterial> material)
+      throws LogUnavailableException {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(material.size() + 1);
+    for (KeyMaterial km : material) {
+      records.add(
           new ProducerRecord<>(
-              topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
-      producer.commitTransaction();
-    } catch (KafkaException e) {
-      abortQuietly(e);
-      throw e;
+              topics.keyMaterial().name(), MaterialKeys.of(km), Codecs.KEY_MATERIAL.encode(km)));
+    }
+    records.add(
+        new ProducerRecord<>(
+            topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
+    int bytes = 0;
+    for (ProducerRecord<String, byte[]> record : records) {
+      int size = record.key().getBytes(StandardCharsets.UTF_8).length + record.value().length;
+      // One oversized record would fail the whole batch it is in: refuse it alone, up front.
+      if (size + RECORD_OVERHEAD > maxRecordBytes) {
+        throw new LogUnavailableException(
+            "the command log is not reachable: a record of "
+                + size
+                + " bytes is over max.request.size ("
+                + maxRecordBytes
+                + ")",
+            new RecordTooLargeException("record of " + size + " bytes to " + record.topic()));
+      }
+      bytes += size;
+    }
+    return new GroupCommit.Entry(command.getCommandId(), records, bytes);
+  }
+
+  /**
+   * Waits (through interrupts, which are kept for the caller) until the entry's batch ended.
+   *
+   * @throws LogUnavailableException when its transaction failed: nothing of it was written
+   */
+  private void awaitWritten(GroupCommit.Entry entry) throws LogUnavailableException {
+    long deadline = System.nanoTime() + sender.limitsWriteWait().toNanos();
+    boolean interrupted = false;
+    awaitingWrite.incrementAndGet();
+    try {
+      while (true) {
+        try {
+          entry.written.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the command may be in a transaction now: learn how it ended
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          throw new LogUnavailableException(
+              "the command log is not reachable: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+          if (sender.withdraw(entry)) {
+            throw new LogUnavailableException(
+                "the command log is not reachable: the command was not taken for writing within "
+                    + sender.limitsWriteWait().toMillis()
+                    + " ms",
+                e);
+          }
+          LOG.error(
+              "command {} was taken for writing but its transaction did not end within {} ms",
+              entry.commandId,
+              sender.limitsWriteWait().toMillis());
+          throw new LogUnavailableException(
+              "the command log is not reachable: the command's transaction did not end within "
+                  + sender.limitsWriteWait().toMillis()
+                  + " ms",
+              e);
+        }
+      }
+    } finally {
+      awaitingWrite.decrementAndGet();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  private void abortQuietly(KafkaException cause) {
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException abortFailure) {
-      cause.addSuppressed(abortFailure);
-    }
+  /**
+   * False once this gateway writes no more commands (fenced by another instance with the same
+   * transactional id, or its sender thread ended): every submit then fails at once.
+   */
+  public boolean healthy() {
+    return sender.failure() == null && sender.senderAlive();
+  }
+
+  /** Transactions committed so far (a batch of commands each). */
+  long transactionsCommitted() {
+    return sender.transactions();
+  }
+
+  /** Commands committed so far. */
+  long commandsWritten() {
+    return sender.commands();
+  }
+
+  /** Submitters queued or in a transaction now, waiting for their command to be written. */
+  int awaitingWrite() {
+    return awaitingWrite.get();
+  }
+
+  /** Batches that failed so far. */
+  long failedBatches() {
+    return sender.failedBatches();
   }
 
   private void complete(ConsumerRecord<String, byte[]> record) {
@@ -150,9 +273,13 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     }
   }
 
+  /**
+   * Stops taking commands, writes what is queued (for up to 5 s; the rest fails with {@link
+   * LogUnavailableException}), then closes the producer and the outcome reader.
+   */
   @Override
   public void close() {
+    sender.close();
     outcomes.close();
-    producer.close(Duration.ofSeconds(5));
   }
 }
