@@ -21,7 +21,8 @@ import java.util.Map;
  * keyledger.jar dev}) started in its own JVM by this one.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.HttpLoad [--quick] [--data-only] [--json FILE]
+ * java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.HttpLoad [--quick] [--data-only]
+ *     [--history-deks N (1,000; quick: 50)] [--json FILE]
  *     [--node-jar api-edge/target/keyledger.jar] [--node-jvm-opt OPTION]...
  * </pre>
  *
@@ -88,6 +89,7 @@ public final class HttpLoad {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     boolean dataOnly = false;
+    Integer historyDeks = null;
     Path json = null;
     Path nodeJar = Path.of("api-edge/target/keyledger.jar");
     List<String> nodeJvm = new ArrayList<>();
@@ -95,12 +97,13 @@ public final class HttpLoad {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--data-only" -> dataOnly = true;
+        case "--history-deks" -> historyDeks = Integer.valueOf(args[++i]);
         case "--json" -> json = Path.of(args[++i]);
         case "--node-jar" -> nodeJar = Path.of(args[++i]);
         case "--node-jvm-opt" -> nodeJvm.add(args[++i]);
         default -> {
           System.err.println(
-              "usage: HttpLoad [--quick] [--data-only] [--json FILE] [--node-jar JAR]"
+              "usage: HttpLoad [--quick] [--data-only] [--history-deks N] [--json FILE] [--node-jar JAR]"
                   + " [--node-jvm-opt OPTION]...");
           System.exit(2);
         }
@@ -122,7 +125,9 @@ public final class HttpLoad {
           node.pid(), node.host(), node.httpPort(), node.nodeDataDir());
       run.put("node_jvm_options", nodeJvm);
       Workloads workloads = new Workloads(setup);
-      List<LoadPhase.Workload> dataPlane = workloads.dataPlane();
+      int deks = historyDeks != null ? historyDeks : quick ? 50 : 1_000;
+      run.put("history_deks", deks);
+      List<LoadPhase.Workload> dataPlane = workloads.dataPlane(deks);
       List<String> orgs = workloads.commandTenants(s.commandTenants());
       log("set up %d tenants in %.1f s", orgs.size() + 1, (System.nanoTime() - t0) / 1e9);
       ProcessHandle nodeProcess = ProcessHandle.of(node.pid()).orElseThrow();
