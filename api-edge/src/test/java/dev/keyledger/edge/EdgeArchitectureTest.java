@@ -39,7 +39,8 @@ class EdgeArchitectureTest {
     "dev.keyledger.application.kafka..",
     "dev.keyledger.engine.kms..",
     "dev.keyledger.engine.keys..",
-    "dev.keyledger.engine.crypto.."
+    "dev.keyledger.engine.crypto..",
+    "dev.keyledger.envelope.."
   };
 
   private static final DescribedPredicate<Dependency> ALLOWED_FOR_CONTROLLERS =

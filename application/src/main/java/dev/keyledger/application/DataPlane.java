@@ -2,15 +2,15 @@ package dev.keyledger.application;
 
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
-import dev.keyledger.engine.crypto.DataAead;
-import dev.keyledger.engine.crypto.DataEnvelope;
-import dev.keyledger.engine.crypto.DekRef;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.envelope.DataAead;
+import dev.keyledger.envelope.DataEnvelope;
+import dev.keyledger.envelope.DekRef;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;

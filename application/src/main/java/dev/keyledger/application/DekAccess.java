@@ -3,13 +3,13 @@ package dev.keyledger.application;
 import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
-import dev.keyledger.engine.crypto.DekRef;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.KeyUnavailableException;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.kms.KmsException;
+import dev.keyledger.envelope.DekRef;
 import java.security.GeneralSecurityException;
 
 /**

@@ -2,9 +2,9 @@ package dev.keyledger.application;
 
 import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.command.RecordUsage;
-import dev.keyledger.engine.crypto.DekRef;
 import dev.keyledger.engine.workers.CommandSink;
 import dev.keyledger.engine.workers.CommandSinkException;
+import dev.keyledger.envelope.DekRef;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

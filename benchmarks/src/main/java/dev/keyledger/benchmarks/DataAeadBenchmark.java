@@ -1,9 +1,9 @@
 package dev.keyledger.benchmarks;
 
-import dev.keyledger.engine.crypto.DataAead;
-import dev.keyledger.engine.crypto.DekRef;
 import dev.keyledger.engine.crypto.Keys;
-import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.envelope.DataAead;
+import dev.keyledger.envelope.DekRef;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Map;

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * A client for the calls a platform service makes to KeyLedger: encrypt and decrypt through the
- * tenant's keys, and open agent sessions.
+ * tenant's keys, and open agent sessions. High-volume callers encrypt locally with a leased data
+ * key through {@link #leasedDataKeys()}.
  *
  * <p>The tenant is always the {@code org} claim of the bearer token; the client asks its token
  * supplier for a token on every HTTP request (retries included), so a supplier that refreshes
@@ -103,6 +104,16 @@ public final class KeyLedgerClient {
             new Wire.DecryptRequest(ciphertext, checked(context)),
             Wire.DecryptResponse.class)
         .plaintext();
+  }
+
+  /**
+   * Starts the configuration of {@link LeasedDataKeys}: local encryption and decryption with leased
+   * data keys ({@code POST /api/v1/byok/data-keys}), in the server's envelope format, for callers
+   * whose volume makes one HTTP call per encryption too expensive. Leases are taken with this
+   * client's token supplier, timeout and retries.
+   */
+  public LeasedDataKeys.Builder leasedDataKeys() {
+    return new LeasedDataKeys.Builder(this, transport);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -43,6 +44,18 @@ final class Transport {
   }
 
   <T> T post(String path, Object body, Class<T> responseType) {
+    return post(path, body, responseType, false);
+  }
+
+  /**
+   * Like {@link #post(String, Object, Class)} for a response that carries key material: the raw
+   * response body is zeroed once parsed (the parsed record is the caller's to wipe).
+   */
+  <T> T postForSecret(String path, Object body, Class<T> responseType) {
+    return post(path, body, responseType, true);
+  }
+
+  private <T> T post(String path, Object body, Class<T> responseType, boolean wipeBody) {
     byte[] requestBody = serialize(body);
     URI uri = URI.create(baseUri + path);
     for (int retry = 0; ; retry++) {
@@ -51,7 +64,13 @@ final class Transport {
         HttpResponse<byte[]> response =
             http.send(request(uri, requestBody), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() / 100 == 2) {
-          return parse(response, responseType);
+          try {
+            return parse(response, responseType);
+          } finally {
+            if (wipeBody) {
+              Arrays.fill(response.body(), (byte) 0);
+            }
+          }
         }
         failure = errors.toException(response.statusCode(), response.headers(), response.body());
       } catch (IOException e) {

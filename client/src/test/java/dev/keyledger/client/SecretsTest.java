@@ -112,6 +112,40 @@ class SecretsTest {
     assertThat(e.getMessage()).doesNotContain("4111");
   }
 
+  @Test
+  void aLeasedKeyIsRedactedAndZeroedWhenItsBodyIsRefused() {
+    byte[] key = new byte[32];
+    java.util.Arrays.fill(key, (byte) 0x5A);
+    Wire.DataKeyResponse lease =
+        new Wire.DataKeyResponse(
+            "acme", "dek_1", 1, key.clone(), "2030-01-01T00:00:00Z", 300L, 10L);
+    assertThat(lease.toString())
+        .contains("<redacted>", "dek_1")
+        .doesNotContain(java.util.Base64.getEncoder().encodeToString(key), "[B@");
+
+    byte[] refused = key.clone();
+    assertThat(
+            catchThrowable(
+                () ->
+                    new Wire.DataKeyResponse("acme", "dek_1", 1, refused, "not a time", 300L, 10L)))
+        .isNotNull();
+    assertThat(refused).containsOnly(0);
+  }
+
+  @Test
+  void aLeaseRefusalCarriesNoKeyOrToken() {
+    edge.reply(
+        "/api/v1/byok/data-keys",
+        Reply.error(503, "tenant_sealed", null, "Tenant is sealed", null, "req_2"));
+    LeasedDataKeys keys = client.leasedDataKeys().build();
+
+    Throwable e = catchThrowable(() -> keys.encrypt(PLAINTEXT));
+
+    assertThat(e).isInstanceOf(TenantSealedException.class);
+    assertThat(messagesOf(e)).doesNotContain("SECRET", "4111");
+    keys.close();
+  }
+
   /** Every message in the cause chain, as a log line with the exception would show them. */
   private static String messagesOf(Throwable e) {
     StringBuilder all = new StringBuilder();

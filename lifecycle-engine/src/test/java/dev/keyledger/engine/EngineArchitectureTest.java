@@ -171,6 +171,8 @@ class EngineArchitectureTest {
           .definedBy(DOMAIN)
           .layer("Topology")
           .definedBy("dev.keyledger.engine.topology..")
+          .optionalLayer("Envelope")
+          .definedBy("dev.keyledger.envelope..")
           .layer("Crypto")
           .definedBy("dev.keyledger.engine.crypto..")
           .layer("Kms")
@@ -182,19 +184,20 @@ class EngineArchitectureTest {
           .whereLayer("Domain")
           .mayNotAccessAnyLayer()
           .whereLayer("Crypto")
-          .mayNotAccessAnyLayer()
+          .mayOnlyAccessLayers("Envelope")
           .whereLayer("Kms")
           .mayNotAccessAnyLayer()
           .whereLayer("Topology")
           .mayOnlyAccessLayers("Domain")
           .whereLayer("Keys")
-          .mayOnlyAccessLayers("Domain", "Crypto", "Kms")
+          .mayOnlyAccessLayers("Domain", "Envelope", "Crypto", "Kms")
           .whereLayer("Workers")
-          .mayOnlyAccessLayers("Domain", "Crypto", "Kms", "Keys")
+          .mayOnlyAccessLayers("Domain", "Envelope", "Crypto", "Kms", "Keys")
           .whereLayer("Workers")
           .mayNotBeAccessedByAnyLayer()
           .because(
-              "the fold (topology) knows only the domain; key handling builds on crypto and kms; the workers sit on top");
+              "the fold (topology) knows only the domain; crypto builds on the shared data format (envelope module);"
+                  + " key handling builds on crypto and kms; the workers sit on top");
 
   @ArchTest
   static final ArchRule noWebOrEdge =

@@ -85,4 +85,13 @@ class ProjectionsArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("dev.keyledger.application..")
           .because("the application module uses projections, not the other way round");
+
+  @ArchTest
+  static final ArchRule noDataCrypto =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.keyledger.envelope..")
+          .because(
+              "the data envelope format (moved out of engine.crypto) is for the data plane; projections read the log");
 }

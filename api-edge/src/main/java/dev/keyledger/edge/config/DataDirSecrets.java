@@ -1,7 +1,7 @@
 package dev.keyledger.edge.config;
 
 import dev.keyledger.engine.crypto.PlatformKey;
-import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.envelope.SecretBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;

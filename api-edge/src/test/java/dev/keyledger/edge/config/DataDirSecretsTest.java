@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.engine.crypto.PlatformKey;
-import dev.keyledger.engine.crypto.SecretBytes;
+import dev.keyledger.envelope.SecretBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.envelope.AesGcm;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -74,14 +76,19 @@ final class AesGcmKeyWrap {
     }
     try {
       int body = 1 + AesGcm.NONCE_BYTES;
-      return SecretBytes.adopt(
+      byte[] key =
           AesGcm.decrypt(
               wrappingKey,
               wrapped,
               1,
               body,
               wrapped.length - body,
-              ctx.associatedData(wrapper, wrapperVersion)));
+              ctx.associatedData(wrapper, wrapperVersion));
+      try {
+        return SecretBytes.copyOf(key);
+      } finally {
+        Arrays.fill(key, (byte) 0);
+      }
     } catch (GeneralSecurityException e) {
       throw invalid();
     }

@@ -1,11 +1,14 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.envelope.AesGcm;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /** Generation of fresh keys and random bytes from one {@link SecureRandom}. */
 public final class Keys {
   /** Length of every TMK and DEK: AES-256. */
-  public static final int AES_256_BYTES = 32;
+  public static final int AES_256_BYTES = AesGcm.KEY_BYTES;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -13,7 +16,12 @@ public final class Keys {
 
   /** A new random 32-byte AES-256 key (used for TMKs and DEKs). */
   public static SecretBytes newAes256() {
-    return SecretBytes.adopt(randomBytes(AES_256_BYTES));
+    byte[] key = randomBytes(AES_256_BYTES);
+    try {
+      return SecretBytes.copyOf(key);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
   }
 
   static byte[] randomBytes(int length) {

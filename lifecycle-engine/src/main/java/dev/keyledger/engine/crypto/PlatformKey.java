@@ -1,5 +1,6 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.envelope.SecretBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -146,6 +147,10 @@ public final class PlatformKey {
       throw new IllegalArgumentException(
           "platform key must decode to " + Keys.AES_256_BYTES + " bytes, got " + key.length);
     }
-    return SecretBytes.adopt(key);
+    try {
+      return SecretBytes.copyOf(key);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
   }
 }

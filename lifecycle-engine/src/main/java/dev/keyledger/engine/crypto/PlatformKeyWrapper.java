@@ -1,5 +1,6 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
 

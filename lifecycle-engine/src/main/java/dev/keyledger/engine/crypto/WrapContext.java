@@ -1,5 +1,6 @@
 package dev.keyledger.engine.crypto;
 
+import dev.keyledger.envelope.AadEncoder;
 import java.util.Objects;
 
 /**

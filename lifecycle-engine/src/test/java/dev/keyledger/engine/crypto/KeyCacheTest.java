@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyledger.engine.testing.MutableClock;
+import dev.keyledger.envelope.DataAead;
+import dev.keyledger.envelope.DekRef;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;

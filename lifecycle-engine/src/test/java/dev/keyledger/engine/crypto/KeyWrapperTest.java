@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyledger.engine.crypto.WrapContext.Purpose;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

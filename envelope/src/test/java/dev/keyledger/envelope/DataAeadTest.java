@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +18,7 @@ class DataAeadTest {
   private static final DekRef DEK_REF = new DekRef("dek-7f3a", 3);
   private static final Map<String, String> CONTEXT =
       Map.of("purpose", "agent-memory", "record", "42");
-  private final SecretBytes dek = Keys.newAes256();
+  private final SecretBytes dek = TestKeys.newAes256();
   private final DataAead aead = DataAead.create(dek, DEK_REF);
 
   static void assertInvalidCiphertext(ThrowingCallable call) {
@@ -85,7 +85,7 @@ class DataAeadTest {
   @Test
   void wrongDekFails() throws Exception {
     byte[] ct = aead.encrypt("tenant-a", "secret".getBytes(UTF_8), null);
-    DataAead otherKeySameRef = DataAead.create(Keys.newAes256(), DEK_REF);
+    DataAead otherKeySameRef = DataAead.create(TestKeys.newAes256(), DEK_REF);
     DataAead sameKeyOtherVersion = DataAead.create(dek, new DekRef("dek-7f3a", 4));
     DataAead sameKeyOtherId = DataAead.create(dek, new DekRef("dek-7f3b", 3));
     assertInvalidCiphertext(() -> otherKeySameRef.decrypt("tenant-a", ct, null));

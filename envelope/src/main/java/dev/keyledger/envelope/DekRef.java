@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import java.util.Objects;
 

@@ -1,16 +1,30 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * AES-256-GCM with 96-bit nonces and 128-bit tags over one {@link Cipher} per thread ({@code
  * Cipher.getInstance} costs several times a small encryption).
+ *
+ * <p>One of KeyLedger's format building blocks: {@link DataAead} encrypts data envelopes with it,
+ * and the engine's key wrapping ({@code AesGcmKeyWrap}) uses the same primitive. It is public only
+ * so that those formats share one implementation; it is no general-purpose AEAD API (no nonce
+ * management, no framing). Callers outside KeyLedger's own formats use {@link DataAead}.
  */
-final class AesGcm {
-  static final int NONCE_BYTES = 12;
-  static final int TAG_BYTES = 16;
+public final class AesGcm {
+  /** Length of an AES-256 key: 32 bytes. */
+  public static final int KEY_BYTES = 32;
+
+  /** Length of a GCM nonce: 96 bits. */
+  public static final int NONCE_BYTES = 12;
+
+  /** Length of a GCM tag: 128 bits. */
+  public static final int TAG_BYTES = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final ThreadLocal<Cipher> CIPHER =
       ThreadLocal.withInitial(
@@ -24,8 +38,14 @@ final class AesGcm {
 
   private AesGcm() {}
 
-  /** Writes ciphertext||tag of {@code plaintext} into {@code out} at {@code outOffset}. */
-  static void encrypt(
+  /**
+   * Writes ciphertext||tag of {@code plaintext} into {@code out} at {@code outOffset}; {@code out}
+   * must have room for {@code plaintext.length + }{@value #TAG_BYTES} bytes there. The caller
+   * supplies a nonce that is never reused with this key.
+   *
+   * @throws IllegalStateException if {@code key} is destroyed
+   */
+  public static void encrypt(
       SecretBytes key, byte[] nonce, byte[] aad, byte[] plaintext, byte[] out, int outOffset)
       throws GeneralSecurityException {
     Cipher cipher = CIPHER.get();
@@ -40,8 +60,9 @@ final class AesGcm {
    * {@code in[nonceOffset, nonceOffset + 12)}.
    *
    * @throws GeneralSecurityException if authentication fails
+   * @throws IllegalStateException if {@code key} is destroyed
    */
-  static byte[] decrypt(
+  public static byte[] decrypt(
       SecretBytes key, byte[] in, int nonceOffset, int bodyOffset, int bodyLength, byte[] aad)
       throws GeneralSecurityException {
     Cipher cipher = CIPHER.get();
@@ -51,5 +72,12 @@ final class AesGcm {
         new GCMParameterSpec(TAG_BYTES * 8, in, nonceOffset, NONCE_BYTES));
     cipher.updateAAD(aad);
     return cipher.doFinal(in, bodyOffset, bodyLength);
+  }
+
+  /** A fresh random nonce from {@link SecureRandom}. */
+  static byte[] newNonce() {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    return nonce;
   }
 }

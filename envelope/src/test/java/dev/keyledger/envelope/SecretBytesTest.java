@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,8 +69,8 @@ class SecretBytesTest {
 
   @Test
   void newAes256KeysAre32RandomBytes() {
-    SecretBytes a = Keys.newAes256();
-    SecretBytes b = Keys.newAes256();
+    SecretBytes a = TestKeys.newAes256();
+    SecretBytes b = TestKeys.newAes256();
     assertThat(a.size()).isEqualTo(32);
     assertThat(a.equalsConstantTime(b)).isFalse();
   }

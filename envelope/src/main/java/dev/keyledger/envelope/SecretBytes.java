@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -17,6 +17,9 @@ import javax.security.auth.Destroyable;
  *   <li>Thread-safe: reads and {@code destroy()} are mutually exclusive, so a reader never sees a
  *       half-zeroed key.
  * </ul>
+ *
+ * <p>One of KeyLedger's format building blocks: every key {@link DataAead} and {@link AesGcm} use
+ * is held in one, on the server and in the Java client.
  */
 public final class SecretBytes implements Destroyable {
   private final byte[] bytes;
@@ -36,11 +39,6 @@ public final class SecretBytes implements Destroyable {
       throw new IllegalArgumentException("secret must not be empty");
     }
     return new SecretBytes(source.clone());
-  }
-
-  /** Takes ownership of {@code owned} without copying; only for arrays nobody else references. */
-  static SecretBytes adopt(byte[] owned) {
-    return new SecretBytes(owned);
   }
 
   /** Length in bytes (not secret; available even after {@link #destroy()}). */

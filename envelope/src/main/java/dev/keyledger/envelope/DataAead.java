@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import java.security.GeneralSecurityException;
 import java.util.Map;
@@ -15,12 +15,15 @@ import java.util.Objects;
  * "invalid ciphertext".
  *
  * <p>Each encryption draws a fresh 96-bit nonce from {@link java.security.SecureRandom}; with
- * random nonces a DEK must not encrypt more than 2^32 messages, and {@link DekUsagePolicy} retires
- * it after 2^30.
+ * random nonces a DEK must not encrypt more than 2^32 messages, and the engine retires it after
+ * 2^30 ({@code DekUsagePolicy}).
  *
  * <p>A {@code DataAead} does not copy the DEK: it uses the {@link SecretBytes} it was created from
  * on every call, and fails with {@link IllegalStateException} once that key is destroyed (for
- * example evicted from {@link KeyCache}). Thread-safe.
+ * example evicted from the engine's key cache, or a leased key the client gave up). Thread-safe.
+ *
+ * <p>The server and the Java client both use this class, so a ciphertext made by either decrypts
+ * with the other.
  */
 public final class DataAead {
   /** Most context entries per call. */
@@ -52,9 +55,9 @@ public final class DataAead {
   public static DataAead create(SecretBytes dek, DekRef dekRef) {
     Objects.requireNonNull(dek, "dek");
     Objects.requireNonNull(dekRef, "dekRef");
-    if (dek.size() != Keys.AES_256_BYTES) {
+    if (dek.size() != AesGcm.KEY_BYTES) {
       throw new IllegalArgumentException(
-          "DEK must be " + Keys.AES_256_BYTES + " bytes, was " + dek.size());
+          "DEK must be " + AesGcm.KEY_BYTES + " bytes, was " + dek.size());
     }
     if (dek.isDestroyed()) {
       throw new IllegalStateException("DEK has been destroyed");
@@ -87,7 +90,7 @@ public final class DataAead {
               + " (4 MiB)");
     }
     byte[] aad = associatedData(aadPrefix, tenantId, context);
-    byte[] nonce = Keys.randomBytes(AesGcm.NONCE_BYTES);
+    byte[] nonce = AesGcm.newNonce();
     byte[] out = new byte[header.length + AesGcm.NONCE_BYTES + plaintext.length + AesGcm.TAG_BYTES];
     System.arraycopy(header, 0, out, 0, header.length);
     System.arraycopy(nonce, 0, out, header.length, AesGcm.NONCE_BYTES);

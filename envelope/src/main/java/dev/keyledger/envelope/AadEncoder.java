@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,14 +15,19 @@ import java.util.Map;
  * one use never equals AAD of another. A map is its entry count followed by key, value pairs sorted
  * by the unsigned bytes of the UTF-8 key (code point order), so {@code {"a":"bc"}} and {@code
  * {"ab":"c"}} encode differently and insertion order never matters.
+ *
+ * <p>One of KeyLedger's format building blocks: {@link DataAead} builds the data AAD with it and
+ * the engine's {@code WrapContext} the key-wrap AAD, so both labels share one encoding. Public for
+ * that reuse only; every encoding must start with its own label ({@link #labelled}).
  */
-final class AadEncoder {
+public final class AadEncoder {
   private byte[] buffer = new byte[128];
   private int length;
 
   private AadEncoder() {}
 
-  static AadEncoder labelled(String label) {
+  /** Starts an encoding whose first field is {@code label}, the name of the use. */
+  public static AadEncoder labelled(String label) {
     return new AadEncoder().string(label);
   }
 
@@ -35,7 +40,12 @@ final class AadEncoder {
     return encoder;
   }
 
-  AadEncoder string(String value) {
+  /**
+   * Appends a length-prefixed strict UTF-8 string.
+   *
+   * @throws IllegalArgumentException if the string is not valid Unicode
+   */
+  public AadEncoder string(String value) {
     return bytes(utf8(value));
   }
 
@@ -47,7 +57,8 @@ final class AadEncoder {
     return this;
   }
 
-  AadEncoder u32(int value) {
+  /** Appends a 32-bit big-endian integer. */
+  public AadEncoder u32(int value) {
     ensure(4);
     buffer[length++] = (byte) (value >>> 24);
     buffer[length++] = (byte) (value >>> 16);
@@ -73,7 +84,8 @@ final class AadEncoder {
     return this;
   }
 
-  byte[] toByteArray() {
+  /** The encoding so far. */
+  public byte[] toByteArray() {
     return Arrays.copyOf(buffer, length);
   }
 
@@ -83,8 +95,12 @@ final class AadEncoder {
     }
   }
 
-  /** Strict UTF-8: a string that is not valid Unicode is refused, never silently replaced. */
-  static byte[] utf8(String value) {
+  /**
+   * Strict UTF-8: a string that is not valid Unicode is refused, never silently replaced.
+   *
+   * @throws IllegalArgumentException on a lone surrogate
+   */
+  public static byte[] utf8(String value) {
     utf8Length(value); // validates: getBytes alone would turn a lone surrogate into '?'
     return value.getBytes(StandardCharsets.UTF_8);
   }

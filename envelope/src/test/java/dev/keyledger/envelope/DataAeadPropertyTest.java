@@ -1,4 +1,4 @@
-package dev.keyledger.engine.crypto;
+package dev.keyledger.envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.Size;
 
 class DataAeadPropertyTest {
   private static final DekRef DEK_REF = new DekRef("dek-1", 1);
-  private final DataAead aead = DataAead.create(Keys.newAes256(), DEK_REF);
+  private final DataAead aead = DataAead.create(TestKeys.newAes256(), DEK_REF);
 
   @Property(tries = 200)
   void roundTrips(
