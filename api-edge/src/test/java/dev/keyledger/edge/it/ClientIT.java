@@ -7,6 +7,7 @@ import dev.keyledger.client.EncryptResult;
 import dev.keyledger.client.IncorrectKeyException;
 import dev.keyledger.client.InvalidCiphertextException;
 import dev.keyledger.client.KeyLedgerClient;
+import dev.keyledger.client.LeasedDataKeys;
 import dev.keyledger.edge.auth.Role;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,35 @@ class ClientIT {
                 .detail())
         .contains("v1");
     assertThat(acme.openSession().ttl()).isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void aLeasedDataKeyEncryptsLocallyInTheServersFormatAndItsBlockIsCounted() throws Exception {
+    KeyLedgerClient acme = client(activeTenant("client-lease"));
+    try (LeasedDataKeys local = acme.leasedDataKeys().encryptionsPerLease(1000).build()) {
+      byte[] mine =
+          local.encrypt("made locally".getBytes(StandardCharsets.UTF_8), Map.of("f", "a"));
+      assertThat(new String(acme.decrypt(mine, Map.of("f", "a")), StandardCharsets.UTF_8))
+          .as("the server opens what the client sealed")
+          .isEqualTo("made locally");
+      EncryptResult theirs =
+          acme.encrypt("made by the server".getBytes(StandardCharsets.UTF_8), Map.of("f", "b"));
+      assertThat(
+              new String(
+                  local.decrypt(theirs.ciphertext(), Map.of("f", "b")), StandardCharsets.UTF_8))
+          .isEqualTo("made by the server");
+    }
+    String owner = kl.token("client-lease", "owner@client-lease", Role.OWNER);
+    assertThat(
+            kl.http()
+                .get("/api/v1/byok/keys", owner)
+                .body()
+                .path("dek_versions")
+                .get(0)
+                .path("encryptions")
+                .asLong())
+        .as("the leased block counts against the DEK's budget")
+        .isGreaterThanOrEqualTo(1000);
   }
 
   @Test
