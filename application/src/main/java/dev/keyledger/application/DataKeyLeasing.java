@@ -12,6 +12,8 @@ import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.envelope.SecretBytes;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -30,11 +32,18 @@ public final class DataKeyLeasing {
   /** Encryptions one lease reserves unless the caller asks for fewer: 2^20. */
   public static final long DEFAULT_BLOCK = 1L << 20;
 
+  /**
+   * The shortest lease worth its block: a key the cache would drop sooner is loaded again from KMS
+   * first, which also proves the customer's key still works.
+   */
+  public static final Duration MIN_LEASE = Duration.ofSeconds(60);
+
   private final TenantReader reader;
   private final Commands commands;
   private final TenantKeyring keyring;
   private final UsageMeter usage;
   private final Consumer<String> retireActiveDek;
+  private final Clock clock;
 
   /**
    * @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant
@@ -44,12 +53,14 @@ public final class DataKeyLeasing {
       Commands commands,
       TenantKeyring keyring,
       UsageMeter usage,
-      Consumer<String> retireActiveDek) {
+      Consumer<String> retireActiveDek,
+      Clock clock) {
     this.reader = reader;
     this.commands = commands;
     this.keyring = keyring;
     this.usage = usage;
     this.retireActiveDek = retireActiveDek;
+    this.clock = clock;
   }
 
   /**
@@ -120,7 +131,14 @@ public final class DataKeyLeasing {
           }
           // The key first: a KMS failure refuses the lease before any budget is reserved.
           byte[] key = DekAccess.withDek(keyring, state, dek, SecretBytes::toByteArray);
-          Instant expires = keyring.usableUntil(state, dek).truncatedTo(ChronoUnit.MILLIS);
+          Instant expires = keyring.usableUntil(state, dek);
+          if (!expires.isAfter(clock.instant().plus(MIN_LEASE))) {
+            Arrays.fill(key, (byte) 0);
+            keyring.purge(tenant);
+            key = DekAccess.withDek(keyring, state, dek, SecretBytes::toByteArray);
+            expires = keyring.usableUntil(state, dek);
+          }
+          expires = expires.truncatedTo(ChronoUnit.MILLIS);
           try {
             commands.run(
                 caller,

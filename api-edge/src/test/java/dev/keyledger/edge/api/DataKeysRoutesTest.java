@@ -122,6 +122,25 @@ class DataKeysRoutesTest {
   }
 
   @Test
+  void aLeaseNearTheEndOfTheCachedKeysLifeGetsAFreshWindowFromKms() {
+    String tenant = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          edge.active(http, edge.owner(tenant));
+          Instant first =
+              Instant.parse(lease(http, agent(tenant), "{}").json().path("expires_at").asText());
+          edge.clock.advance(Duration.ofMinutes(4).plusSeconds(1));
+          Reply later = lease(http, agent(tenant), "{}");
+          Instant expires = Instant.parse(later.json().path("expires_at").asText());
+          assertThat(expires)
+              .as("the cached key had a minute left: reloaded, not a one-minute lease")
+              .isAfter(first)
+              .isAfterOrEqualTo(edge.clock.instant().plus(DataKeyLeasing.MIN_LEASE));
+          assertThat(later.json().path("ttl_seconds").asLong()).isGreaterThanOrEqualTo(60);
+        });
+  }
+
+  @Test
   void withoutABodyALeaseReservesTheDefaultBlock() {
     String tenant = EdgeFixture.tenant();
     edge.http(

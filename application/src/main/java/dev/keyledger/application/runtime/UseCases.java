@@ -82,7 +82,7 @@ public record UseCases(
         rotations,
         new ManualUnseal(reader, keyring, commands),
         new DataPlane(reader, keyring, usage, autoRotation::request, clock),
-        new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request),
+        new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request, clock),
         new KeyStatus(reader),
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),
