@@ -118,6 +118,7 @@ public final class ReplayThroughput {
       boolean coarse,
       double streamThreadMicrosPerEvent,
       double streamThreadBusy,
+      double streamThreadMicrosPerEventInWatchWindow,
       double startToRunningSeconds,
       double startToCommittedSeconds,
       double loadAverage,
@@ -135,7 +136,7 @@ public final class ReplayThroughput {
           Locale.ROOT,
           "%,.0f%s ev/s (%.2f s; middle 80 %% %,.0f ev/s; thread %.1f us CPU/ev, busy %.0f %%;"
               + " start->running %.1f s, start->committed %.1f s; load %.2f;"
-              + " running->last event %.1f s, client threads on-CPU/run-queue s:%s)",
+              + " start->last event %.1f s, client threads on-CPU/run-queue s:%s)",
           eventsPerSecond,
           coarse ? "*" : "",
           seconds,
@@ -545,8 +546,6 @@ public final class ReplayThroughput {
       try (TopologyRunner runner =
           TopologyRunner.start(kafka, applicationId, stateDir, GUARANTEE, topology)) {
         long running = System.nanoTime();
-        Map<String, ThreadSchedStat.Counters> schedBefore =
-            ThreadSchedStat.sample(applicationId + "-");
         OutputWatch.Arrival arrival =
             watch.await(
                 events,
@@ -559,9 +558,14 @@ public final class ReplayThroughput {
                         seen,
                         events,
                         LoadAverage.oneMinute()));
-        List<double[]> sched =
-            ThreadSchedStat.between(schedBefore, ThreadSchedStat.sample(applicationId + "-"));
-        double schedWindow = (System.nanoTime() - running) / 1e9;
+        // The client's threads were created by its start, so their CPU time and scheduler counters
+        // so far are this client's whole work up to the last event (its start included: group join,
+        // RocksDB, fencing; small next to the replay). Taken like this rather than between the
+        // watch's first and last sighting: a thread may process much of the log before the watch's
+        // first poll (e.g. while the other thread still rebalances), which that window would miss.
+        long cpu = runner.streamThreadCpuNanos();
+        List<double[]> sched = ThreadSchedStat.totals(ThreadSchedStat.sample(applicationId + "-"));
+        long lastEvent = System.nanoTime();
         awaitCommitted(applicationId, targets, runner);
         long committed = System.nanoTime();
         if (check != null) {
@@ -573,12 +577,13 @@ public final class ReplayThroughput {
             arrival.firstBatch(),
             arrival.middlePerSecond(),
             arrival.coarse(),
+            cpu / 1e3 / events,
+            cpu / (double) (lastEvent - started),
             arrival.streamThreadMicrosPerRecord(),
-            arrival.streamThreadBusy(),
             (running - started) / 1e9,
             (committed - started) / 1e9,
             load,
-            schedWindow,
+            (lastEvent - started) / 1e9,
             sched);
       }
     } finally {

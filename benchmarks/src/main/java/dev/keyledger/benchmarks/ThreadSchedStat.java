@@ -49,14 +49,22 @@ final class ThreadSchedStat {
   }
 
   /**
-   * What each thread present in both samples did between them, busiest first: {@code [on CPU,
-   * waiting for a CPU]} in seconds.
+   * Each thread's counters since it started, busiest first: {@code [on CPU, waiting for a CPU]} in
+   * seconds.
+   */
+  static List<double[]> totals(Map<String, Counters> sample) {
+    return between(Map.of(), sample);
+  }
+
+  /**
+   * What each thread present in both samples (or, with {@code before} empty, in {@code after}) did
+   * between them, busiest first: {@code [on CPU, waiting for a CPU]} in seconds.
    */
   static List<double[]> between(Map<String, Counters> before, Map<String, Counters> after) {
     List<double[]> deltas = new ArrayList<>();
     after.forEach(
         (tid, a) -> {
-          Counters b = before.get(tid);
+          Counters b = before.isEmpty() ? new Counters(0, 0) : before.get(tid);
           if (b != null) {
             deltas.add(
                 new double[] {
