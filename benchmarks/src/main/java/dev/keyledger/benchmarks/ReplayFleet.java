@@ -20,7 +20,7 @@ import java.util.List;
  *       edge's usage flush sends every few seconds per tenant in use).
  * </ol>
  *
- * <p>So a 200-command history has 8 rotations (9 DEKs), 18 leases and 172 usage reports. The
+ * <p>So a 197-command history has 7 rotations (8 DEKs), 16 leases and 172 usage reports. The
  * commands are folded once in memory with the real {@link Fold} (untimed) to check that every one
  * is accepted and to count the events the fold will write.
  */
