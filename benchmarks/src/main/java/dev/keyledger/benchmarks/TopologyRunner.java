@@ -115,6 +115,11 @@ final class TopologyRunner implements AutoCloseable {
     return total;
   }
 
+  /** The client itself, for interactive queries of its stores. */
+  KafkaStreams streams() {
+    return streams;
+  }
+
   /** A clean close: commits and, under exactly-once, writes the stores' checkpoints. */
   @Override
   public void close() {
