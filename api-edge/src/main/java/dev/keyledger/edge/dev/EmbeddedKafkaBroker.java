@@ -152,6 +152,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("num.partitions", "12");
     config.put("group.initial.rebalance.delay.ms", "0");
     config.put("auto.create.topics.enable", "false");
+    // After kill -9 the restarted controller still sees the dead incarnation of this broker and
+    // refuses the new one until that session times out (9 s by default): keep it short on one node.
+    config.put("broker.session.timeout.ms", "2000");
+    config.put("broker.heartbeat.interval.ms", "500");
     return config;
   }
 

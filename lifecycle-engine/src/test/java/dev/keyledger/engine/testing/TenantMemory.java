@@ -75,11 +75,6 @@ public final class TenantMemory {
         .toList();
   }
 
-  public void clear() {
-    states.clear();
-    deks.clear();
-  }
-
   private NavigableMap<Integer, DekState> records(String tenant) {
     return deks.computeIfAbsent(tenant, t -> new TreeMap<>());
   }
