@@ -75,6 +75,12 @@ public final class TenantMemory {
         .toList();
   }
 
+  /** Forgets every tenant. */
+  public void clear() {
+    states.clear();
+    deks.clear();
+  }
+
   private NavigableMap<Integer, DekState> records(String tenant) {
     return deks.computeIfAbsent(tenant, t -> new TreeMap<>());
   }
