@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.HttpLoad [--quick] [--data-only]
- *     [--history-deks N (1,000; quick: 50)] [--json FILE]
+ *     [--commands-only] [--history-deks N (1,000; quick: 50)] [--command-tenants N (50)]
+ *     [--json FILE]
  *     [--node-jar api-edge/target/keyledger.jar] [--node-jvm-opt OPTION]...
  * </pre>
  *
@@ -90,6 +91,8 @@ public final class HttpLoad {
     boolean quick = false;
     boolean dataOnly = false;
     Integer historyDeks = null;
+    boolean commandsOnly = false;
+    Integer commandTenants = null;
     Path json = null;
     Path nodeJar = Path.of("api-edge/target/keyledger.jar");
     List<String> nodeJvm = new ArrayList<>();
@@ -98,12 +101,15 @@ public final class HttpLoad {
         case "--quick" -> quick = true;
         case "--data-only" -> dataOnly = true;
         case "--history-deks" -> historyDeks = Integer.valueOf(args[++i]);
+        case "--commands-only" -> commandsOnly = true;
+        case "--command-tenants" -> commandTenants = Integer.valueOf(args[++i]);
         case "--json" -> json = Path.of(args[++i]);
         case "--node-jar" -> nodeJar = Path.of(args[++i]);
         case "--node-jvm-opt" -> nodeJvm.add(args[++i]);
         default -> {
           System.err.println(
-              "usage: HttpLoad [--quick] [--data-only] [--history-deks N] [--json FILE] [--node-jar JAR]"
+              "usage: HttpLoad [--quick] [--data-only | --commands-only] [--history-deks N]"
+                  + " [--command-tenants N] [--json FILE] [--node-jar JAR]"
                   + " [--node-jvm-opt OPTION]...");
           System.exit(2);
         }
@@ -127,8 +133,9 @@ public final class HttpLoad {
       Workloads workloads = new Workloads(setup);
       int deks = historyDeks != null ? historyDeks : quick ? 50 : 1_000;
       run.put("history_deks", deks);
-      List<LoadPhase.Workload> dataPlane = workloads.dataPlane(deks);
-      List<String> orgs = workloads.commandTenants(s.commandTenants());
+      List<LoadPhase.Workload> dataPlane = commandsOnly ? List.of() : workloads.dataPlane(deks);
+      List<String> orgs =
+          workloads.commandTenants(commandTenants != null ? commandTenants : s.commandTenants());
       log("set up %d tenants in %.1f s", orgs.size() + 1, (System.nanoTime() - t0) / 1e9);
       ProcessHandle nodeProcess = ProcessHandle.of(node.pid()).orElseThrow();
       double idle = ProcessCpu.idleCores(nodeProcess, s.idle());
