@@ -613,6 +613,7 @@ public final class ReplayThroughput {
         throw new IllegalStateException(
             group + ": committed offsets " + committed + " did not reach " + targets);
       }
+      // A bounded poll (deadline above) of committed offsets, which only the broker can tell.
       Thread.sleep(20);
     }
   }
@@ -696,6 +697,7 @@ public final class ReplayThroughput {
           throw e;
         }
         try {
+          // Back-off between retries of a bounded read while the instance settles.
           Thread.sleep(50);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();

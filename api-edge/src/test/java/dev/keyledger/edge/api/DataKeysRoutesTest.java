@@ -4,6 +4,7 @@ import static dev.keyledger.edge.api.EdgeFixture.auditTrail;
 import static dev.keyledger.edge.api.EdgeFixture.b64;
 import static dev.keyledger.edge.api.EdgeFixture.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,6 +193,69 @@ class DataKeysRoutesTest {
             assertThat(refused.status()).as(bad + " -> " + refused.text()).isEqualTo(400);
             assertThat(refused.json().has("key")).isFalse();
           }
+        });
+  }
+
+  @Test
+  void hostileBodiesAreRefusedAndReserveNothing() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        EdgeFixture.UNLIMITED,
+        http -> {
+          edge.active(http, owner);
+          String agent = agent(tenant);
+          for (String bad :
+              List.of(
+                  "null",
+                  "\"x\"",
+                  "{\"encryptions\":{\"a\":1}}",
+                  "{\"encryptions\":[1]}",
+                  "{\"encryptions\":10,\"tenant_id\":\"victim\"}",
+                  "{".repeat(5000) + "}".repeat(5000))) {
+            Reply refused = lease(http, agent, bad);
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().has("key")).isFalse();
+          }
+          lease(http, agent, "{\"encryptions\":\"" + "9".repeat(70 * 1024) + "\"}")
+              .assertError(413, "payload_too_large");
+          assertThat(auditTrail(http, owner)).doesNotContain("lease_data_key:success");
+          JsonNode dek = http.get("/api/v1/byok/keys", owner).json().path("dek_versions").get(0);
+          assertThat(dek.path("encryptions").asLong()).as("no block reserved").isZero();
+        });
+  }
+
+  @Test
+  void aLeaseIsOfTheCallersTenantOnlyAndItsKeyOpensNothingOfAnother() {
+    String acme = EdgeFixture.tenant();
+    String globex = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          edge.active(http, edge.owner(acme));
+          edge.active(http, edge.owner(globex));
+          JsonNode acmeLease = lease(http, agent(acme), "{}").json();
+          JsonNode globexLease = lease(http, agent(globex), "{}").json();
+          assertThat(acmeLease.path("tenant_id").asText()).isEqualTo(acme);
+          assertThat(globexLease.path("tenant_id").asText()).isEqualTo(globex);
+          assertThat(globexLease.path("key").asText()).isNotEqualTo(acmeLease.path("key").asText());
+          byte[] theirs =
+              Base64.getDecoder()
+                  .decode(
+                      http.post(
+                              "/api/v1/byok/encrypt",
+                              agent(globex),
+                              "{\"plaintext\":\"" + b64("globex only") + "\"}")
+                          .json()
+                          .path("ciphertext")
+                          .asText());
+          DataAead acmeKey =
+              DataAead.create(
+                  SecretBytes.copyOf(Base64.getDecoder().decode(acmeLease.path("key").asText())),
+                  new DekRef(
+                      acmeLease.path("dek_id").asText(), acmeLease.path("key_version").asInt()));
+          assertThatThrownBy(() -> acmeKey.decrypt(acme, theirs, Map.of()))
+              .as("another tenant's ciphertext does not open with this tenant's leased key")
+              .isInstanceOf(java.security.GeneralSecurityException.class);
         });
   }
 

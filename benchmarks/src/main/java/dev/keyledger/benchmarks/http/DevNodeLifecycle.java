@@ -244,6 +244,7 @@ public final class DevNodeLifecycle {
           "idle: settling %d s, then sampling %d s...%n",
           options.settle().toSeconds(),
           options.idle().toSeconds());
+      // The protocol: start-up work (JIT, first commits) ends before idle is sampled.
       Thread.sleep(options.settle().toMillis());
       idle = sampleIdle(node.process);
       System.out.printf(
@@ -259,6 +260,7 @@ public final class DevNodeLifecycle {
           idle.loadBefore(),
           idle.loadAfter());
       for (int run = 1; run <= options.runs(); run++) {
+        // The protocol: the node runs this long after ready before it is stopped.
         Thread.sleep(options.beforeStop().toMillis());
         double kill = node.stop(true);
         node = Node.start(this, data, ports, "restart after kill -9", run, kill);
@@ -372,6 +374,7 @@ public final class DevNodeLifecycle {
     long wall = firstWall;
     for (int i = 0; i < seconds; i++) {
       long next = firstWall + (i + 1) * 1_000_000_000L;
+      // One sample per wall-clock second: the measurement is of time.
       Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
       long nowCpu = ProcessCpu.nanos(handle);
       long nowWall = System.nanoTime();
@@ -479,6 +482,7 @@ public final class DevNodeLifecycle {
         }
         long sleep = POLL_MS - (System.nanoTime() - poll) / 1_000_000;
         if (sleep > 0) {
+          // A fixed 50 ms poll of another process's readiness, bounded by the start timeout.
           Thread.sleep(sleep);
         }
       }

@@ -113,6 +113,7 @@ public final class DevNodeProcess implements AutoCloseable {
         throw new IOException(
             "the dev node exited with " + process.exitValue() + ":\n" + tail(out));
       }
+      // Polls another process's readiness, bounded by the start timeout above.
       Thread.sleep(200);
     }
     process.destroyForcibly();

@@ -20,6 +20,7 @@ public final class ProcessCpu {
       throws InterruptedException {
     long cpu = nanos(process);
     long wall = System.nanoTime();
+    // The measured window itself: CPU used over this much wall time.
     Thread.sleep(period.toMillis());
     return (nanos(process) - cpu) / (double) (System.nanoTime() - wall);
   }
