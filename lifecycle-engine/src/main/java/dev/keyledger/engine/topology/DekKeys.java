@@ -9,7 +9,8 @@ public final class DekKeys {
   private DekKeys() {}
 
   public static String of(String tenant, int version) {
-    return prefix(tenant) + String.format("%010d", version);
+    String digits = Integer.toString(version);
+    return prefix(tenant) + "0".repeat(Math.max(0, 10 - digits.length())) + digits;
   }
 
   /** The prefix every key of the tenant starts with. */

@@ -8,7 +8,9 @@ import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,15 +24,35 @@ import org.apache.kafka.streams.state.Stores;
  * A tenant's state and its DEK records, in two RocksDB stores of one processor: the fold's, and the
  * projection that rebuilds it from the event log. A state written before schema v4 is moved to the
  * v4 layout ({@link StateLayout}) the first time it is read.
+ *
+ * <p>The states and DEK records this processor read or wrote last are also kept decoded, so a busy
+ * tenant's next command decodes nothing. This is safe because only this processor writes its stores
+ * and the records are never changed in place (the fold builds new ones); an instance lives from one
+ * {@code init} of the processor to the next, and Streams calls {@code init} again after anything
+ * that rewinds the stores (a restore, an aborted transaction's dirty close).
  */
 public final class TenantStores {
 
+  /** Decoded records kept per processor (one per task); a few MB at most. */
+  private static final int DECODED_ENTRIES = 1024;
+
   private final KeyValueStore<String, byte[]> states;
   private final KeyValueStore<String, DekState> deks;
+  private final Map<String, TenantState> decodedStates = lru();
+  private final Map<String, DekState> decodedDeks = lru();
 
   private TenantStores(KeyValueStore<String, byte[]> states, KeyValueStore<String, DekState> deks) {
     this.states = states;
     this.deks = deks;
+  }
+
+  private static <V> Map<String, V> lru() {
+    return new LinkedHashMap<>(DECODED_ENTRIES * 2, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > DECODED_ENTRIES;
+      }
+    };
   }
 
   /**
@@ -56,6 +78,10 @@ public final class TenantStores {
 
   /** The tenant's state in the v4 layout; the empty state for a tenant with no events. */
   public TenantState state(String tenant) {
+    TenantState decoded = decodedStates.get(tenant);
+    if (decoded != null) {
+      return decoded;
+    }
     byte[] stored = states.get(tenant);
     if (stored == null) {
       return TenantStates.empty(tenant);
@@ -66,6 +92,7 @@ public final class TenantStores {
       write(tenant, split.state(), split.deks());
       return split.state();
     }
+    decodedStates.put(tenant, state);
     return state;
   }
 
@@ -74,7 +101,15 @@ public final class TenantStores {
     return new DekRecords() {
       @Override
       public Optional<DekState> version(int version) {
-        return Optional.ofNullable(deks.get(DekKeys.of(tenant, version)));
+        String key = DekKeys.of(tenant, version);
+        DekState decoded = decodedDeks.get(key);
+        if (decoded == null) {
+          decoded = deks.get(key);
+          if (decoded != null) {
+            decodedDeks.put(key, decoded);
+          }
+        }
+        return Optional.ofNullable(decoded);
       }
 
       @Override
@@ -92,9 +127,12 @@ public final class TenantStores {
   /** Writes the DEK records first, so a reader that sees the new state sees them too. */
   public void write(String tenant, TenantState state, List<DekState> dekWrites) {
     for (DekState dek : dekWrites) {
-      deks.put(DekKeys.of(tenant, dek.getDek().getVersion()), dek);
+      String key = DekKeys.of(tenant, dek.getDek().getVersion());
+      deks.put(key, dek);
+      decodedDeks.put(key, dek);
     }
     states.put(tenant, Codecs.TENANT_STATE.encode(state));
+    decodedStates.put(tenant, state);
   }
 
   /** A stored state; only this class writes the store, so bytes it cannot read are a defect. */
