@@ -6,10 +6,7 @@ import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.Waivers;
 import java.util.List;
 
-/**
- * Reads of a tenant's key binding: the key, its health and its KMS configuration, from the folded
- * state.
- */
+/** Reads of a tenant's key binding: the key and its KMS configuration, from the folded state. */
 public final class KeyStatus {
 
   private final TenantReader reader;
@@ -59,11 +56,6 @@ public final class KeyStatus {
               deks,
               deks.size() == page.limit() && oldest > 1 ? oldest : null);
         });
-  }
-
-  /** The state health is read from (no KMS call): refused {@code no_byok_key} without a binding. */
-  public Outcome<TenantState> health(Caller caller) {
-    return Stop.outcome(() -> bound(caller, false));
   }
 
   /** The admin API's view: refused {@code no_kms_config} without a binding. */

@@ -7,6 +7,7 @@ import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyValidated;
@@ -81,6 +82,8 @@ public final class AuditEntries {
       return "usage";
     } else if (p instanceof KeyValidated) {
       return "validate";
+    } else if (p instanceof HealthChecked) {
+      return Operations.HEALTH_CHECK;
     } else if (p instanceof DataKeyLeased) {
       return Operations.LEASE_DATA_KEY;
     }
@@ -94,7 +97,8 @@ public final class AuditEntries {
     }
     if (p instanceof KeyVerificationFailed
         || p instanceof CommandUndecodable
-        || p instanceof TenantSealed) {
+        || p instanceof TenantSealed
+        || (p instanceof HealthChecked checked && checked.getFailure() != null)) {
       return FAILURE;
     }
     return SUCCESS;

@@ -4,6 +4,8 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.Alert;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 
@@ -21,6 +23,10 @@ public final class Codecs {
   public static final RecordCodec<TenantState> TENANT_STATE =
       AvroCodec.of(TenantState.getClassSchema());
   public static final RecordCodec<DekState> DEK_STATE = AvroCodec.of(DekState.getClassSchema());
+
+  public static final RecordCodec<Alert> ALERTS = AvroCodec.of(Alert.getClassSchema());
+  public static final RecordCodec<AlertState> ALERT_STATE =
+      AvroCodec.of(AlertState.getClassSchema());
 
   private Codecs() {}
 }

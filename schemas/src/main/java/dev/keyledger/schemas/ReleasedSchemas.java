@@ -17,7 +17,12 @@ public final class ReleasedSchemas {
 
   /** Resource names, oldest first. */
   static final List<String> VERSIONS =
-      List.of("keyledger-v1.avsc", "keyledger-v2.avsc", "keyledger-v3.avsc", "keyledger-v4.avsc");
+      List.of(
+          "keyledger-v1.avsc",
+          "keyledger-v2.avsc",
+          "keyledger-v3.avsc",
+          "keyledger-v4.avsc",
+          "keyledger-v5.avsc");
 
   private static final String DIR = "/dev/keyledger/schemas/released/";
 

@@ -6,6 +6,8 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.Alert;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import java.util.List;
@@ -26,7 +28,9 @@ class AvroCodecTest {
           CommandOutcome.getClassSchema(),
           KeyMaterial.getClassSchema(),
           TenantState.getClassSchema(),
-          DekState.getClassSchema());
+          DekState.getClassSchema(),
+          Alert.getClassSchema(),
+          AlertState.getClassSchema());
 
   @Test
   void writesWhatAvrosSingleObjectEncoderWritesByteForByte() throws Exception {

@@ -7,6 +7,8 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.Alert;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import java.io.IOException;
@@ -36,7 +38,9 @@ class SchemaCompatibilityTest {
         Arguments.of(CommandOutcome.getClassSchema(), Codecs.OUTCOMES),
         Arguments.of(KeyMaterial.getClassSchema(), Codecs.KEY_MATERIAL),
         Arguments.of(TenantState.getClassSchema(), Codecs.TENANT_STATE),
-        Arguments.of(DekState.getClassSchema(), Codecs.DEK_STATE));
+        Arguments.of(DekState.getClassSchema(), Codecs.DEK_STATE),
+        Arguments.of(Alert.getClassSchema(), Codecs.ALERTS),
+        Arguments.of(AlertState.getClassSchema(), Codecs.ALERT_STATE));
   }
 
   @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.keyledger.edge.api;
 
 import dev.keyledger.application.Caller;
+import dev.keyledger.application.HealthChecks;
 import dev.keyledger.application.KeyDeregistration;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyStatus;
@@ -26,6 +27,7 @@ public final class ByokKeysController {
   private final KeyOnboarding onboarding;
   private final KeyDeregistration deregistration;
   private final KeyStatus keys;
+  private final HealthChecks health;
   private final Clock clock;
 
   public ByokKeysController(
@@ -33,11 +35,13 @@ public final class ByokKeysController {
       KeyOnboarding onboarding,
       KeyDeregistration deregistration,
       KeyStatus keys,
+      HealthChecks health,
       Clock clock) {
     this.guard = guard;
     this.onboarding = onboarding;
     this.deregistration = deregistration;
     this.keys = keys;
+    this.health = health;
     this.clock = clock;
   }
 
@@ -84,6 +88,6 @@ public final class ByokKeysController {
 
   public void health(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.HEALTH, Role.OWNER, Role.ADMIN, Role.AUDITOR);
-    Outcomes.respond(ctx, keys.health(caller), HealthView::of);
+    Outcomes.respond(ctx, health.check(caller), HealthView::of);
   }
 }

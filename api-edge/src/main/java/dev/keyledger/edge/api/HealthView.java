@@ -1,16 +1,15 @@
 package dev.keyledger.edge.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.keyledger.application.HealthReport;
+import dev.keyledger.application.LiveCheck;
 import dev.keyledger.avro.state.BindingState;
-import dev.keyledger.avro.state.TenantState;
-import dev.keyledger.engine.domain.BindingStatus;
-import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
 
 /**
- * {@code GET /api/v1/byok/health} from the tenant's folded state: the last probe, 15-minute
- * validation, seal or unseal the engine recorded. It never calls KMS itself, so it costs no KMS
- * quota.
+ * {@code GET /api/v1/byok/health}: the live check's report as JSON (SPEC §3a). {@code latency_ms}
+ * comes from the live check (the last good one's, from the folded state, when the check failed or
+ * none applies); {@code checked_at} and {@code cached} say which check this is.
  */
 record HealthView(
     String status,
@@ -21,44 +20,38 @@ record HealthView(
     Latency latencyMs,
     Checks checks,
     Instant lastSuccessfulOperation,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+    Instant checkedAt,
+    boolean cached,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String awsErrorCode,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String fix) {
 
   record Latency(long encrypt, long decrypt) {}
 
   record Checks(String cmkAccess, String dekValid, String kmsConnection) {}
 
-  static HealthView of(TenantState state) {
-    BindingState b = state.getBinding();
-    BindingStatus status = BindingStatus.fromWire(b.getStatus());
-    boolean sealed = status == BindingStatus.SEALED;
-    boolean bound = status.isBound();
-    boolean dekValid = TenantStates.activeDek(state).isPresent();
-    String overall =
-        !bound || sealed
-            ? "unhealthy"
-            : status == BindingStatus.ACTIVE && b.getLastVerifyError() == null
-                ? "healthy"
-                : "degraded";
-    String access = !bound ? "unknown" : sealed ? "fail" : "pass";
-    String error = null;
-    if (sealed) {
-      error =
-          "CMK inaccessible"
-              + (b.getLastVerifyError() == null ? "" : ": " + b.getLastVerifyError());
-    } else if (!dekValid) {
-      error = "DEK invalid";
-    } else if (b.getLastVerifyError() != null) {
-      error = b.getLastVerifyError();
-    }
+  static HealthView of(HealthReport report) {
+    BindingState b = report.state().getBinding();
+    LiveCheck check = report.check();
+    Latency latency =
+        check != null && check.ok()
+            ? new Latency(check.encryptMs(), check.decryptMs())
+            : new Latency(b.getProbeEncryptMs(), b.getProbeDecryptMs());
     return new HealthView(
-        overall,
+        report.status(),
         b.getStatus(),
-        bound && !sealed,
-        sealed,
+        report.cmkAccessible(),
+        b.getSealedSince() != null,
         b.getSealedSince(),
-        new Latency(b.getProbeEncryptMs(), b.getProbeDecryptMs()),
-        new Checks(access, dekValid ? "pass" : "fail", access),
+        latency,
+        new Checks(report.cmkAccess(), report.dekValid(), report.kmsConnection()),
         b.getLastVerifiedAt(),
-        error);
+        report.checkedAt(),
+        report.cached(),
+        report.error(),
+        report.reason(),
+        check == null ? null : check.awsErrorCode(),
+        report.fix());
   }
 }

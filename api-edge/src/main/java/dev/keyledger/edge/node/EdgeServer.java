@@ -57,7 +57,12 @@ public final class EdgeServer {
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
             new ByokKeysController(
-                guard, useCases.onboarding(), useCases.deregistration(), useCases.keys(), clock),
+                guard,
+                useCases.onboarding(),
+                useCases.deregistration(),
+                useCases.keys(),
+                useCases.health(),
+                clock),
             new WaiverController(guard, useCases.waiver()),
             new AuditController(guard, useCases.audit()),
             new CommandsController(guard, useCases.audit()),

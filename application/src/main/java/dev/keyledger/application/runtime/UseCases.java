@@ -6,6 +6,7 @@ import dev.keyledger.application.Commands;
 import dev.keyledger.application.DataKeyLeasing;
 import dev.keyledger.application.DataPlane;
 import dev.keyledger.application.DekAutoRotation;
+import dev.keyledger.application.HealthChecks;
 import dev.keyledger.application.KeyDeregistration;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyRotations;
@@ -32,6 +33,7 @@ public record UseCases(
     DataPlane dataPlane,
     DataKeyLeasing dataKeys,
     KeyStatus keys,
+    HealthChecks health,
     LegalWaiver waiver,
     AuditTrail audit,
     AgentSessions agents) {
@@ -84,6 +86,7 @@ public record UseCases(
         new DataPlane(reader, keyring, usage, autoRotation::request, clock),
         new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request, clock),
         new KeyStatus(reader),
+        new HealthChecks(reader, probe, keyring, commands, clock),
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),
         new AgentSessions(reader, tokens, clock));

@@ -7,6 +7,7 @@ import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
@@ -21,6 +22,7 @@ import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.DekCreated;
+import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyValidated;
@@ -117,6 +119,7 @@ public final class Decider {
               UsageRecorded.newBuilder()
                   .setEncryptions(usage.getEncryptions())
                   .setDecryptions(usage.getDecryptions())
+                  .setFailures(usage.getFailures())
                   .setLastUsed(usage.getLastUsed())
                   .setPerDek(usage.getPerDek())
                   .build());
@@ -132,6 +135,9 @@ public final class Decider {
                   .setEncryptMs(validation.getEncryptMs())
                   .setDecryptMs(validation.getDecryptMs())
                   .build());
+    }
+    if (payload instanceof RecordHealthCheck check) {
+      return healthChecked(state, check);
     }
     throw new IllegalArgumentException("no rule for command " + payload.getClass().getName());
   }
@@ -267,6 +273,35 @@ public final class Decider {
             .setMessage(failed.getMessage())
             .setReporter(failed.getReporter())
             .build());
+  }
+
+  /**
+   * A live health check is recorded for every bound tenant; one whose failure proves the key
+   * unusable seals an active tenant, as an unwrap failure would.
+   */
+  private static Decision healthChecked(TenantState state, RecordHealthCheck check) {
+    if (!TenantStates.status(state).isBound()) {
+      return refuse(Operations.HEALTH_CHECK, Refusals.noKey());
+    }
+    List<Object> events = new ArrayList<>();
+    events.add(
+        HealthChecked.newBuilder()
+            .setEncryptMs(check.getEncryptMs())
+            .setDecryptMs(check.getDecryptMs())
+            .setFailure(check.getFailure())
+            .setMessage(check.getMessage())
+            .setAwsErrorCode(check.getAwsErrorCode())
+            .build());
+    if (check.getSeal() && TenantStates.status(state) == BindingStatus.ACTIVE) {
+      events.add(
+          TenantSealed.newBuilder()
+              .setTmkVersion(TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion())
+              .setFailure(check.getFailure())
+              .setMessage(check.getMessage())
+              .setReporter(check.getReporter())
+              .build());
+    }
+    return new Decision(events, Optional.empty());
   }
 
   private static Decision unwrapSucceeded(TenantState state, ReportUnwrapSucceeded succeeded) {

@@ -8,6 +8,7 @@ import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyValidated;
@@ -238,6 +239,20 @@ public final class Evolver {
     } else if (payload instanceof KeyValidated && binding != null) {
       next.setBinding(
           BindingState.newBuilder(binding).setLastVerifiedAt(at).setLastVerifyError(null).build());
+    } else if (payload instanceof HealthChecked checked && binding != null) {
+      BindingState.Builder checkedBinding = BindingState.newBuilder(binding);
+      if (checked.getFailure() != null) {
+        checkedBinding.setLastVerifyError(checked.getMessage());
+      } else {
+        if (!BindingStatus.SEALED.wire().equals(binding.getStatus())) {
+          checkedBinding.setLastVerifyError(null); // a sealed tenant keeps why until it unseals
+        }
+        checkedBinding
+            .setLastVerifiedAt(at)
+            .setProbeEncryptMs(checked.getEncryptMs())
+            .setProbeDecryptMs(checked.getDecryptMs());
+      }
+      next.setBinding(checkedBinding.build());
     } else if (payload instanceof TenantUnsealed) {
       next.setBinding(
           BindingState.newBuilder(binding)

@@ -4,6 +4,7 @@ import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
@@ -60,6 +61,8 @@ public final class Operations {
       return USAGE;
     } else if (commandPayload instanceof RecordValidation) {
       return VALIDATE;
+    } else if (commandPayload instanceof RecordHealthCheck) {
+      return HEALTH_CHECK;
     } else if (commandPayload instanceof LeaseDataKey) {
       return LEASE_DATA_KEY;
     } else if (commandPayload instanceof RecordVerificationFailure failure) {

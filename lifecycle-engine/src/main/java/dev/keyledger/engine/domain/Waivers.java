@@ -1,6 +1,7 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.WaiverText;
+import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
 import java.util.List;
 
@@ -35,5 +36,15 @@ public final class Waivers {
    */
   public static WaiverText current(TenantState platform) {
     return platform == null || platform.getWaiver() == null ? DEFAULT : platform.getWaiver();
+  }
+
+  /**
+   * True when the tenant acknowledged a waiver version other than the one now in force (SPEC §3a
+   * {@code requires_reacknowledgment}); false without an acknowledgment to compare.
+   */
+  public static boolean requiresReacknowledgment(BindingState binding, TenantState platform) {
+    return binding != null
+        && binding.getWaiverVersion() != null
+        && !current(platform).getWaiverVersion().equals(binding.getWaiverVersion());
   }
 }

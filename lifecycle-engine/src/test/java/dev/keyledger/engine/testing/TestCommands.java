@@ -12,6 +12,7 @@ import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.command.PublishWaiver;
+import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordVerificationFailure;
@@ -127,6 +128,20 @@ public final class TestCommands {
             .setTmkVersion(1)
             .setFailure("access_denied")
             .setMessage("CMK inaccessible")
+            .setReporter("node-1")
+            .build());
+  }
+
+  /** A live health check: ok when {@code failure} is null, sealing when {@code seal}. */
+  public CommandEnvelope healthCheck(String failure, boolean seal, long encryptMs, long decryptMs) {
+    return envelope(
+        RecordHealthCheck.newBuilder()
+            .setEncryptMs(encryptMs)
+            .setDecryptMs(decryptMs)
+            .setFailure(failure)
+            .setMessage(failure == null ? null : "CMK inaccessible: " + failure)
+            .setAwsErrorCode(failure == null ? null : "AccessDeniedException")
+            .setSeal(seal)
             .setReporter("node-1")
             .build());
   }

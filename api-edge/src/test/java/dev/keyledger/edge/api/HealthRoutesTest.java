@@ -1,0 +1,173 @@
+package dev.keyledger.edge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyledger.application.HealthChecks;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.model.DisableKeyRequest;
+import software.amazon.awssdk.services.kms.model.EnableKeyRequest;
+
+/**
+ * {@code GET /api/v1/byok/health} at the HTTP tier: a live round trip to the tenant's CMK on
+ * local-kms through the real AWS SDK, remembered 20 s when good and 3 s when bad (test clock).
+ */
+class HealthRoutesTest {
+
+  private static final String HEALTH = "/api/v1/byok/health";
+  private static EdgeFixture edge;
+
+  @BeforeAll
+  static void start() throws IOException {
+    edge = new EdgeFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    edge.close();
+  }
+
+  @AfterEach
+  void reset() {
+    edge.reset();
+  }
+
+  @Test
+  void aHealthyKeyIsCheckedLiveOnceAndTheCheckIsRememberedTwentySeconds() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          long calls = kmsCalls();
+          JsonNode first = ok(http.get(HEALTH, owner));
+          assertThat(first.path("status").asText()).isEqualTo("healthy");
+          assertThat(first.path("cmk_accessible").asBoolean()).isTrue();
+          assertThat(first.path("cached").asBoolean()).isFalse();
+          assertThat(first.path("checks").path("cmk_access").asText()).isEqualTo("pass");
+          assertThat(first.path("checks").path("kms_connection").asText()).isEqualTo("pass");
+          assertThat(first.path("checks").path("dek_valid").asText()).isEqualTo("pass");
+          assertThat(first.has("error")).isFalse();
+          long afterFirst = kmsCalls();
+          assertThat(afterFirst).as("the live check called KMS").isGreaterThan(calls);
+
+          edge.clock.advance(HealthChecks.GOOD_FOR.minusSeconds(1));
+          JsonNode second = ok(http.get(HEALTH, owner));
+          assertThat(second.path("cached").asBoolean()).isTrue();
+          assertThat(second.path("checked_at").asText())
+              .isEqualTo(first.path("checked_at").asText());
+          assertThat(kmsCalls()).isEqualTo(afterFirst);
+
+          edge.clock.advance(Duration.ofSeconds(2));
+          JsonNode third = ok(http.get(HEALTH, owner));
+          assertThat(third.path("cached").asBoolean()).isFalse();
+          assertThat(kmsCalls()).isGreaterThan(afterFirst);
+          assertThat(EdgeFixture.auditTrail(http, owner))
+              .as("each live check, not the remembered one, is audited")
+              .filteredOn(e -> e.startsWith("health_check:"))
+              .hasSize(2);
+        });
+  }
+
+  @Test
+  void aDisabledKeyIsUnhealthyWithinTheBadWindowSealsTheTenantAndRecoversWhenEnabled() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          String keyArn = edge.active(http, owner);
+          ok(http.get(HEALTH, owner));
+          edge.customer.kms.disableKey(DisableKeyRequest.builder().keyId(keyArn).build());
+          edge.clock.advance(HealthChecks.GOOD_FOR.plusSeconds(1));
+
+          JsonNode down = ok(http.get(HEALTH, owner));
+          assertThat(down.path("status").asText()).isEqualTo("unhealthy");
+          assertThat(down.path("cmk_accessible").asBoolean()).isFalse();
+          assertThat(down.path("error").asText()).startsWith("CMK inaccessible");
+          assertThat(down.path("reason").asText()).isEqualTo("disabled");
+          assertThat(down.path("aws_error_code").asText()).isEqualTo("DisabledException");
+          assertThat(down.path("fix").asText()).contains("enable-key");
+          assertThat(down.path("checks").path("cmk_access").asText()).isEqualTo("fail");
+          JsonNode key = ok(http.get("/api/v1/byok/keys", owner));
+          assertThat(key.path("status").asText())
+              .as("a check that proves the key unusable seals the tenant")
+              .isEqualTo("sealed");
+
+          edge.customer.kms.enableKey(EnableKeyRequest.builder().keyId(keyArn).build());
+          edge.clock.advance(Duration.ofSeconds(2));
+          assertThat(ok(http.get(HEALTH, owner)).path("cached").asBoolean())
+              .as("a bad check is remembered 3 s")
+              .isTrue();
+          edge.clock.advance(HealthChecks.BAD_FOR);
+          JsonNode back = ok(http.get(HEALTH, owner));
+          assertThat(back.path("status").asText()).as(back.toString()).isEqualTo("healthy");
+          assertThat(back.path("sealed").asBoolean()).isFalse();
+          assertThat(ok(http.get("/api/v1/byok/keys", owner)).path("status").asText())
+              .isEqualTo("active");
+          assertThat(EdgeFixture.auditTrail(http, owner))
+              .containsSubsequence(
+                  "unseal:success", "health_check:success", "seal:failure", "health_check:failure");
+        });
+  }
+
+  @Test
+  void aThrottledCheckIsDegradedAndDoesNotSeal() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.localKms.faults().throttle();
+          JsonNode throttled = ok(http.get(HEALTH, owner));
+          assertThat(throttled.path("status").asText()).isEqualTo("degraded");
+          assertThat(throttled.path("error").asText()).startsWith("KMS ThrottlingException");
+          assertThat(throttled.path("reason").asText()).isEqualTo("throttled");
+          assertThat(throttled.path("checks").path("cmk_access").asText()).isEqualTo("unknown");
+          assertThat(ok(http.get("/api/v1/byok/keys", owner)).path("status").asText())
+              .isEqualTo("active");
+        });
+  }
+
+  @Test
+  void slowKmsIsDegradedNamingTheLatency() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.localKms.faults().latency(Duration.ofMillis(250));
+          JsonNode slow = ok(http.get(HEALTH, owner));
+          assertThat(slow.path("status").asText()).isEqualTo("degraded");
+          assertThat(slow.path("error").asText()).startsWith("KMS latency above 200 ms");
+          assertThat(slow.path("latency_ms").path("encrypt").asLong()).isGreaterThanOrEqualTo(250);
+        });
+  }
+
+  @Test
+  void aPendingWaiverIsDegradedAndATenantWithoutAKeyIs404() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          http.get(HEALTH, owner).assertError(404, "no_byok_key");
+          edge.registered(http, owner);
+          JsonNode pending = ok(http.get(HEALTH, owner));
+          assertThat(pending.path("status").asText()).isEqualTo("degraded");
+          assertThat(pending.path("error").asText()).contains("Waiver");
+        });
+  }
+
+  private static long kmsCalls() {
+    return edge.localKms.calls().snapshot().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static JsonNode ok(EdgeFixture.Reply reply) {
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    return reply.json();
+  }
+}

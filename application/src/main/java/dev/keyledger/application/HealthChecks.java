@@ -1,0 +1,176 @@
+package dev.keyledger.application;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.keyledger.avro.command.RecordHealthCheck;
+import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.keys.TenantKeyring;
+import dev.keyledger.engine.keys.TmkContext;
+import dev.keyledger.engine.kms.CmkProbe;
+import dev.keyledger.engine.kms.KmsException;
+import dev.keyledger.engine.kms.ProbeResult;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SPEC §3a {@code GET /health}: a live round trip to the tenant's CMK (an encrypt and a decrypt of
+ * a probe under the tenant's encryption context, {@link CmkProbe}), remembered {@link #GOOD_FOR}
+ * when it succeeded and {@link #BAD_FOR} when it failed, so polling costs the customer's KMS quota
+ * at most one round trip per tenant per window. Concurrent requests for one tenant share one round
+ * trip.
+ *
+ * <p>Each live check (not a remembered one) is folded as {@code RecordHealthCheck}, audited as
+ * {@code health_check}; a failure that proves the key unusable ({@link
+ * dev.keyledger.engine.kms.KmsFailure#sealsTenant()}) seals the tenant as an unwrap failure would.
+ * A good check of a sealed tenant tries the unwrap of its active TMK at once, as the seal watcher
+ * would in its next round, and unseals it when that works.
+ */
+public final class HealthChecks {
+
+  /** How long a good live check is reused. */
+  public static final Duration GOOD_FOR = Duration.ofSeconds(20);
+
+  /** How long a failed live check is reused. */
+  public static final Duration BAD_FOR = Duration.ofSeconds(3);
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
+  private static final String REPORTER = "health_check";
+
+  private final TenantReader reader;
+  private final CmkProbe probe;
+  private final TenantKeyring keyring;
+  private final Commands commands;
+  private final Clock clock;
+  private final Cache<String, LiveCheck> recent;
+
+  public HealthChecks(
+      TenantReader reader, CmkProbe probe, TenantKeyring keyring, Commands commands, Clock clock) {
+    this.reader = reader;
+    this.probe = probe;
+    this.keyring = keyring;
+    this.commands = commands;
+    this.clock = clock;
+    this.recent =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .expireAfter(
+                Expiry.<String, LiveCheck>creating(
+                    (tenant, check) -> check.ok() ? GOOD_FOR : BAD_FOR))
+            .build();
+  }
+
+  /** The tenant's health: refused {@code no_byok_key} without a binding. */
+  public Outcome<HealthReport> check(Caller caller) {
+    return Stop.outcome(
+        () -> {
+          TenantState state = bound(caller);
+          TenantState platform = reader.platform().orElse(null);
+          if (!usesCustomerKms(state)) {
+            return HealthReport.of(state, platform, null, false);
+          }
+          LiveCheck before = recent.getIfPresent(caller.tenant());
+          Instant sealedSince = state.getBinding().getSealedSince();
+          if (before != null
+              && before.ok()
+              && sealedSince != null
+              && !before.at().isAfter(sealedSince)) {
+            recent.invalidate(caller.tenant()); // sealed since the good check: it is stale
+          }
+          boolean[] live = {false};
+          LiveCheck check =
+              recent.get(
+                  caller.tenant(),
+                  tenant -> {
+                    live[0] = true;
+                    return liveCheck(caller, state);
+                  });
+          TenantState now = live[0] ? bound(caller) : state;
+          return HealthReport.of(now, platform, check, !live[0]);
+        });
+  }
+
+  private LiveCheck liveCheck(Caller caller, TenantState state) {
+    Instant at = clock.instant();
+    LiveCheck check;
+    try {
+      ProbeResult result =
+          probe.probe(TmkContext.refOf(state.getBinding().getCmk()), state.getTenantId());
+      check = LiveCheck.ok(at, result.encryptMillis(), result.decryptMillis());
+    } catch (KmsException e) {
+      check = LiveCheck.failed(at, e);
+    }
+    record(
+        caller,
+        RecordHealthCheck.newBuilder()
+            .setEncryptMs(check.encryptMs())
+            .setDecryptMs(check.decryptMs())
+            .setFailure(check.ok() ? null : check.failure().wireName())
+            .setMessage(check.message())
+            .setAwsErrorCode(check.awsErrorCode())
+            .setSeal(!check.ok() && check.failure().sealsTenant())
+            .setReporter(REPORTER)
+            .build());
+    if (check.ok() && TenantStates.status(state) == BindingStatus.SEALED) {
+      unseal(caller, state);
+    }
+    return check;
+  }
+
+  private void unseal(Caller caller, TenantState state) {
+    try {
+      keyring.verifyCmk(state);
+    } catch (GeneralSecurityException e) {
+      LOG.info(
+          "tenant {}: the CMK answers the probe but does not unwrap TMK v{} yet; still sealed",
+          state.getTenantId(),
+          TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(0));
+      return;
+    }
+    record(
+        caller,
+        ReportUnwrapSucceeded.newBuilder()
+            .setTmkVersion(TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion())
+            .setReporter(REPORTER)
+            .setManual(false)
+            .build());
+  }
+
+  /** Folds a command of the check; the answer does not depend on it, so a failure is logged. */
+  private void record(Caller caller, Object payload) {
+    try {
+      commands.run(caller, payload, List.of());
+    } catch (Stop stop) {
+      LOG.warn(
+          "tenant {}: health check result not recorded: {}",
+          caller.tenant(),
+          stop.getClass().getSimpleName());
+    }
+  }
+
+  private TenantState bound(Caller caller) {
+    return reader
+        .tenant(caller.tenant())
+        .filter(s -> s.getBinding() != null)
+        .orElseThrow(() -> Stop.refused(Refusals.noKey()));
+  }
+
+  /** Only a key the customer's KMS wraps can be checked there; a deregistered one cannot. */
+  private static boolean usesCustomerKms(TenantState state) {
+    return TenantStates.status(state).isBound()
+        && TenantStates.activeTmk(state)
+            .filter(v -> "customer_kms".equals(v.getTmk().getWrapMethod()))
+            .isPresent();
+  }
+}
