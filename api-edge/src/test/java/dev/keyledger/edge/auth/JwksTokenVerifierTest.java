@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -13,6 +14,8 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keyledger.engine.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -65,6 +68,21 @@ class JwksTokenVerifierTest {
         .isEqualTo("alice@acme.example");
     assertThat(verifier.verify(idp.edDsa(alice().build())).principal().org()).isEqualTo("acme");
     assertThat(idp.jwksRequests()).as("one fetch serves every key of the set").isEqualTo(1);
+  }
+
+  @Test
+  void ed448TokensAreAccepted() throws Exception {
+    KeyPair ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
+    idp.publish(idp.rsa, TestIdentityProvider.okp(ed448, Curve.Ed448, "ed448-1"));
+
+    String token = TestIdentityProvider.edDsa(ed448, "ed448-1", alice().build());
+
+    assertThat(verifier.verify(token).principal().sub()).isEqualTo("alice@acme.example");
+    assertRefused(
+        TestIdentityProvider.edDsa(
+            KeyPairGenerator.getInstance("Ed448").generateKeyPair(), "ed448-1", alice().build()),
+        AuthError.INVALID_TOKEN,
+        "Token signature is not valid");
   }
 
   @Test

@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,14 +75,7 @@ public final class TestIdentityProvider implements AutoCloseable {
     rsa = rsaKey("rsa-1");
     ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").keyUse(KeyUse.SIGNATURE).generate();
     ed25519 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    byte[] spki = ed25519.getPublic().getEncoded();
-    ed25519Jwk =
-        new OctetKeyPair.Builder(
-                Curve.Ed25519,
-                Base64URL.encode(Arrays.copyOfRange(spki, spki.length - 32, spki.length)))
-            .keyID("ed-1")
-            .keyUse(KeyUse.SIGNATURE)
-            .build();
+    ed25519Jwk = okp(ed25519, Curve.Ed25519, "ed-1");
     published = new JWKSet(List.of(rsa, ec, ed25519Jwk));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/idp";
@@ -198,16 +190,32 @@ public final class TestIdentityProvider implements AutoCloseable {
 
   /** {@code claims} signed EdDSA (Ed25519) with the JDK, {@code kid} {@code ed-1}. */
   public String edDsa(JWTClaimsSet claims) {
+    return edDsa(ed25519, "ed-1", claims);
+  }
+
+  /** The public JWK of a JDK EdDSA key pair ({@code Ed25519} or {@code Ed448}), use {@code sig}. */
+  public static OctetKeyPair okp(KeyPair pair, Curve curve, String kid) {
+    byte[] spki = pair.getPublic().getEncoded();
+    int length = Curve.Ed25519.equals(curve) ? 32 : 57;
+    return new OctetKeyPair.Builder(
+            curve, Base64URL.encode(Arrays.copyOfRange(spki, spki.length - length, spki.length)))
+        .keyID(kid)
+        .keyUse(KeyUse.SIGNATURE)
+        .build();
+  }
+
+  /** {@code claims} signed EdDSA with the JDK key pair {@code pair}, {@code kid} in the header. */
+  public static String edDsa(KeyPair pair, String kid, JWTClaimsSet claims) {
     String header =
-        Base64URL.encode("{\"alg\":\"EdDSA\",\"kid\":\"ed-1\"}".getBytes(StandardCharsets.UTF_8))
+        Base64URL.encode(
+                ("{\"alg\":\"EdDSA\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8))
             .toString();
     String payload =
         Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8)).toString();
     String signingInput = header + "." + payload;
     try {
-      PrivateKey key = ed25519.getPrivate();
-      Signature signer = Signature.getInstance("Ed25519");
-      signer.initSign(key);
+      Signature signer = Signature.getInstance(pair.getPrivate().getAlgorithm());
+      signer.initSign(pair.getPrivate());
       signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
       return signingInput + "." + Base64URL.encode(signer.sign());
     } catch (GeneralSecurityException e) {
