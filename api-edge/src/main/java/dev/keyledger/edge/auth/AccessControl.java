@@ -43,7 +43,8 @@ public final class AccessControl {
    * Authenticates the request and requires one of {@code anyOf}.
    *
    * @throws AuthException {@code missing_token}, {@code invalid_token}, {@code token_expired} or
-   *     {@code forbidden}
+   *     {@code forbidden}; {@code identity_provider_unavailable} when an identity provider's keys
+   *     cannot be fetched
    */
   public Principal require(Context ctx, Role... anyOf) {
     Principal principal = authorize(ctx.header("Authorization"), anyOf);

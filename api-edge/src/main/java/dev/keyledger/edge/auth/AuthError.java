@@ -22,7 +22,15 @@ public enum AuthError {
   /** An {@code X-Step-Up} token that is not a valid step-up token for this caller. */
   STEP_UP_INVALID("step_up_invalid", 401),
   /** A step-up token issued longer ago than the call allows, or past its {@code exp}. */
-  STEP_UP_EXPIRED("step_up_expired", 401);
+  STEP_UP_EXPIRED("step_up_expired", 401),
+  /**
+   * The identity provider's keys could not be fetched, so no token of it can be checked now; not
+   * the caller's fault (503, {@code Retry-After}).
+   */
+  IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", 503);
+
+  /** {@code Retry-After} of {@link #IDENTITY_PROVIDER_UNAVAILABLE}: a few key fetches apart. */
+  public static final int RETRY_AFTER_SECONDS = 5;
 
   private final String code;
   private final int httpStatus;
@@ -37,7 +45,7 @@ public enum AuthError {
     return code;
   }
 
-  /** 401 or 403. */
+  /** 401, 403, or 503 for {@link #IDENTITY_PROVIDER_UNAVAILABLE}. */
   public int httpStatus() {
     return httpStatus;
   }

@@ -129,7 +129,9 @@ public final class HmacTokenVerifier implements TokenVerifier {
         issuedAt,
         expiresAt,
         Boolean.TRUE.equals(stepUp),
-        claims.getJWTID());
+        claims.getJWTID(),
+        null,
+        null);
   }
 
   private static Set<Role> roles(List<String> wireNames) {

@@ -1,16 +1,19 @@
 package dev.keyledger.edge.auth;
 
 /**
- * Verifies KeyLedger bearer tokens. Dev mode uses {@link HmacTokenVerifier}; production can plug in
- * a JWKS-backed implementation with the same contract.
+ * Verifies KeyLedger bearer tokens. Dev mode and {@code auth.mode=shared-secret} use {@link
+ * HmacTokenVerifier}; {@code auth.mode=jwks} uses {@link JwksModeTokenVerifier} (the identity
+ * provider's tokens, {@link JwksTokenVerifier}, and KeyLedger's own agent session tokens).
  *
  * <p>Contract of {@link #verify(String)}: it returns only for a token whose signature is valid
  * under the expected algorithm, whose issuer is the expected one, that is not expired and not
  * issued in the future (allowing a small clock skew), and that has a non-blank {@code sub} and
- * {@code org} and a non-empty {@code roles} array of known {@link Role} wire names. Every other
- * input, including {@code alg: none}, throws {@link AuthException} with {@link
- * AuthError#MISSING_TOKEN}, {@link AuthError#INVALID_TOKEN} or {@link AuthError#TOKEN_EXPIRED}. It
- * never throws anything else for any string input.
+ * tenant ({@code org}, or the configured claim) and at least one known {@link Role} (KeyLedger's
+ * own tokens name only known roles; an identity provider's may name others, which are ignored).
+ * Every other input, including {@code alg: none}, throws {@link AuthException} with {@link
+ * AuthError#MISSING_TOKEN}, {@link AuthError#INVALID_TOKEN} or {@link AuthError#TOKEN_EXPIRED}, or
+ * {@link AuthError#IDENTITY_PROVIDER_UNAVAILABLE} when the keys to check it with cannot be fetched.
+ * It never throws anything else for any string input.
  */
 public interface TokenVerifier {
 

@@ -118,6 +118,11 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config = KeyLedgerConfig.from(layers());
       LOG.info("{}", config.describe());
+      if (config.identityProvider().filter(idp -> idp.stepUpAcr().isEmpty()).isPresent()) {
+        LOG.warn(
+            "auth.stepup.acr is not set: every call that needs a step-up token (DELETE /keys,"
+                + " rotations, unseal, revoke) will be refused");
+      }
       requireResolvable(config);
       DataDirSecrets.install(config);
     } catch (ConfigException e) {

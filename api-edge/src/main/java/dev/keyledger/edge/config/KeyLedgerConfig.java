@@ -1,5 +1,6 @@
 package dev.keyledger.edge.config;
 
+import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.node.NodeSettings;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
@@ -11,10 +12,13 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -36,6 +40,24 @@ public final class KeyLedgerConfig {
           "processing.guarantee", "nothing (KeyLedger needs exactly_once_v2)",
           "replication.factor", "topic.replication.factor");
 
+  /** {@code auth.mode}: tokens of an OpenID Connect identity provider. */
+  private static final String JWKS = "jwks";
+
+  /** {@code auth.mode}: HS256 tokens signed with {@code auth.jwt.secret.file}. */
+  private static final String SHARED_SECRET = "shared-secret";
+
+  /** Keys that only {@code auth.mode=jwks} reads; setting one with the other mode is a conflict. */
+  private static final List<ConfigKey> JWKS_KEYS =
+      List.of(
+          ConfigKey.AUTH_ISSUER,
+          ConfigKey.AUTH_AUDIENCE,
+          ConfigKey.AUTH_JWKS_URL,
+          ConfigKey.AUTH_TENANT_CLAIM,
+          ConfigKey.AUTH_ROLES_CLAIM,
+          ConfigKey.AUTH_ALGORITHMS,
+          ConfigKey.AUTH_CLOCK_SKEW,
+          ConfigKey.AUTH_STEPUP_ACR);
+
   private final Map<String, Setting> settings;
   private final Path dataDir;
   private final String httpHost;
@@ -53,6 +75,7 @@ public final class KeyLedgerConfig {
   private final WorkerSettings workers;
   private final Duration usageFlush;
   private final RateLimitConfig rateLimits;
+  private final Optional<OidcSettings> identityProvider;
   private final Optional<Path> jwtSecretFile;
   private final Optional<Path> platformKeyFile;
 
@@ -101,6 +124,7 @@ public final class KeyLedgerConfig {
           setting(ConfigKey.PLATFORM_KEY),
           "conflicts with " + setting(ConfigKey.PLATFORM_KEY_FILE) + "; set one");
     }
+    identityProvider = parseIdentityProvider();
   }
 
   /**
@@ -137,12 +161,13 @@ public final class KeyLedgerConfig {
             .withPlatformCredentials(
                 defaults.platformCredentials(), platformPrincipalArn.orElse(null))
             .withEndpointOverride(kmsEndpoint.orElse(null));
-    return NodeSettings.of(
-            dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, aws)
-        .withKeyring(keyring)
-        .withWorkers(workers)
-        .withUsageFlush(usageFlush)
-        .withRateLimits(rateLimits);
+    NodeSettings node =
+        NodeSettings.of(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, aws)
+            .withKeyring(keyring)
+            .withWorkers(workers)
+            .withUsageFlush(usageFlush)
+            .withRateLimits(rateLimits);
+    return identityProvider.map(node::withIdentityProvider).orElse(node);
   }
 
   /**
@@ -196,6 +221,14 @@ public final class KeyLedgerConfig {
     return kmsEndpoint;
   }
 
+  /**
+   * The identity provider whose tokens the edge accepts ({@code auth.mode=jwks}, the default);
+   * empty with {@code auth.mode=shared-secret}.
+   */
+  public Optional<OidcSettings> identityProvider() {
+    return identityProvider;
+  }
+
   public Optional<Path> jwtSecretFile() {
     return jwtSecretFile;
   }
@@ -238,6 +271,99 @@ public final class KeyLedgerConfig {
     } catch (IllegalArgumentException e) {
       throw ConfigException.invalid(s, e.getMessage());
     }
+  }
+
+  /**
+   * {@code auth.mode=jwks} needs an issuer and an audience and reads the other {@code auth.*}
+   * identity provider keys; {@code auth.mode=shared-secret} reads none of them, and one set anyway
+   * is a conflict (it would be ignored).
+   */
+  private Optional<OidcSettings> parseIdentityProvider() {
+    Setting mode = setting(ConfigKey.AUTH_MODE);
+    String chosen = required(ConfigKey.AUTH_MODE, KeyLedgerConfig::authMode);
+    if (SHARED_SECRET.equals(chosen)) {
+      for (ConfigKey key : JWKS_KEYS) {
+        Setting s = setting(key);
+        if (s != null && s.layer() != Layer.DEFAULT && !s.value().isBlank()) {
+          throw ConfigException.invalid(s, "applies only with auth.mode=jwks, not with " + mode);
+        }
+      }
+      return Optional.empty();
+    }
+    Optional<String> issuer = optional(ConfigKey.AUTH_ISSUER, KeyLedgerConfig::nonBlank);
+    Optional<String> audience = optional(ConfigKey.AUTH_AUDIENCE, KeyLedgerConfig::nonBlank);
+    if (issuer.isEmpty() || audience.isEmpty()) {
+      String missing =
+          issuer.isEmpty() && audience.isEmpty()
+              ? "auth.issuer and auth.audience"
+              : issuer.isEmpty() ? "auth.issuer" : "auth.audience";
+      throw new ConfigException(
+          mode
+              + " needs "
+              + missing
+              + ": the identity provider whose tokens KeyLedger accepts (its issuer URL, e.g."
+              + " auth.issuer=https://login.example.com/realms/acme) and the audience of its tokens"
+              + " for KeyLedger (e.g. auth.audience=keyledger); or set auth.mode=shared-secret to"
+              + " accept HS256 tokens signed with auth.jwt.secret.file");
+    }
+    Optional<URI> jwksUrl = optional(ConfigKey.AUTH_JWKS_URL, KeyLedgerConfig::fetchableUrl);
+    String tenantClaim = required(ConfigKey.AUTH_TENANT_CLAIM, KeyLedgerConfig::nonBlank);
+    String rolesClaim = required(ConfigKey.AUTH_ROLES_CLAIM, KeyLedgerConfig::nonBlank);
+    Set<String> algorithms = required(ConfigKey.AUTH_ALGORITHMS, KeyLedgerConfig::algorithms);
+    Duration clockSkew = required(ConfigKey.AUTH_CLOCK_SKEW, Durations::parse);
+    List<String> stepUpAcr =
+        optional(ConfigKey.AUTH_STEPUP_ACR, KeyLedgerConfig::words).orElse(List.of());
+    try {
+      return Optional.of(
+          new OidcSettings(
+              issuer.get(),
+              audience.get(),
+              jwksUrl,
+              tenantClaim,
+              rolesClaim,
+              algorithms,
+              clockSkew,
+              stepUpAcr));
+    } catch (IllegalArgumentException e) {
+      // every other value was checked above: what is left is discovery from the issuer
+      throw ConfigException.invalid(
+          setting(ConfigKey.AUTH_ISSUER), e.getMessage() + " (or set auth.jwks.url)");
+    }
+  }
+
+  private static String authMode(String value) {
+    String mode = value.strip();
+    if (!JWKS.equals(mode) && !SHARED_SECRET.equals(mode)) {
+      throw new IllegalArgumentException(
+          "must be jwks (tokens of an OpenID Connect identity provider) or shared-secret (HS256"
+              + " tokens signed with auth.jwt.secret.file)");
+    }
+    return mode;
+  }
+
+  private static URI fetchableUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL");
+    }
+    OidcSettings.requireFetchable(uri);
+    return uri;
+  }
+
+  private static Set<String> algorithms(String value) {
+    Set<String> algorithms = new LinkedHashSet<>(words(value));
+    if (algorithms.isEmpty()) {
+      throw new IllegalArgumentException("name at least one algorithm, e.g. RS256,ES256,EdDSA");
+    }
+    algorithms.forEach(OidcSettings::requireSupported);
+    return algorithms;
+  }
+
+  /** Comma- or space-separated values, blanks dropped. */
+  private static List<String> words(String value) {
+    return Arrays.stream(value.split("[,\\s]+")).filter(w -> !w.isEmpty()).toList();
   }
 
   private static Map<String, Object> kafka(Map<String, Setting> settings) {

@@ -1,5 +1,6 @@
 package dev.keyledger.edge.http;
 
+import dev.keyledger.edge.auth.AuthError;
 import dev.keyledger.edge.auth.AuthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -29,7 +30,12 @@ public final class ErrorHandlers {
         });
     routes.exception(
         AuthException.class,
-        (e, ctx) -> write(ctx, e.error().httpStatus(), e.code(), null, e.getMessage(), e.hint()));
+        (e, ctx) -> {
+          if (e.error() == AuthError.IDENTITY_PROVIDER_UNAVAILABLE) {
+            ctx.header("Retry-After", Integer.toString(AuthError.RETRY_AFTER_SECONDS));
+          }
+          write(ctx, e.error().httpStatus(), e.code(), null, e.getMessage(), e.hint());
+        });
     routes.exception(
         HttpResponseException.class,
         (e, ctx) -> write(ctx, e.getStatus(), typeOf(e.getStatus()), null, e.getMessage(), null));

@@ -16,7 +16,9 @@ import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.CachingTokenVerifier;
 import dev.keyledger.edge.auth.HmacTokenVerifier;
+import dev.keyledger.edge.auth.JwksModeTokenVerifier;
 import dev.keyledger.edge.auth.JwtKeys;
+import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.StepUpVerifier;
@@ -27,6 +29,7 @@ import dev.keyledger.edge.ratelimit.RateLimiter;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Optional;
 
 /**
  * The HTTP edge of one instance: tokens, access control and rate limits in front of the use cases.
@@ -42,18 +45,44 @@ public final class EdgeServer {
         issuer.issueAccess(new Principal(sub, tenant, EnumSet.of(Role.AGENT)), ttl);
   }
 
-  /** A configured, not yet started, app on {@code host:port} serving {@code useCases}. */
-  public static Javalin create(
-      UseCases useCases, JwtKeys keys, RateLimitConfig limits, Clock clock, String host, int port) {
+  /**
+   * How requests are authenticated: without an identity provider (dev mode, {@code
+   * auth.mode=shared-secret}) by HS256 tokens of {@code keys}, step-up by {@code step_up} tokens;
+   * with one ({@code auth.mode=jwks}) by its tokens and KeyLedger's agent session tokens ({@link
+   * JwksModeTokenVerifier}), step-up by a recent sign-in with a listed {@code acr}. Accepted tokens
+   * are remembered ({@link CachingTokenVerifier}).
+   */
+  public static AccessControl accessControl(
+      JwtKeys keys, Optional<OidcSettings> identityProvider, Clock clock) {
+    if (identityProvider.isEmpty()) {
+      TokenVerifier tokens =
+          new CachingTokenVerifier(
+              HmacTokenVerifier.forDev(keys, clock),
+              clock,
+              HmacTokenVerifier.DEFAULT_CLOCK_SKEW,
+              CachingTokenVerifier.DEFAULT_MAX_TOKENS);
+      return new AccessControl(tokens, new StepUpVerifier(tokens, clock));
+    }
+    OidcSettings idp = identityProvider.get();
     TokenVerifier tokens =
         new CachingTokenVerifier(
-            HmacTokenVerifier.forDev(keys, clock),
+            new JwksModeTokenVerifier(idp, keys, clock),
             clock,
-            HmacTokenVerifier.DEFAULT_CLOCK_SKEW,
+            idp.clockSkew(),
             CachingTokenVerifier.DEFAULT_MAX_TOKENS);
-    Guard guard =
-        new Guard(
-            new AccessControl(tokens, new StepUpVerifier(tokens, clock)), new RateLimiter(limits));
+    return new AccessControl(
+        tokens, StepUpVerifier.forIdentityProvider(tokens, idp.stepUpAcr(), clock));
+  }
+
+  /** A configured, not yet started, app on {@code host:port} serving {@code useCases}. */
+  public static Javalin create(
+      UseCases useCases,
+      AccessControl access,
+      RateLimitConfig limits,
+      Clock clock,
+      String host,
+      int port) {
+    Guard guard = new Guard(access, new RateLimiter(limits));
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
             new ByokKeysController(

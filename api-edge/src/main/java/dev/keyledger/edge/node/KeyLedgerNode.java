@@ -33,7 +33,13 @@ public final class KeyLedgerNode implements AutoCloseable {
     try {
       UseCases useCases = UseCases.on(engine, EdgeServer.sessionTokens(jwtKeys, s.clock()));
       Javalin http =
-          EdgeServer.create(useCases, jwtKeys, s.rateLimits(), s.clock(), s.httpHost(), httpPort);
+          EdgeServer.create(
+              useCases,
+              EdgeServer.accessControl(jwtKeys, s.identityProvider(), s.clock()),
+              s.rateLimits(),
+              s.clock(),
+              s.httpHost(),
+              httpPort);
       engine.closeWithEngine(http::stop);
       http.start();
       return new KeyLedgerNode(engine, http);

@@ -1,6 +1,7 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.application.runtime.EngineSettings;
+import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one KeyLedger instance needs to run.
@@ -31,6 +33,8 @@ import java.util.Map;
  * @param workers periods of the seal watcher, the CMK validator and the rewrap worker
  * @param clock the time of commands, tokens and key TTLs (the system UTC clock; tests move their
  *     own)
+ * @param identityProvider whose tokens the edge accepts ({@code auth.mode=jwks}); empty = HS256
+ *     tokens signed with the data dir's secret (dev mode, {@code auth.mode=shared-secret})
  */
 public record NodeSettings(
     Path dataDir,
@@ -46,7 +50,8 @@ public record NodeSettings(
     KeyringSettings keyring,
     Duration usageFlush,
     WorkerSettings workers,
-    Clock clock) {
+    Clock clock,
+    Optional<OidcSettings> identityProvider) {
 
   /** The engine's part of these settings. */
   public EngineSettings engine() {
@@ -88,7 +93,8 @@ public record NodeSettings(
         KeyringSettings.defaults(),
         Duration.ofSeconds(5),
         WorkerSettings.defaults(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Optional.empty());
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -106,7 +112,8 @@ public record NodeSettings(
         settings,
         usageFlush,
         workers,
-        clock);
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
@@ -124,7 +131,8 @@ public record NodeSettings(
         keyring,
         period,
         workers,
-        clock);
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withTopics(TopicsAdmin.Settings settings) {
@@ -142,7 +150,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withRateLimits(RateLimitConfig limits) {
@@ -160,7 +169,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withWorkers(WorkerSettings settings) {
@@ -178,7 +188,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         settings,
-        clock);
+        clock,
+        identityProvider);
   }
 
   /** The same settings with more Kafka client settings (they win over the ones already there). */
@@ -199,7 +210,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withClock(Clock other) {
@@ -217,7 +229,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        other);
+        other,
+        identityProvider);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
@@ -235,6 +248,27 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        identityProvider);
+  }
+
+  /** The same settings with the edge accepting tokens of {@code idp} instead of HS256 tokens. */
+  public NodeSettings withIdentityProvider(OidcSettings idp) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        Optional.of(idp));
   }
 }

@@ -155,7 +155,12 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   Javalin app(RateLimitConfig limits) {
-    return EdgeServer.create(useCases, jwtKeys, limits, clock, "127.0.0.1", 0);
+    return app(limits, EdgeServer.accessControl(jwtKeys, Optional.empty(), clock));
+  }
+
+  /** A fresh, not started, app authenticating requests with {@code access}. */
+  Javalin app(RateLimitConfig limits, AccessControl access) {
+    return EdgeServer.create(useCases, access, limits, clock, "127.0.0.1", 0);
   }
 
   /** Runs {@code test} against a fresh app with the SPEC's rate limits. */
@@ -164,10 +169,15 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   void http(RateLimitConfig limits, ThrowingConsumer<Client> test) {
+    http(app(limits), test);
+  }
+
+  /** Runs {@code test} against {@code app}. */
+  void http(Javalin app, ThrowingConsumer<Client> test) {
     JavalinTest.test(
-        app(limits),
+        app,
         new TestConfig(false, false, httpClient),
-        (app, client) -> test.accept(new Client(client)));
+        (javalin, client) -> test.accept(new Client(client)));
   }
 
   @FunctionalInterface

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.edge.auth.TestIdentityProvider;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.engine.testing.KafkaFixture;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -53,6 +55,7 @@ class ServeCommandIT {
               "topic.partitions=3",
               "topic.replication.factor=3",
               "kms.endpoint=" + kms.endpoint(),
+              "auth.mode=shared-secret",
               "auth.jwt.secret.file=" + jwtSecret));
       ServeCommand serve =
           new ServeCommand(
@@ -111,6 +114,63 @@ class ServeCommandIT {
         assertThat(health.body()).contains("\"status\":\"ok\"");
         assertThat(waiver.statusCode()).isEqualTo(200);
         assertThat(refused.statusCode()).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void servesTokensOfTheIdentityProviderByDefault() throws Exception {
+    try (KafkaFixture kafka = KafkaFixture.start(dir.resolve("kafka"));
+        LocalKms kms = LocalKms.start(LocalKmsConfig.defaults().withPort(0));
+        TestIdentityProvider idp = TestIdentityProvider.start()) {
+      Path config = dir.resolve("keyledger.properties");
+      Files.write(
+          config,
+          List.of(
+              "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+              "application.id=keyledger-serve-jwks-it",
+              "topic.partitions=3",
+              "topic.replication.factor=1",
+              "kms.endpoint=" + kms.endpoint(),
+              "auth.issuer=" + idp.issuer(),
+              "auth.audience=" + TestIdentityProvider.AUDIENCE,
+              "auth.stepup.acr=mfa"));
+      ServeCommand serve =
+          new ServeCommand(
+              Map.of("KEYLEDGER_PLATFORM_KEY", Base64.getEncoder().encodeToString(new byte[32])));
+      CommandLine cli = new CommandLine(serve);
+      cli.setOut(new PrintWriter(new StringWriter(), true));
+      Path data = dir.resolve("data");
+      cli.parseArgs(
+          "--config", config.toString(), "--http-port", "0", "--data-dir", data.toString());
+
+      try (KeyLedgerNode node = serve.start()) {
+        HttpClient http = HttpClient.newHttpClient();
+        String waiver = "http://127.0.0.1:" + node.httpPort() + "/api/v1/byok/legal-waiver";
+        String idpToken =
+            idp.rs256(idp.claims("ops@acme.example", "acme", Instant.now(), "owner").build());
+        String dataDirToken =
+            new TokenIssuer(JwtKeys.loadOrCreate(data), Clock.systemUTC())
+                .issueAccess(new Principal("ops@acme.example", "acme", EnumSet.of(Role.OWNER)));
+
+        HttpResponse<String> accepted =
+            http.send(
+                HttpRequest.newBuilder(URI.create(waiver))
+                    .header("Authorization", "Bearer " + idpToken)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused =
+            http.send(
+                HttpRequest.newBuilder(URI.create(waiver))
+                    .header("Authorization", "Bearer " + dataDirToken)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(idp.discoveryRequests()).isEqualTo(1);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body())
+            .contains("With auth.mode=jwks an HS256 token can only be an agent session token");
       }
     }
   }

@@ -18,6 +18,14 @@ import picocli.CommandLine;
 /** Failures {@code serve} must report as one line before it needs a broker. */
 class ServeCommandTest {
 
+  /** Brokers (none answers there) and HS256 tokens, so that no identity provider is needed. */
+  private static final Map<String, String> SHARED_SECRET =
+      Map.of(
+          "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+          "127.0.0.1:1",
+          "KEYLEDGER_AUTH_MODE",
+          "shared-secret");
+
   @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
@@ -76,6 +84,8 @@ class ServeCommandTest {
             Map.of(
                 "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
                 "127.0.0.1:1",
+                "KEYLEDGER_AUTH_MODE",
+                "shared-secret",
                 "KEYLEDGER_HTTP_HOST",
                 "no-such-host.invalid"));
 
@@ -84,6 +94,24 @@ class ServeCommandTest {
         .isEqualTo(
             "keyledger serve: http.host=no-such-host.invalid (from environment KEYLEDGER_HTTP_HOST):"
                 + " not an address of this host, nor a name that resolves");
+  }
+
+  @Test
+  void withoutAnIdentityProviderServeRefusesToStart() throws IOException {
+    Path file = dir.resolve("k.properties");
+    Files.write(file, List.of("kafka.bootstrap.servers=127.0.0.1:1"));
+
+    int exit = serve(Map.of(), "--config", file.toString(), "--data-dir", dir.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(errLines())
+        .startsWith(
+            "keyledger serve: auth.mode=jwks (default) needs auth.issuer and auth.audience:")
+        .endsWith(
+            "or set auth.mode=shared-secret to accept HS256 tokens signed with auth.jwt.secret.file")
+        .doesNotContain("\n");
+    assertThat(out.toString()).isEmpty();
+    assertThat(dir.resolve("secrets")).doesNotExist();
   }
 
   @Test
@@ -99,7 +127,7 @@ class ServeCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int exit =
           serve(
-              Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+              SHARED_SECRET,
               "--http-port",
               Integer.toString(taken.getLocalPort()),
               "--data-dir",
@@ -118,7 +146,7 @@ class ServeCommandTest {
   void unreachableKafkaIsOneLine() {
     int exit =
         serve(
-            Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+            SHARED_SECRET,
             "--http-port",
             "0",
             "--data-dir",

@@ -31,7 +31,11 @@ class DataDirSecretsTest {
     for (int i = 0; i < sets.length; i += 2) {
       flags.add(Setting.flag(sets[i], sets[i + 1], "--set"));
     }
-    return KeyLedgerConfig.load(null, Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092"), flags);
+    return KeyLedgerConfig.load(
+        null,
+        Map.of(
+            "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KEYLEDGER_AUTH_MODE", "shared-secret"),
+        flags);
   }
 
   private Path secretFile(String name, String content) throws IOException {

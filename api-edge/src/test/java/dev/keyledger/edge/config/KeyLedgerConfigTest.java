@@ -3,6 +3,7 @@ package dev.keyledger.edge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.node.NodeSettings;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.keys.KeyringSettings;
@@ -16,13 +17,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyLedgerConfigTest {
 
+  private static final String ISSUER = "https://login.example.com/realms/acme";
+
+  /** The keys serve needs: brokers and, for the default auth.mode=jwks, issuer and audience. */
   private static final Map<String, String> BOOTSTRAP =
-      Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092,b2:9092");
+      Map.of(
+          "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+          "b1:9092,b2:9092",
+          "KEYLEDGER_AUTH_ISSUER",
+          ISSUER,
+          "KEYLEDGER_AUTH_AUDIENCE",
+          "keyledger");
 
   @TempDir Path dir;
 
@@ -54,6 +66,7 @@ class KeyLedgerConfigTest {
     assertThat(node.kms().totalTimeout()).isEqualTo(aws.totalTimeout());
     assertThat(node.kms().maxAttempts()).isEqualTo(aws.maxAttempts());
     assertThat(node.kafka()).isEqualTo(Map.of("bootstrap.servers", "b1:9092,b2:9092"));
+    assertThat(node.identityProvider()).contains(OidcSettings.of(ISSUER, "keyledger"));
   }
 
   @Test
@@ -85,7 +98,15 @@ class KeyLedgerConfigTest {
             "workers.rewrap.batch=50",
             "usage.flush=7s",
             "ratelimit.keys.create=50/1h",
-            "ratelimit.audit=10/1m"));
+            "ratelimit.audit=10/1m",
+            "auth.issuer=https://acme.eu.auth0.com/",
+            "auth.audience=https://keyledger.acme.example",
+            "auth.jwks.url=https://acme.eu.auth0.com/.well-known/jwks.json",
+            "auth.tenant.claim=org_id",
+            "auth.roles.claim=https://keyledger.acme.example/roles",
+            "auth.algorithms=RS256, PS256",
+            "auth.clock.skew=10s",
+            "auth.stepup.acr=http://schemas.openid.net/pape/policies/2007/06/multi-factor,mfa"));
 
     NodeSettings node = KeyLedgerConfig.load(file, Map.of(), List.of()).nodeSettings();
 
@@ -122,6 +143,17 @@ class KeyLedgerConfigTest {
         .containsEntry("keys.create", RateLimitConfig.Limit.perHour(50))
         .containsEntry("audit", RateLimitConfig.Limit.perMinute(10))
         .containsEntry("keys.read", RateLimitConfig.Limit.perMinute(100));
+    assertThat(node.identityProvider())
+        .contains(
+            new OidcSettings(
+                "https://acme.eu.auth0.com/",
+                "https://keyledger.acme.example",
+                Optional.of(URI.create("https://acme.eu.auth0.com/.well-known/jwks.json")),
+                "org_id",
+                "https://keyledger.acme.example/roles",
+                Set.of("RS256", "PS256"),
+                Duration.ofSeconds(10),
+                List.of("http://schemas.openid.net/pape/policies/2007/06/multi-factor", "mfa")));
   }
 
   @Test
@@ -203,6 +235,7 @@ class KeyLedgerConfigTest {
             null,
             Map.of(
                 "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b1:9092",
+                "KEYLEDGER_AUTH_MODE", "shared-secret",
                 "KEYLEDGER_KAFKA_SASL_JAAS_CONFIG",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"kl\" password=\"hunter2\";",
                 "KEYLEDGER_KAFKA_SSL_KEY_PASSWORD", "hunter3",
@@ -242,8 +275,97 @@ class KeyLedgerConfigTest {
   @Test
   void anEmptyOptionalValueUnsetsIt() {
     Map<String, String> env =
-        Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KEYLEDGER_KMS_ENDPOINT", "");
+        Map.of(
+            "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+            "b:9092",
+            "KEYLEDGER_AUTH_MODE",
+            "shared-secret",
+            "KEYLEDGER_KMS_ENDPOINT",
+            "");
 
     assertThat(withEnv(env).kmsEndpoint()).isEmpty();
+  }
+
+  @Test
+  void jwksModeIsTheDefaultAndNeedsIssuerAndAudience() {
+    Map<String, String> brokersOnly = Map.of("KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS", "b:9092");
+
+    assertThatThrownBy(() -> withEnv(brokersOnly))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "auth.mode=jwks (default) needs auth.issuer and auth.audience: the identity provider"
+                + " whose tokens KeyLedger accepts (its issuer URL, e.g."
+                + " auth.issuer=https://login.example.com/realms/acme) and the audience of its"
+                + " tokens for KeyLedger (e.g. auth.audience=keyledger); or set"
+                + " auth.mode=shared-secret to accept HS256 tokens signed with auth.jwt.secret.file");
+    assertThatThrownBy(
+            () ->
+                KeyLedgerConfig.load(
+                    null,
+                    brokersOnly,
+                    List.of(
+                        Setting.flag("auth.mode", "jwks", "--set"),
+                        Setting.flag("auth.issuer", ISSUER, "--set"))))
+        .hasMessageStartingWith("auth.mode=jwks (from flag --set) needs auth.audience: ");
+  }
+
+  @Test
+  void sharedSecretModeIsChosenExplicitlyAndReadsNoIdentityProviderKey() {
+    KeyLedgerConfig sharedSecret =
+        KeyLedgerConfig.load(
+            null,
+            Map.of(
+                "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+                "b:9092",
+                "KEYLEDGER_AUTH_MODE",
+                "shared-secret"),
+            List.of());
+
+    assertThat(sharedSecret.identityProvider()).isEmpty();
+    assertThat(sharedSecret.nodeSettings().identityProvider()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                KeyLedgerConfig.load(
+                    null,
+                    Map.of(
+                        "KEYLEDGER_KAFKA_BOOTSTRAP_SERVERS",
+                        "b:9092",
+                        "KEYLEDGER_AUTH_MODE",
+                        "shared-secret",
+                        "KEYLEDGER_AUTH_ISSUER",
+                        ISSUER),
+                    List.of()))
+        .hasMessage(
+            "auth.issuer="
+                + ISSUER
+                + " (from environment KEYLEDGER_AUTH_ISSUER): applies only with auth.mode=jwks, not"
+                + " with auth.mode=shared-secret (from environment KEYLEDGER_AUTH_MODE)");
+  }
+
+  @Test
+  void badIdentityProviderValuesAreRefused() {
+    assertThatThrownBy(() -> withSet("auth.mode", "oidc"))
+        .hasMessageStartingWith("auth.mode=oidc (from flag --set): must be jwks (tokens of an");
+    assertThatThrownBy(() -> withSet("auth.algorithms", "RS256,none"))
+        .hasMessage(
+            "auth.algorithms=RS256,none (from flag --set): none is never accepted: unsigned tokens"
+                + " prove nothing");
+    assertThatThrownBy(() -> withSet("auth.algorithms", "HS256"))
+        .hasMessageStartingWith(
+            "auth.algorithms=HS256 (from flag --set): HS256 is never accepted from an identity"
+                + " provider");
+    assertThatThrownBy(() -> withSet("auth.algorithms", "RS1"))
+        .hasMessageStartingWith("auth.algorithms=RS1 (from flag --set): unknown algorithm RS1");
+    assertThatThrownBy(() -> withSet("auth.jwks.url", "http://idp.example/jwks"))
+        .hasMessage(
+            "auth.jwks.url=http://idp.example/jwks (from flag --set): keys are fetched only over"
+                + " https (http only from localhost), not from http://idp.example/jwks");
+    assertThatThrownBy(() -> withSet("auth.clock.skew", "soon"))
+        .hasMessageStartingWith("auth.clock.skew=soon (from flag --set): not a duration");
+    assertThatThrownBy(() -> withSet("auth.issuer", "http://idp.example"))
+        .hasMessage(
+            "auth.issuer=http://idp.example (from flag --set): keys are fetched only over https"
+                + " (http only from localhost), not from"
+                + " http://idp.example/.well-known/openid-configuration (or set auth.jwks.url)");
   }
 }
