@@ -1,6 +1,7 @@
 package dev.keyledger.edge;
 
 import dev.keyledger.edge.api.AgentController;
+import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
@@ -30,7 +31,8 @@ public final class KeyLedgerApp {
       DataPlaneController dataPlane,
       DataKeysController dataKeys,
       RotationController rotation,
-      AgentController agent) {}
+      AgentController agent,
+      AlertsController alerts) {}
 
   /** Largest request body the edge reads (the data plane's own limit is lower). */
   static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -67,6 +69,7 @@ public final class KeyLedgerApp {
           config.routes.get("/api/v1/byok/legal-waiver", c.waiver()::get);
           config.routes.post("/api/v1/byok/legal-waiver", c.waiver()::acknowledge);
           config.routes.get("/api/v1/byok/legal-waiver/status", c.waiver()::status);
+          config.routes.get("/api/v1/byok/alerts", c.alerts()::list);
           config.routes.get("/api/v1/byok/audit", c.audit()::list);
           config.routes.get("/api/v1/byok/audit/verify", c.audit()::verify);
           config.routes.get("/api/v1/byok/commands/{id}", c.commands()::get);

@@ -14,6 +14,7 @@ import dev.keyledger.envelope.DekRef;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +50,10 @@ public final class DataPlane {
   /** A ciphertext and the key version that made it. */
   public record Encrypted(byte[] ciphertext, int dekVersion, String dekId, int tmkVersion) {}
 
+  private static final Set<String> NOT_KEY_FAILURES =
+      Set.of(
+          Refusals.noKey().getType(), Refusals.notActive(BindingStatus.PENDING_WAIVER).getType());
+
   /** A plaintext and the key version that opened it. */
   public record Decrypted(byte[] plaintext, int dekVersion, String dekId) {}
 
@@ -57,94 +62,113 @@ public final class DataPlane {
    */
   public Outcome<Encrypted> encrypt(Caller caller, byte[] plaintext, Map<String, String> context) {
     String tenant = caller.tenant();
-    return Stop.outcome(
-        () -> {
-          TenantView view = usableView(tenant);
-          TenantState state = view.state();
-          dev.keyledger.avro.DekRef active = state.getActiveDek();
-          if (active == null) {
-            // Its DEK was lost with a destroyed TMK version: a new one is made under the active
-            // TMK.
-            retireActiveDek.accept(tenant);
-            throw Stop.unavailable(
-                Refusals.dekRotating(
-                    "The tenant has no active data encryption key; a new one is being created"),
-                1);
-          }
-          DekState dek = DekAccess.record(view, active.getVersion());
-          DekRef ref = DekAccess.crypto(dek);
-          long used = dek.getEncryptions() + usage.pending(tenant, ref);
-          if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
-            retireActiveDek.accept(tenant);
-            throw Stop.unavailable(
-                Refusals.dekRotating(
-                    "The active DEK reached its encryption limit and is being rotated"),
-                1);
-          }
-          if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant())
-              instanceof DekUsagePolicy.Retire) {
-            retireActiveDek.accept(tenant);
-          }
-          byte[] ciphertext =
-              DekAccess.withDek(
-                  keyring,
-                  state,
-                  dek,
-                  key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
-          usage.encrypted(tenant, ref);
-          return new Encrypted(
-              ciphertext,
-              dek.getDek().getVersion(),
-              dek.getDek().getDekId(),
-              dek.getDek().getTmkVersion());
-        });
+    return countingFailures(
+        tenant,
+        Stop.outcome(
+            () -> {
+              TenantView view = usableView(tenant);
+              TenantState state = view.state();
+              dev.keyledger.avro.DekRef active = state.getActiveDek();
+              if (active == null) {
+                // Its DEK was lost with a destroyed TMK version: a new one is made under the active
+                // TMK.
+                retireActiveDek.accept(tenant);
+                throw Stop.unavailable(
+                    Refusals.dekRotating(
+                        "The tenant has no active data encryption key; a new one is being created"),
+                    1);
+              }
+              DekState dek = DekAccess.record(view, active.getVersion());
+              DekRef ref = DekAccess.crypto(dek);
+              long used = dek.getEncryptions() + usage.pending(tenant, ref);
+              if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
+                retireActiveDek.accept(tenant);
+                throw Stop.unavailable(
+                    Refusals.dekRotating(
+                        "The active DEK reached its encryption limit and is being rotated"),
+                    1);
+              }
+              if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant())
+                  instanceof DekUsagePolicy.Retire) {
+                retireActiveDek.accept(tenant);
+              }
+              byte[] ciphertext =
+                  DekAccess.withDek(
+                      keyring,
+                      state,
+                      dek,
+                      key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
+              usage.encrypted(tenant, ref);
+              return new Encrypted(
+                  ciphertext,
+                  dek.getDek().getVersion(),
+                  dek.getDek().getDekId(),
+                  dek.getDek().getTmkVersion());
+            }));
   }
 
   public Outcome<Decrypted> decrypt(Caller caller, byte[] ciphertext, Map<String, String> context) {
     String tenant = caller.tenant();
-    return Stop.outcome(
-        () -> {
-          DekRef needed;
-          try {
-            needed = DataEnvelope.peekDek(ciphertext);
-          } catch (GeneralSecurityException e) {
-            throw Stop.refused(
-                ServiceRefusals.invalidCiphertext(
-                    "the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
-          }
-          TenantView view = usableView(tenant);
-          TenantState state = view.state();
-          DekState dek =
-              TenantReader.dek(view, needed.version())
-                  .filter(d -> d.getDek().getDekId().equals(needed.id()))
-                  .orElseThrow(
-                      () ->
-                          Stop.refused(
-                              ServiceRefusals.incorrectKey(needed.id(), needed.version())));
-          if (DekStatus.LOST.equals(dek.getStatus())) {
-            throw Stop.refused(
-                ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
-          }
-          byte[] plaintext =
-              DekAccess.withDek(
-                  keyring,
-                  state,
-                  dek,
-                  key -> {
-                    try {
-                      return DataAead.create(key, DekAccess.crypto(dek))
-                          .decrypt(tenant, ciphertext, context);
-                    } catch (GeneralSecurityException e) {
-                      throw Stop.refused(
-                          ServiceRefusals.invalidCiphertext(
-                              "authentication failed for DEK v"
-                                  + needed.version()
-                                  + " (tampered, or another context)"));
-                    }
-                  });
-          usage.decrypted(tenant);
-          return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
-        });
+    return countingFailures(
+        tenant,
+        Stop.outcome(
+            () -> {
+              DekRef needed;
+              try {
+                needed = DataEnvelope.peekDek(ciphertext);
+              } catch (GeneralSecurityException e) {
+                throw Stop.refused(
+                    ServiceRefusals.invalidCiphertext(
+                        "the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
+              }
+              TenantView view = usableView(tenant);
+              TenantState state = view.state();
+              DekState dek =
+                  TenantReader.dek(view, needed.version())
+                      .filter(d -> d.getDek().getDekId().equals(needed.id()))
+                      .orElseThrow(
+                          () ->
+                              Stop.refused(
+                                  ServiceRefusals.incorrectKey(needed.id(), needed.version())));
+              if (DekStatus.LOST.equals(dek.getStatus())) {
+                throw Stop.refused(
+                    ServiceRefusals.dataDestroyed(needed.version(), dek.getDek().getTmkVersion()));
+              }
+              byte[] plaintext =
+                  DekAccess.withDek(
+                      keyring,
+                      state,
+                      dek,
+                      key -> {
+                        try {
+                          return DataAead.create(key, DekAccess.crypto(dek))
+                              .decrypt(tenant, ciphertext, context);
+                        } catch (GeneralSecurityException e) {
+                          throw Stop.refused(
+                              ServiceRefusals.invalidCiphertext(
+                                  "authentication failed for DEK v"
+                                      + needed.version()
+                                      + " (tampered, or another context)"));
+                        }
+                      });
+              usage.decrypted(tenant);
+              return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
+            }));
+  }
+
+  /**
+   * Counts a request that failed for a tenant with keys; a tenant without an active key (none
+   * bound, waiver pending) is not a failure of its keys.
+   */
+  private <T> Outcome<T> countingFailures(String tenant, Outcome<T> outcome) {
+    boolean failed =
+        outcome instanceof Outcome.Unavailable<T>
+            || outcome instanceof Outcome.Refused<T> refused
+                && !NOT_KEY_FAILURES.contains(refused.refusal().getType());
+    if (failed) {
+      usage.failed(tenant);
+    }
+    return outcome;
   }
 
   /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */

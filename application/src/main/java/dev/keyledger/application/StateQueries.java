@@ -2,6 +2,7 @@ package dev.keyledger.application;
 
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.workers.LocalTenants;
@@ -39,6 +40,9 @@ public interface StateQueries extends LocalTenants {
 
   /** A page of the tenant's audit trail, newest first. */
   QueryResult<AuditPage> audit(String tenantId, AuditFilter filter);
+
+  /** The tenant's alerts: open ones and the last resolved ones (SPEC §5). */
+  QueryResult<AlertState> alerts(String tenantId);
 
   /** Re-walks the tenant's whole hash chain. */
   QueryResult<ChainReport> verifyChain(String tenantId);

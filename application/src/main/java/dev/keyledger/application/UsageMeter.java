@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts data-plane operations in memory and reports them in batches ({@code RecordUsage}, one per
  * tenant per flush), so {@code encryption_count}, {@code decryption_count} and {@code last_used}
- * reach the folded state without one command per operation. Counts that fail to send are kept for
- * the next flush.
+ * reach the folded state without one command per operation, with the requests that failed (they
+ * feed the Encryption failures alert). Counts that fail to send are kept for the next flush.
  */
 public final class UsageMeter {
 
@@ -38,6 +38,7 @@ public final class UsageMeter {
 
   private static final class TenantUsage {
     final AtomicLong decryptions = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
     final Map<DekRef, AtomicLong> encryptionsByDek = new ConcurrentHashMap<>();
     final AtomicReference<Instant> lastUsed = new AtomicReference<>();
   }
@@ -57,6 +58,11 @@ public final class UsageMeter {
     usage(tenantId).decryptions.incrementAndGet();
   }
 
+  /** Counts one data-plane request of a tenant with keys that failed (for the failures alert). */
+  public void failed(String tenantId) {
+    usage(tenantId).failures.incrementAndGet();
+  }
+
   /** Encryptions of a DEK counted here and not yet reported. */
   public long pending(String tenantId, DekRef dek) {
     TenantUsage usage = tenants.get(tenantId);
@@ -69,6 +75,7 @@ public final class UsageMeter {
     tenants.forEach(
         (tenant, usage) -> {
           long decryptions = usage.decryptions.getAndSet(0);
+          long failures = usage.failures.getAndSet(0);
           List<DekUsage> perDek = new ArrayList<>();
           long encryptions = 0;
           for (Map.Entry<DekRef, AtomicLong> e : usage.encryptionsByDek.entrySet()) {
@@ -84,13 +91,14 @@ public final class UsageMeter {
             }
           }
           Instant last = usage.lastUsed.get();
-          if (encryptions == 0 && decryptions == 0 || last == null) {
+          if (encryptions == 0 && decryptions == 0 && failures == 0 || last == null) {
             return;
           }
           RecordUsage record =
               RecordUsage.newBuilder()
                   .setEncryptions(encryptions)
                   .setDecryptions(decryptions)
+                  .setFailures(failures)
                   .setLastUsed(last.truncatedTo(ChronoUnit.MILLIS))
                   .setPerDek(perDek)
                   .setReporter(reporter)
@@ -103,6 +111,7 @@ public final class UsageMeter {
                 tenant,
                 e.getMessage());
             usage.decryptions.addAndGet(decryptions);
+            usage.failures.addAndGet(failures);
             perDek.forEach(
                 d ->
                     usage

@@ -4,6 +4,7 @@ import dev.keyledger.application.AgentSessions;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.KeyLedgerApp;
 import dev.keyledger.edge.api.AgentController;
+import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
@@ -99,7 +100,8 @@ public final class EdgeServer {
             new DataPlaneController(guard, useCases.dataPlane()),
             new DataKeysController(guard, useCases.dataKeys(), clock),
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
-            new AgentController(guard, useCases.agents())),
+            new AgentController(guard, useCases.agents()),
+            new AlertsController(guard, useCases.alerts())),
         host,
         port);
   }

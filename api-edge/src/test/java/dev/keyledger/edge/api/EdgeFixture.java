@@ -206,6 +206,11 @@ final class EdgeFixture implements AutoCloseable {
     return stepUp(tenant, "owner@" + tenant, Role.OWNER);
   }
 
+  /** Reports the data plane's counts now, as the node's usage flush does every few seconds. */
+  void flushUsage() {
+    usage.flush(system);
+  }
+
   /** Seals the tenant as the engine does after a failed unwrap (the unwrap reporter's command). */
   void seal(String tenant) throws CommandSinkException {
     assertThat(

@@ -93,6 +93,15 @@ class HealthRoutesTest {
           assertThat(down.path("aws_error_code").asText()).isEqualTo("DisabledException");
           assertThat(down.path("fix").asText()).contains("enable-key");
           assertThat(down.path("checks").path("cmk_access").asText()).isEqualTo("fail");
+          JsonNode open = ok(http.get("/api/v1/byok/alerts", owner)).path("alerts");
+          assertThat(open)
+              .singleElement()
+              .satisfies(
+                  a -> {
+                    assertThat(a.path("rule").asText()).isEqualTo("CMK inaccessible");
+                    assertThat(a.path("status").asText()).isEqualTo("open");
+                    assertThat(a.path("resolved_at").isNull()).isTrue();
+                  });
           JsonNode key = ok(http.get("/api/v1/byok/keys", owner));
           assertThat(key.path("status").asText())
               .as("a check that proves the key unusable seals the tenant")
@@ -109,9 +118,67 @@ class HealthRoutesTest {
           assertThat(back.path("sealed").asBoolean()).isFalse();
           assertThat(ok(http.get("/api/v1/byok/keys", owner)).path("status").asText())
               .isEqualTo("active");
+          JsonNode alerts = ok(http.get("/api/v1/byok/alerts", owner)).path("alerts");
+          assertThat(alerts).hasSize(1);
+          JsonNode critical = alerts.get(0);
+          assertThat(critical.path("rule").asText()).isEqualTo("CMK inaccessible");
+          assertThat(critical.path("rule_id").asText()).isEqualTo("cmk_inaccessible");
+          assertThat(critical.path("severity").asText()).isEqualTo("critical");
+          assertThat(critical.path("status").asText())
+              .as("the seal opened it, the unseal resolved it")
+              .isEqualTo("resolved");
+          assertThat(critical.path("opened_at").asText()).isNotBlank();
+          assertThat(critical.path("resolved_at").asText()).isNotBlank();
           assertThat(EdgeFixture.auditTrail(http, owner))
               .containsSubsequence(
                   "unseal:success", "health_check:success", "seal:failure", "health_check:failure");
+        });
+  }
+
+  @Test
+  void elevenFailedDecryptsInFiveMinutesOpenTheFailuresAlertOnceUsageIsReported() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          assertThat(ok(http.get("/api/v1/byok/alerts", owner)).path("alerts")).isEmpty();
+          String tampered = EdgeFixture.b64("KL not an envelope at all, just bytes");
+          for (int i = 0; i < 11; i++) {
+            http.post("/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + tampered + "\"}")
+                .assertError(400, "invalid_ciphertext");
+          }
+          edge.flushUsage();
+          JsonNode alerts = ok(http.get("/api/v1/byok/alerts", owner)).path("alerts");
+          assertThat(alerts)
+              .singleElement()
+              .satisfies(
+                  a -> {
+                    assertThat(a.path("rule").asText()).isEqualTo("Encryption failures");
+                    assertThat(a.path("severity").asText()).isEqualTo("high");
+                    assertThat(a.path("status").asText()).isEqualTo("open");
+                  });
+        });
+  }
+
+  @Test
+  void ninetyOneDaysWithoutARotationOpenTheRotationAlert() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.clock.advance(Duration.ofDays(91));
+          String later = edge.owner(tenant);
+          ok(http.get(HEALTH, later)); // any event of the tenant moves its alert clock
+          JsonNode alerts = ok(http.get("/api/v1/byok/alerts", later)).path("alerts");
+          assertThat(alerts)
+              .singleElement()
+              .satisfies(
+                  a -> {
+                    assertThat(a.path("rule").asText()).isEqualTo("Key rotation needed");
+                    assertThat(a.path("severity").asText()).isEqualTo("medium");
+                  });
         });
   }
 

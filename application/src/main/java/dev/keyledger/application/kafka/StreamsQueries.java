@@ -6,6 +6,7 @@ import dev.keyledger.application.TenantView;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.StateLayout;
@@ -171,6 +172,15 @@ public final class StreamsQueries implements StateQueries {
         tenantId,
         (ReadOnlyKeyValueStore<String, CommandOutcome> store) ->
             QueryResult.ofNullable(store.get(tenantId + "/" + commandId)));
+  }
+
+  @Override
+  public QueryResult<AlertState> alerts(String tenantId) {
+    return onOwner(
+        ProjectionsTopology.ALERT_STORE,
+        tenantId,
+        (ReadOnlyKeyValueStore<String, AlertState> store) ->
+            QueryResult.ofNullable(store.get(tenantId)));
   }
 
   /** A key-material record by its record key ({@code MaterialKeys}). */

@@ -14,6 +14,7 @@ import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.LegalWaiver;
 import dev.keyledger.application.ManualUnseal;
 import dev.keyledger.application.StateQueries;
+import dev.keyledger.application.TenantAlerts;
 import dev.keyledger.application.TenantReader;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
@@ -34,6 +35,7 @@ public record UseCases(
     DataKeyLeasing dataKeys,
     KeyStatus keys,
     HealthChecks health,
+    TenantAlerts alerts,
     LegalWaiver waiver,
     AuditTrail audit,
     AgentSessions agents) {
@@ -87,6 +89,7 @@ public record UseCases(
         new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request, clock),
         new KeyStatus(reader),
         new HealthChecks(reader, probe, keyring, commands, clock),
+        new TenantAlerts(queries),
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),
         new AgentSessions(reader, tokens, clock));

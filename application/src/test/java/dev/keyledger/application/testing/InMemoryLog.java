@@ -10,12 +10,14 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.engine.testing.TenantMemory;
+import dev.keyledger.projections.AlertRules;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.ChainVerifier;
 import dev.keyledger.projections.query.AuditFilter;
@@ -248,6 +250,23 @@ public final class InMemoryLog implements CommandLog, StateQueries {
           }
           boolean more = i >= 0 && lastSeq > 1;
           return new QueryResult.Found<>(new AuditPage(page, more ? Long.toString(lastSeq) : null));
+        });
+  }
+
+  /** As the alerts projection folds them: {@link AlertRules} over the tenant's events. */
+  @Override
+  public synchronized QueryResult<AlertState> alerts(String tenantId) {
+    return unavailableOr(
+        () -> {
+          List<EventEnvelope> chain = events.getOrDefault(tenantId, List.of());
+          if (chain.isEmpty()) {
+            return new QueryResult.NotFound<>();
+          }
+          AlertState state = AlertRules.empty(tenantId);
+          for (EventEnvelope event : chain) {
+            state = AlertRules.apply(state, event).state();
+          }
+          return new QueryResult.Found<>(state);
         });
   }
 

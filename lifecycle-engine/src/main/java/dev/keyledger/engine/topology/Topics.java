@@ -3,6 +3,7 @@ package dev.keyledger.engine.topology;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.Alert;
 import dev.keyledger.schemas.Codecs;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,6 +28,7 @@ public final class Topics {
   private final Topic<String, CommandOutcome> outcomes;
   private final Topic<String, KeyMaterial> keyMaterial;
   private final Topic<String, byte[]> deadLetter;
+  private final Topic<String, Alert> alerts;
 
   public Topics(String prefix) {
     this.commands = new Topic<>(prefix + ".commands", Serdes.String(), Serdes.ByteArray(), false);
@@ -40,6 +42,8 @@ public final class Topics {
             prefix + ".key-material", Serdes.String(), new CodecSerde<>(Codecs.KEY_MATERIAL), true);
     this.deadLetter =
         new Topic<>(prefix + ".dead-letter", Serdes.String(), Serdes.ByteArray(), false);
+    this.alerts =
+        new Topic<>(prefix + ".alerts", Serdes.String(), new CodecSerde<>(Codecs.ALERTS), false);
   }
 
   public static Topics defaults() {
@@ -71,7 +75,12 @@ public final class Topics {
     return deadLetter;
   }
 
+  /** Alerts opened and resolved (SPEC §5), keyed by tenant id, written by the projections. */
+  public Topic<String, Alert> alerts() {
+    return alerts;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(commands, events, outcomes, keyMaterial, deadLetter);
+    return List.of(commands, events, outcomes, keyMaterial, deadLetter, alerts);
   }
 }
