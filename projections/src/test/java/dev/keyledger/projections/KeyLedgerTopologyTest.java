@@ -8,6 +8,8 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.alert.Alert;
+import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.DekState;
@@ -53,6 +55,7 @@ class KeyLedgerTopologyTest {
   private TestOutputTopic<String, CommandOutcome> outcomes;
   private TestOutputTopic<String, byte[]> deadLetters;
   private TestOutputTopic<String, byte[]> keyMaterialOut;
+  private TestOutputTopic<String, Alert> alerts;
 
   @BeforeEach
   void start(@TempDir Path stateDir) {
@@ -98,6 +101,37 @@ class KeyLedgerTopologyTest {
             topics.keyMaterial().name(),
             Serdes.String().deserializer(),
             Serdes.ByteArray().deserializer());
+  }
+
+  private void startAlerts() {
+    alerts =
+        driver.createOutputTopic(
+            topics.alerts().name(),
+            Serdes.String().deserializer(),
+            topics.alerts().valueSerde().deserializer());
+  }
+
+  @Test
+  void aSealAndAnUnsealAreAnAlertOpenedAndResolvedOnTheAlertsTopicAndInItsStore() {
+    startAlerts();
+    send(acme.register(KEY_ARN, 1));
+    send(acme.acknowledge("1.0"));
+    send(acme.healthCheck("disabled", true, 0, 0));
+    send(acme.unwrapSucceeded(false));
+    List<Alert> published = alerts.readValuesToList();
+    assertThat(published).extracting(Alert::getStatus).containsExactly("open", "resolved");
+    assertThat(published)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getTenantId()).isEqualTo("acme");
+              assertThat(a.getTitle()).isEqualTo("CMK inaccessible");
+              assertThat(a.getSeverity()).isEqualTo("critical");
+            });
+    assertThat(published.get(0).getId()).isEqualTo(published.get(1).getId());
+    KeyValueStore<String, AlertState> store =
+        driver.getKeyValueStore(ProjectionsTopology.ALERT_STORE);
+    assertThat(store.get("acme").getOpen()).isEmpty();
+    assertThat(store.get("acme").getResolved()).hasSize(1);
   }
 
   @AfterEach
