@@ -110,8 +110,9 @@ class ByokLifecycleIT {
     assertThat(health.path("status").asText()).isEqualTo("healthy");
     assertThat(health.path("cmk_accessible").asBoolean()).isTrue();
 
-    assertThat(auditOperations(tenant, token, 5))
+    assertThat(auditOperations(tenant, token, 6))
         .containsExactly(
+            "health_check:success",
             "activate:success",
             "acknowledge_waiver:success",
             "create_dek:success",
@@ -119,7 +120,7 @@ class ByokLifecycleIT {
             "register:success");
     JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
     assertThat(verify.path("intact").asBoolean()).isTrue();
-    assertThat(verify.path("checked").asLong()).isEqualTo(5);
+    assertThat(verify.path("checked").asLong()).isEqualTo(6);
   }
 
   @Test
