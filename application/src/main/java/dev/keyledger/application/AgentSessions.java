@@ -1,5 +1,6 @@
 package dev.keyledger.application;
 
+import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
@@ -7,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * Sessions for agents of a tenant: 300 s while BYOK is active (to bound plaintext exposure after a
@@ -40,10 +42,11 @@ public final class AgentSessions {
   public Outcome<Session> open(Caller caller) {
     return Stop.outcome(
         () -> {
-          BindingStatus status =
-              reader.tenant(caller.tenant()).map(TenantStates::status).orElse(BindingStatus.NONE);
+          Optional<TenantState> state = reader.tenant(caller.tenant());
+          BindingStatus status = state.map(TenantStates::status).orElse(BindingStatus.NONE);
           if (status == BindingStatus.SEALED) {
-            throw Stop.unavailable(Refusals.sealed(), ServiceRefusals.SEALED_RETRY_SECONDS);
+            throw Stop.unavailable(
+                Refusals.sealed(state.orElseThrow()), ServiceRefusals.SEALED_RETRY_SECONDS);
           }
           Duration ttl = status == BindingStatus.ACTIVE ? BYOK_TTL : DEFAULT_TTL;
           String token = tokens.issueAgentToken(caller.sub(), caller.tenant(), ttl);

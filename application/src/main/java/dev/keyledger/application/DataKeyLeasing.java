@@ -104,7 +104,7 @@ public final class DataKeyLeasing {
           TenantState state = view.state();
           BindingStatus status = TenantStates.status(state);
           if (status == BindingStatus.SEALED) {
-            Refusal sealed = Refusals.sealed();
+            Refusal sealed = Refusals.sealed(state);
             throw commands.refuse(
                 caller,
                 Operations.LEASE_DATA_KEY,

@@ -61,12 +61,10 @@ final class DekAccess {
     if (e.reason() == KeyUnavailableException.Reason.MATERIAL_MISSING) {
       return Stop.unavailable(ServiceRefusals.keyNotLoadedHere(), 1);
     }
-    Refusal sealed = Refusals.sealed();
-    Refusal withCause =
-        Refusal.newBuilder(sealed)
-            .setMessage(
-                sealed.getMessage() + (kms == null ? "" : " (" + kms.failure().summary() + ")"))
-            .build();
-    return Stop.unavailable(withCause, ServiceRefusals.SEALED_RETRY_SECONDS);
+    Refusal sealed =
+        kms == null
+            ? Refusals.sealedBy(null, null)
+            : Refusals.sealedBy(kms.failure().wireName(), ServiceRefusals.withAwsCode(kms));
+    return Stop.unavailable(sealed, ServiceRefusals.SEALED_RETRY_SECONDS);
   }
 }

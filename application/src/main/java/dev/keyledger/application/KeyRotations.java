@@ -205,7 +205,9 @@ public final class KeyRotations {
   private static Refusal unavailable(KeyUnavailableException e) {
     return e.reason() == KeyUnavailableException.Reason.SEALED
             || e.kms().map(k -> k.failure().sealsTenant()).orElse(false)
-        ? Refusals.sealed()
+        ? Refusals.sealedBy(
+            e.kms().map(k -> k.failure().wireName()).orElse(null),
+            e.kms().map(ServiceRefusals::withAwsCode).orElse(null))
         : ServiceRefusals.kmsUnavailable(e.getMessage(), null);
   }
 }

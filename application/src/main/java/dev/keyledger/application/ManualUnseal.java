@@ -69,7 +69,8 @@ public final class ManualUnseal {
       throw Stop.refused(
           ServiceRefusals.unsealFailed(
               reason,
-              e.kms().map(Throwable::getMessage).orElse(e.getMessage()),
+              e.kms().map(k -> k.failure().wireName()).orElse(null),
+              e.kms().map(ServiceRefusals::withAwsCode).orElse(e.getMessage()),
               e.kms().map(KmsException::hint).orElse(null)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("unwrapping the active TMK failed", e);

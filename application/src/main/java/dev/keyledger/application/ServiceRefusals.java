@@ -24,15 +24,28 @@ final class ServiceRefusals {
 
   /** A probe of the CMK failed: the refusal recorded in the log. */
   static Refusal verifyFailed(KmsException e) {
+    String reason = e.failure().wireName();
     if (isTransient(e)) {
-      return kmsUnavailable(e.getMessage(), e.hint());
+      return Refusals.withReason(kmsUnavailable(withAwsCode(e), e.hint()), reason);
     }
-    String message =
-        e.getMessage().startsWith("Cannot access CMK")
-            ? e.getMessage()
-            : "Cannot access CMK: " + e.getMessage();
-    return Refusals.of(
-        "kms_verify_failed", "BYOK_002", RefusalKind.INVALID_REQUEST, message, e.hint());
+    String message = withAwsCode(e);
+    if (!message.startsWith("Cannot access CMK")) {
+      message = "Cannot access CMK: " + message;
+    }
+    return Refusals.withReason(
+        Refusals.of(
+            "kms_verify_failed", "BYOK_002", RefusalKind.INVALID_REQUEST, message, e.hint()),
+        reason);
+  }
+
+  /**
+   * KMS's message, naming AWS's error code (e.g. {@code AccessDeniedException}) when it has one.
+   */
+  static String withAwsCode(KmsException e) {
+    String code = e.awsErrorCode();
+    return code == null || e.getMessage().contains(code)
+        ? e.getMessage()
+        : e.getMessage() + " (" + code + ")";
   }
 
   /** How a refused probe is answered: a KMS that is only busy or down is "try again", not "no". */
@@ -84,15 +97,18 @@ final class ServiceRefusals {
   }
 
   /**
-   * @param reason {@code unreachable} or {@code access_denied}: the refusal's code
+   * @param code {@code unreachable} or {@code access_denied}: the refusal's code
+   * @param reason the KMS failure kind, e.g. {@code disabled}
    */
-  static Refusal unsealFailed(String reason, String detail, String hint) {
-    return Refusals.of(
-        "unseal_failed",
-        reason,
-        RefusalKind.UPSTREAM_FAILED,
-        "Unseal failed (" + reason + "): " + detail,
-        hint);
+  static Refusal unsealFailed(String code, String reason, String detail, String hint) {
+    return Refusals.withReason(
+        Refusals.of(
+            "unseal_failed",
+            code,
+            RefusalKind.UPSTREAM_FAILED,
+            "Unseal failed (" + code + "): " + detail,
+            hint),
+        reason);
   }
 
   static Refusal keyNotLoadedHere() {

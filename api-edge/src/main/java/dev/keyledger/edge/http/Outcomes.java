@@ -63,7 +63,14 @@ public final class Outcomes {
   }
 
   private static void refusal(Context ctx, Refusal refusal, int status) {
-    ErrorHandlers.write(
-        ctx, status, refusal.getType(), refusal.getCode(), refusal.getMessage(), refusal.getHint());
+    ctx.status(status)
+        .json(
+            ErrorBody.of(
+                refusal.getType(),
+                refusal.getCode(),
+                refusal.getMessage(),
+                refusal.getHint(),
+                refusal.getReason(),
+                RequestIds.of(ctx)));
   }
 }

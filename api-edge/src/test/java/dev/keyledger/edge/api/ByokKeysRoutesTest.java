@@ -145,7 +145,10 @@ class ByokKeysRoutesTest {
                   .assertError(400, "kms_verify_failed", "BYOK_002");
           assertThat(error.path("message").asText())
               .startsWith("Cannot access CMK")
-              .contains("kms:Encrypt");
+              .contains("kms:Encrypt")
+              .as("names AWS's error code")
+              .contains("AccessDeniedException");
+          assertThat(error.path("reason").asText()).isEqualTo("access_denied");
           assertThat(error.path("hint").asText()).contains("aws kms get-key-policy");
           http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key", "BYOK_005");
           assertThat(auditTrail(http, owner)).containsExactly("register:failure");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyledger.application.HealthChecks;
+import dev.keyledger.edge.auth.Role;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +94,13 @@ class HealthRoutesTest {
           assertThat(down.path("aws_error_code").asText()).isEqualTo("DisabledException");
           assertThat(down.path("fix").asText()).contains("enable-key");
           assertThat(down.path("checks").path("cmk_access").asText()).isEqualTo("fail");
+          JsonNode refused =
+              http.post(
+                      "/agent/v1/session", edge.token(tenant, "agent@" + tenant, Role.AGENT), "{}")
+                  .assertError(503, "tenant_sealed");
+          assertThat(refused.path("reason").asText())
+              .as("a sealed answer names why")
+              .isEqualTo("disabled");
           JsonNode open = ok(http.get("/api/v1/byok/alerts", owner)).path("alerts");
           assertThat(open)
               .singleElement()

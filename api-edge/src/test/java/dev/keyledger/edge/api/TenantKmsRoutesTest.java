@@ -173,7 +173,10 @@ class TenantKmsRoutesTest {
               http.post(
                       "/admin/tenant-kms", admin, setup.body(setup.alias(), "not-the-external-id"))
                   .assertError(400, "kms_verify_failed", "BYOK_002");
-          assertThat(error.path("message").asText()).startsWith("Cannot access CMK");
+          assertThat(error.path("message").asText())
+              .startsWith("Cannot access CMK")
+              .contains("AccessDenied");
+          assertThat(error.path("reason").asText()).isEqualTo("role_assumption_denied");
           http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
           assertThat(auditTrail(http, admin)).containsExactly("register:failure");
         });
@@ -226,8 +229,12 @@ class TenantKmsRoutesTest {
                       setup
                           .body(setup.keyArn(), setup.externalId())
                           .replace("us-east-1\"", "eu-west-1\""))
-                  .assertError(400, "region_mismatch");
-          assertThat(region.path("message").asText()).contains("us-east-1").contains("eu-west-1");
+                  .assertError(400, "kms_verify_failed", "BYOK_002");
+          assertThat(region.path("reason").asText()).isEqualTo("wrong_region");
+          assertThat(region.path("message").asText())
+              .startsWith("Cannot access CMK: wrong region")
+              .contains("us-east-1")
+              .contains("eu-west-1");
           http.post("/admin/tenant-kms", admin, setup.body("alias/keyledger", setup.externalId()))
               .assertError(400, "invalid_arn", "BYOK_001");
           http.post("/admin/tenant-kms", admin, setup.body(setup.alias(), "x"))

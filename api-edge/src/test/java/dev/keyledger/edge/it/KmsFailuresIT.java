@@ -94,7 +94,8 @@ class KmsFailuresIT {
                     + key
                     + "\",\"config\":{\"region\":\"eu-west-1\",\"role_arn\":\"arn:aws:iam::111122223333:role/R\"}}");
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.error()).isEqualTo("region_mismatch");
+    assertThat(response.error()).isEqualTo("kms_verify_failed");
+    assertThat(response.body().path("error").path("reason").asText()).isEqualTo("wrong_region");
     assertThat(response.body().path("error").path("message").asText())
         .contains("us-east-1")
         .contains("eu-west-1");

@@ -140,16 +140,21 @@ public final class ArnRules {
           null);
     }
     if (!region.equals(ref.region())) {
-      return Refusals.of(
-          "region_mismatch",
-          null,
-          RefusalKind.INVALID_REQUEST,
-          "The key ARN is in region " + ref.region() + " but config.region is " + region,
-          "Use the region of the key ("
-              + ref.region()
-              + "), or the ARN of a key in "
-              + region
-              + ".");
+      return Refusals.withReason(
+          Refusals.of(
+              "kms_verify_failed",
+              "BYOK_002",
+              RefusalKind.INVALID_REQUEST,
+              "Cannot access CMK: wrong region: the key ARN is in region "
+                  + ref.region()
+                  + " but config.region is "
+                  + region,
+              "Use the region of the key ("
+                  + ref.region()
+                  + "), or the ARN of a key in "
+                  + region
+                  + "."),
+          "wrong_region");
     }
     return null;
   }

@@ -22,7 +22,7 @@ final class DataKeyLeases {
   static Decision lease(TenantState state, DekRecords deks, LeaseDataKey lease) {
     BindingStatus status = TenantStates.status(state);
     if (status == BindingStatus.SEALED) {
-      return Decider.refuse(Operations.LEASE_DATA_KEY, Refusals.sealed());
+      return Decider.refuse(Operations.LEASE_DATA_KEY, Refusals.sealed(state));
     }
     if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
       return Decider.refuse(Operations.LEASE_DATA_KEY, Refusals.notActive(status));

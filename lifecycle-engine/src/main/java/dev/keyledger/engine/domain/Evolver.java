@@ -124,12 +124,14 @@ public final class Evolver {
               .setStatus(BindingStatus.DISABLED.wire())
               .setDeregisteredAt(at)
               .setSealedSince(null)
+              .setSealedReason(null)
               .build());
     } else if (payload instanceof TenantSealed sealed) {
       next.setBinding(
           BindingState.newBuilder(binding)
               .setStatus(BindingStatus.SEALED.wire())
               .setSealedSince(at)
+              .setSealedReason(sealed.getFailure())
               .setLastVerifyError(sealed.getMessage())
               .build());
     } else if (payload instanceof DekCreated created) {
@@ -258,6 +260,7 @@ public final class Evolver {
           BindingState.newBuilder(binding)
               .setStatus(BindingStatus.ACTIVE.wire())
               .setSealedSince(null)
+              .setSealedReason(null)
               .setLastVerifyError(null)
               .setLastVerifiedAt(at)
               .build());

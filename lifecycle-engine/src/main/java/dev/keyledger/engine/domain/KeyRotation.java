@@ -176,7 +176,7 @@ public final class KeyRotation {
   public static Optional<Refusal> checkRotatable(TenantState state) {
     BindingStatus status = TenantStates.status(state);
     if (status == BindingStatus.SEALED) {
-      return Optional.of(Refusals.sealed());
+      return Optional.of(Refusals.sealed(state));
     }
     if (status != BindingStatus.ACTIVE && status != BindingStatus.DISABLED
         || TenantStates.activeTmk(state).isEmpty()) {

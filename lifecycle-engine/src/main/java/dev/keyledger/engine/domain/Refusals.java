@@ -1,6 +1,8 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.Refusal;
+import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.state.TenantState;
 
 /**
  * Every refusal the domain can give, with its stable type, the seed's code and words, its {@link
@@ -129,14 +131,34 @@ public final class Refusals {
         "Retry the request.");
   }
 
-  public static Refusal sealed() {
-    return of(
-        "tenant_sealed",
-        null,
-        RefusalKind.UNAVAILABLE,
-        "Tenant is sealed: the customer's KMS key is not accessible",
-        "Restore the platform's access to the key; the tenant unseals by itself at the next retry (every 30 s by default)"
-            + " or at once with POST /admin/tenant-kms/unseal.");
+  /** The tenant is sealed: the refusal names why, as the seal recorded it. */
+  public static Refusal sealed(TenantState state) {
+    BindingState b = state.getBinding();
+    return b == null ? sealedBy(null, null) : sealedBy(b.getSealedReason(), b.getLastVerifyError());
+  }
+
+  /**
+   * The tenant is sealed (or a key cannot be had because the CMK refuses).
+   *
+   * @param reason the KMS failure kind, e.g. {@code disabled}; null when unknown
+   * @param detail KMS's words, e.g. the last verify error; null when unknown
+   */
+  public static Refusal sealedBy(String reason, String detail) {
+    Refusal sealed =
+        of(
+            "tenant_sealed",
+            null,
+            RefusalKind.UNAVAILABLE,
+            "Tenant is sealed: the customer's KMS key is not accessible"
+                + (detail == null ? "" : " (" + detail + ")"),
+            "Restore the platform's access to the key; the tenant unseals by itself at the next retry (every 30 s by default)"
+                + " or at once with POST /admin/tenant-kms/unseal.");
+    return withReason(sealed, reason);
+  }
+
+  /** The refusal with the KMS failure kind that caused it. */
+  public static Refusal withReason(Refusal refusal, String reason) {
+    return Refusal.newBuilder(refusal).setReason(reason).build();
   }
 
   /** The active DEK is being replaced (lost, or its budget used up): retry in a second. */

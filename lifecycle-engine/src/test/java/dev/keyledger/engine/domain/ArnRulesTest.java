@@ -77,6 +77,8 @@ class ArnRulesTest {
                 ArnRules.keyOrAlias("arn:aws:kms:us-east-1:111122223333:alias/k", "k"))
             .ref();
     assertThat(ArnRules.checkRegion("us-east-1", ref)).isNull();
-    assertThat(ArnRules.checkRegion("eu-west-1", ref).getType()).isEqualTo("region_mismatch");
+    assertThat(ArnRules.checkRegion("eu-west-1", ref).getType()).isEqualTo("kms_verify_failed");
+    assertThat(ArnRules.checkRegion("eu-west-1", ref).getCode()).isEqualTo("BYOK_002");
+    assertThat(ArnRules.checkRegion("eu-west-1", ref).getReason()).isEqualTo("wrong_region");
   }
 }
