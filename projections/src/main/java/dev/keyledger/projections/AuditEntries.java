@@ -40,6 +40,11 @@ public final class AuditEntries {
   public static final String REFUSED = "refused";
   public static final String FAILURE = "failure";
 
+  /** Data-plane use, one entry per usage report (batched), with the counts in its metadata. */
+  public static final String ENCRYPT = "encrypt";
+
+  public static final String DECRYPT = "decrypt";
+
   private AuditEntries() {}
 
   public static String operation(EventEnvelope event) {
@@ -78,8 +83,10 @@ public final class AuditEntries {
       return "rewrap_completed";
     } else if (p instanceof TmkDestroyed) {
       return "revoke";
-    } else if (p instanceof UsageRecorded) {
-      return "usage";
+    } else if (p instanceof UsageRecorded usage) {
+      return usage.getEncryptions() > 0
+          ? ENCRYPT
+          : usage.getDecryptions() > 0 ? DECRYPT : Operations.USAGE;
     } else if (p instanceof KeyValidated) {
       return "validate";
     } else if (p instanceof HealthChecked) {
@@ -88,6 +95,26 @@ public final class AuditEntries {
       return Operations.LEASE_DATA_KEY;
     }
     return p.getClass().getSimpleName();
+  }
+
+  /**
+   * True when a search for {@code operation} finds the event: its own operation, or the seed's name
+   * of what it was part of ({@code rotate} finds the DEKs and TMK versions a rotation made, {@code
+   * encrypt} and {@code decrypt} find every usage report that counted some).
+   */
+  public static boolean isOperation(EventEnvelope event, String operation) {
+    if (operation.equals(operation(event))) {
+      return true;
+    }
+    Object p = event.getPayload();
+    return switch (operation) {
+      case Operations.ROTATE ->
+          p instanceof DekCreated || p instanceof TmkVersionAdded || p instanceof RewrapStarted;
+      case ENCRYPT -> p instanceof UsageRecorded u && u.getEncryptions() > 0;
+      case DECRYPT -> p instanceof UsageRecorded u && u.getDecryptions() > 0;
+      case Operations.USAGE -> p instanceof UsageRecorded;
+      default -> false;
+    };
   }
 
   public static String status(EventEnvelope event) {
@@ -113,6 +140,16 @@ public final class AuditEntries {
       return a.getKeyId();
     } else if (p instanceof KeyDeregistered d) {
       return d.getKeyId();
+    } else if (p instanceof DekCreated d) {
+      return d.getDek().getDekId();
+    } else if (p instanceof DataKeyLeased d) {
+      return d.getDek().getDekId();
+    } else if (p instanceof TmkVersionAdded t) {
+      return t.getTmk().getTmkId();
+    } else if (p instanceof TmkRewrapped t) {
+      return t.getTmk().getTmkId();
+    } else if (p instanceof TmkDestroyed t) {
+      return t.getTmkId();
     }
     return null;
   }

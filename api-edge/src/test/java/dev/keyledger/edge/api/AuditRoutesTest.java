@@ -204,6 +204,50 @@ class AuditRoutesTest {
         });
   }
 
+  @Test
+  void theSeedsOperationNamesFindDataPlaneUseRotationsAndHealthChecksWithTheirKeyIds() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          String body = "{\"plaintext\":\"" + EdgeFixture.b64("hello") + "\"}";
+          JsonNode sealed = http.post("/api/v1/byok/encrypt", owner, body).json();
+          http.post("/api/v1/byok/encrypt", owner, body);
+          http.post(
+              "/api/v1/byok/decrypt",
+              owner,
+              "{\"ciphertext\":\"" + sealed.path("ciphertext").asText() + "\"}");
+          edge.flushUsage();
+          http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}");
+          http.get("/api/v1/byok/health", owner);
+
+          JsonNode encrypts =
+              http.get("/api/v1/byok/audit?operation=encrypt", owner).json().path("entries");
+          assertThat(encrypts)
+              .as("one entry per usage report, with the counts")
+              .singleElement()
+              .satisfies(
+                  e -> {
+                    assertThat(e.path("operation").asText()).isEqualTo("encrypt");
+                    assertThat(e.path("metadata").path("encryptions").asLong()).isEqualTo(2);
+                    assertThat(e.path("metadata").path("decryptions").asLong()).isEqualTo(1);
+                  });
+          assertThat(http.get("/api/v1/byok/audit?operation=decrypt", owner).json().path("entries"))
+              .hasSize(1);
+          JsonNode rotations =
+              http.get("/api/v1/byok/audit?operation=rotate", owner).json().path("entries");
+          assertThat(rotations).isNotEmpty();
+          assertThat(rotations).allSatisfy(e -> assertThat(e.path("key_id").asText()).isNotBlank());
+          assertThat(
+                  http.get("/api/v1/byok/audit?operation=health_check", owner)
+                      .json()
+                      .path("entries"))
+              .singleElement()
+              .satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("success"));
+        });
+  }
+
   private static List<String> operations(Reply page) {
     assertThat(page.status()).as(page.text()).isEqualTo(200);
     return page.json()

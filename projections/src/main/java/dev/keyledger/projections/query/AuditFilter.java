@@ -33,6 +33,6 @@ public record AuditFilter(int limit, long beforeSeq, Instant from, Instant to, S
   public boolean matches(EventEnvelope event) {
     return (from == null || !event.getOccurredAt().isBefore(from))
         && (to == null || !event.getOccurredAt().isAfter(to))
-        && (operation == null || operation.equals(AuditEntries.operation(event)));
+        && (operation == null || AuditEntries.isOperation(event, operation));
   }
 }
