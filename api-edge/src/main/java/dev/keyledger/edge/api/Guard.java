@@ -1,6 +1,7 @@
 package dev.keyledger.edge.api;
 
 import dev.keyledger.application.Caller;
+import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
@@ -19,10 +20,15 @@ public final class Guard {
 
   private final AccessControl access;
   private final RateLimiter limiter;
+  private final RateLimitAudit audit;
 
-  public Guard(AccessControl access, RateLimiter limiter) {
+  /**
+   * @param audit counts each refusal of a rate limit for the tenant's audit trail
+   */
+  public Guard(AccessControl access, RateLimiter limiter, RateLimitAudit audit) {
     this.access = access;
     this.limiter = limiter;
+    this.audit = audit;
   }
 
   /**
@@ -44,6 +50,7 @@ public final class Guard {
     if (limit != null) {
       RateLimitResult result = limiter.tryConsume(limit, principal.sub());
       if (!result.allowed()) {
+        audit.refused(principal.org(), principal.sub(), limit);
         throw new ApiException(
             429,
             "rate_limit_exceeded",

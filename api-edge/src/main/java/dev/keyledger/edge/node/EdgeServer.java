@@ -83,7 +83,7 @@ public final class EdgeServer {
       Clock clock,
       String host,
       int port) {
-    Guard guard = new Guard(access, new RateLimiter(limits));
+    Guard guard = new Guard(access, new RateLimiter(limits), useCases.rateLimits());
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
             new ByokKeysController(

@@ -415,6 +415,21 @@ class ByokKeysRoutesTest {
           Reply limited = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"nope\"}");
           limited.assertError(429, "rate_limit_exceeded");
           assertThat(limited.retryAfter()).isGreaterThan(60);
+          http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"nope\"}")
+              .assertError(429, "rate_limit_exceeded");
+          edge.flushRateLimits();
+          JsonNode counted =
+              http.get("/api/v1/byok/audit?operation=rate_limit", owner).json().path("entries");
+          assertThat(counted)
+              .as("both refusals in one audited entry, with their count")
+              .singleElement()
+              .satisfies(
+                  e -> {
+                    assertThat(e.path("status").asText()).isEqualTo("refused");
+                    assertThat(e.path("metadata").path("refusal").path("message").asText())
+                        .startsWith("2 request(s) of owner@" + tenant)
+                        .contains("keys.create");
+                  });
         });
   }
 

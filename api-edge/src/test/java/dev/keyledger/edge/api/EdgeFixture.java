@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.QueryResult;
+import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.runtime.UseCases;
@@ -84,6 +85,7 @@ final class EdgeFixture implements AutoCloseable {
   final JwtKeys jwtKeys;
   final TokenIssuer issuer;
   final UsageMeter usage;
+  final RateLimitAudit rateLimits = new RateLimitAudit();
   final SystemCommands system;
   private final AwsCustomerKms kms;
   private final SecretBytes platformSecret = Keys.newAes256();
@@ -144,6 +146,7 @@ final class EdgeFixture implements AutoCloseable {
             platformKey,
             keyring,
             usage,
+            rateLimits,
             clock,
             EdgeServer.sessionTokens(jwtKeys, clock),
             closeables::push);
@@ -209,6 +212,11 @@ final class EdgeFixture implements AutoCloseable {
   /** Reports the data plane's counts now, as the node's usage flush does every few seconds. */
   void flushUsage() {
     usage.flush(system);
+  }
+
+  /** Audits the rate-limit refusals now, as the node does every minute. */
+  void flushRateLimits() {
+    rateLimits.flush(system);
   }
 
   /** Seals the tenant as the engine does after a failed unwrap (the unwrap reporter's command). */

@@ -2,6 +2,7 @@ package dev.keyledger.application.runtime;
 
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.QueryResult;
+import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
@@ -61,6 +62,7 @@ public final class EngineRuntime implements AutoCloseable {
   private PlatformKeyWrapper platformKey;
   private TenantKeyring keyring;
   private UsageMeter usage;
+  private RateLimitAudit rateLimits;
   private EngineSettings settings;
 
   private EngineRuntime() {}
@@ -127,6 +129,7 @@ public final class EngineRuntime implements AutoCloseable {
     resources.push(new KeyEventsListener(s.kafka(), topics, keyring));
 
     usage = new UsageMeter(s.clock(), instanceId);
+    rateLimits = new RateLimitAudit();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -139,6 +142,7 @@ public final class EngineRuntime implements AutoCloseable {
           scheduler.shutdown();
           scheduler.awaitTermination(5, TimeUnit.SECONDS);
           usage.flush(system);
+          rateLimits.flush(system);
         });
     scheduler.scheduleWithFixedDelay(
         logged("usage flush", () -> usage.flush(system)),
@@ -147,6 +151,8 @@ public final class EngineRuntime implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        logged("rate-limit audit", () -> rateLimits.flush(system)), 60, 60, TimeUnit.SECONDS);
 
     WorkerScheduler workers =
         new WorkerScheduler(
@@ -220,6 +226,10 @@ public final class EngineRuntime implements AutoCloseable {
 
   UsageMeter usage() {
     return usage;
+  }
+
+  RateLimitAudit rateLimits() {
+    return rateLimits;
   }
 
   /** Blocks until the stream threads fail (the caller then exits non-zero). */

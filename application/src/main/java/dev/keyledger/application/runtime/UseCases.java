@@ -13,6 +13,7 @@ import dev.keyledger.application.KeyRotations;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.LegalWaiver;
 import dev.keyledger.application.ManualUnseal;
+import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.TenantAlerts;
 import dev.keyledger.application.TenantReader;
@@ -36,6 +37,7 @@ public record UseCases(
     KeyStatus keys,
     HealthChecks health,
     TenantAlerts alerts,
+    RateLimitAudit rateLimits,
     LegalWaiver waiver,
     AuditTrail audit,
     AgentSessions agents) {
@@ -54,6 +56,7 @@ public record UseCases(
         engine.platformKey(),
         engine.keyring(),
         engine.usage(),
+        engine.rateLimits(),
         engine.settings().clock(),
         tokens,
         engine::closeWithEngine);
@@ -62,6 +65,7 @@ public record UseCases(
   /**
    * The use cases on any ports (the engine's, or fakes in tests).
    *
+   * @param rateLimits counts the refusals of the edge's rate limits for the audit
    * @param closer takes what must be closed with the caller (the automatic DEK rotation's thread)
    */
   public static UseCases create(
@@ -72,6 +76,7 @@ public record UseCases(
       PlatformKeyWrapper platformKey,
       TenantKeyring keyring,
       UsageMeter usage,
+      RateLimitAudit rateLimits,
       Clock clock,
       AgentSessions.SessionTokens tokens,
       Consumer<AutoCloseable> closer) {
@@ -90,6 +95,7 @@ public record UseCases(
         new KeyStatus(reader),
         new HealthChecks(reader, probe, keyring, commands, clock),
         new TenantAlerts(queries),
+        rateLimits,
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),
         new AgentSessions(reader, tokens, clock));
