@@ -23,6 +23,8 @@ import java.util.Map;
  * @param topics partitions, replication and topic overrides
  * @param httpHost address the HTTP edge binds
  * @param httpPort port of the HTTP edge (0 = ephemeral)
+ * @param managementPort port of {@code /metrics}, {@code /healthz} and {@code /readyz}, on {@code
+ *     httpHost} (0 = ephemeral)
  * @param kms how the platform reaches AWS KMS and STS
  * @param rateLimits per-sub limits
  * @param commandWait how long a request waits for the fold before answering 202
@@ -40,6 +42,7 @@ public record NodeSettings(
     TopicsAdmin.Settings topics,
     String httpHost,
     int httpPort,
+    int managementPort,
     AwsKmsSettings kms,
     RateLimitConfig rateLimits,
     Duration commandWait,
@@ -64,7 +67,10 @@ public record NodeSettings(
         clock);
   }
 
-  /** Dev and test defaults for what most callers leave alone. */
+  /**
+   * Dev and test defaults for what most callers leave alone; the management port is ephemeral
+   * ({@code dev} and {@code serve} set theirs).
+   */
   public static NodeSettings of(
       Path dataDir,
       Map<String, Object> kafka,
@@ -82,6 +88,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        0,
         kms,
         RateLimitConfig.defaults(),
         Duration.ofSeconds(10),
@@ -89,6 +96,25 @@ public record NodeSettings(
         Duration.ofSeconds(5),
         WorkerSettings.defaults(),
         Clock.systemUTC());
+  }
+
+  public NodeSettings withManagementPort(int port) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        port,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock);
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -100,6 +126,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -118,6 +145,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -136,6 +164,7 @@ public record NodeSettings(
         settings,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -154,6 +183,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         limits,
         commandWait,
@@ -172,6 +202,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -193,6 +224,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -211,6 +243,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -229,6 +262,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         wait,

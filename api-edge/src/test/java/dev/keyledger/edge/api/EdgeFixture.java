@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.QueryResult;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.runtime.UseCases;
@@ -18,6 +19,7 @@ import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.node.EdgeServer;
+import dev.keyledger.edge.node.ManagementServer;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.crypto.Keys;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
@@ -39,6 +41,8 @@ import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Request;
 import io.javalin.testtools.Response;
 import io.javalin.testtools.TestConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -85,6 +89,13 @@ final class EdgeFixture implements AutoCloseable {
   final TokenIssuer issuer;
   final UsageMeter usage;
   final SystemCommands system;
+
+  /** The registry every part of the fixture records in, as a node's. */
+  final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** What {@code /readyz} answers: the in-memory log is always ready. */
+  final Readiness readiness = new Readiness(Map.of("log", Readiness.Part.up("in memory")));
+
   private final AwsCustomerKms kms;
   private final SecretBytes platformSecret = Keys.newAes256();
   private final UnwrapReporter unwrapReporter;
@@ -109,7 +120,8 @@ final class EdgeFixture implements AutoCloseable {
                         AwsBasicCredentials.create(
                             kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
                     kmsConfig.platformPrincipalArn())
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2));
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2),
+            metrics);
     CmkProbe probe =
         new CmkProbe(
             kms,
@@ -130,6 +142,7 @@ final class EdgeFixture implements AutoCloseable {
     TenantKeyring keyring =
         new TenantKeyring(
             kms, platformKey, material, KeyringSettings.defaults(), clock, unwrapReporter);
+    keyring.bindTo(metrics);
     usage = new UsageMeter(clock, "edge-fixture");
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
@@ -155,7 +168,13 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   Javalin app(RateLimitConfig limits) {
-    return EdgeServer.create(useCases, jwtKeys, limits, clock, "127.0.0.1", 0);
+    return EdgeServer.create(
+        useCases, () -> readiness, metrics, jwtKeys, limits, clock, "127.0.0.1", 0);
+  }
+
+  /** A fresh, not started, management app on the fixture's registry. */
+  Javalin management() {
+    return ManagementServer.create(metrics, () -> readiness, "127.0.0.1", 0);
   }
 
   /** Runs {@code test} against a fresh app with the SPEC's rate limits. */
