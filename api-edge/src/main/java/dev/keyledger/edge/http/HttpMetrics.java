@@ -10,16 +10,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Metrics of every HTTP request the edge answers, recorded when the answer is complete:
  *
  * <ul>
  *   <li>{@value #REQUESTS} (a timer with histogram buckets; {@code http_server_requests_seconds} in
- *       Prometheus), tagged {@code method}, {@code route} and {@code status}. The route is the
- *       declared template ({@code /api/v1/byok/commands/{id}}), never the path a client sent, so no
- *       id reaches a label, also for a request refused before routing (a 413); a request no route
- *       matches is {@value #UNMATCHED}.
+ *       Prometheus), tagged {@code method} (an HTTP method of RFC 9110, or {@value #OTHER}), {@code
+ *       route} and {@code status}. The route is the declared template ({@code
+ *       /api/v1/byok/commands/{id}}), never the path a client sent, so no id reaches a label, also
+ *       for a request refused before routing (a 413); a request no route matches is {@value
+ *       #UNMATCHED}.
  *   <li>{@value #PENDING} ({@code keyledger_http_pending_total}), tagged {@code route}: the answers
  *       202 "pending", commands the fold did not decide within the wait.
  * </ul>
@@ -36,6 +38,13 @@ public final class HttpMetrics {
 
   /** The route tag of a request that matched no route (404, 405). */
   public static final String UNMATCHED = "unmatched";
+
+  /** The method tag of a request whose method is none of {@link #METHODS}. */
+  public static final String OTHER = "other";
+
+  /** Methods kept as tags; any other name a client sends would be a new series. */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
   private static final Duration[] BUCKETS = {
     Duration.ofMillis(5),
@@ -81,7 +90,7 @@ public final class HttpMetrics {
     int status = ctx.statusCode();
     Timer.builder(REQUESTS)
         .description("HTTP requests by method, route template and status")
-        .tag("method", ctx.method().name())
+        .tag("method", METHODS.contains(ctx.method().name()) ? ctx.method().name() : OTHER)
         .tag("route", route)
         .tag("status", Integer.toString(status))
         .serviceLevelObjectives(BUCKETS)

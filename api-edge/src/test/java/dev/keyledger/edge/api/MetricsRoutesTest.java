@@ -8,6 +8,10 @@ import dev.keyledger.edge.testing.PrometheusText;
 import dev.keyledger.engine.testing.CustomerAccount;
 import io.javalin.testtools.JavalinTest;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,6 +171,32 @@ class MetricsRoutesTest {
                           .doesNotContain(commandId)
                           .doesNotContain(tenant)
                           .doesNotContain("/no/such/route"));
+        });
+  }
+
+  @Test
+  void methodsNoneKnowsAreOneSeriesNotOneEach() {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    JavalinTest.test(
+        edge.management(),
+        (app, client) -> {
+          Client management = new Client(client);
+          JavalinTest.test(
+              edge.app(),
+              (edgeApp, edgeClient) -> {
+                for (String method : new String[] {"BREW", "WHEN"}) {
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(edgeClient.getOrigin() + "/healthz"))
+                          .method(method, HttpRequest.BodyPublishers.noBody())
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding());
+                }
+              });
+
+          PrometheusText metrics = scrape(management);
+          assertThat(metrics.sum("http_server_requests_seconds_count", "method", "other"))
+              .isEqualTo(2);
+          assertThat(metrics.labelValues()).doesNotContain("BREW", "WHEN");
         });
   }
 
