@@ -7,22 +7,24 @@ import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
+import dev.keyledger.edge.api.ProbesController;
 import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.http.ErrorHandlers;
+import dev.keyledger.edge.http.HttpMetrics;
 import dev.keyledger.edge.http.Json;
 import dev.keyledger.edge.http.RequestBodies;
 import dev.keyledger.edge.http.RequestIds;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
-import java.util.Map;
 
 /** The HTTP edge: one app factory, every route in one block, handlers on thin controllers. */
 public final class KeyLedgerApp {
 
   /** The controllers the routes call. */
   public record Controllers(
+      ProbesController probes,
       ByokKeysController keys,
       WaiverController waiver,
       AuditController audit,
@@ -39,10 +41,14 @@ public final class KeyLedgerApp {
 
   private KeyLedgerApp() {}
 
-  /** A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral). */
-  public static Javalin create(Controllers c, String host, int port) {
+  /**
+   * A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral), whose
+   * every request is recorded by {@code metrics}.
+   */
+  public static Javalin create(Controllers c, HttpMetrics metrics, String host, int port) {
     return Javalin.create(
         config -> {
+          metrics.install(config);
           config.jetty.host = host;
           config.jetty.port = port;
           config.startup.showJavalinBanner = false;
@@ -56,7 +62,8 @@ public final class KeyLedgerApp {
               });
           ErrorHandlers.register(config.routes);
 
-          config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+          config.routes.get("/healthz", c.probes()::healthz);
+          config.routes.get("/readyz", c.probes()::readyz);
 
           config.routes.post("/api/v1/byok/keys", c.keys()::register);
           config.routes.get("/api/v1/byok/keys", c.keys()::get);

@@ -56,6 +56,13 @@ public final class DevCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--management-port",
+      defaultValue = "9464",
+      description =
+          "Port of /metrics (Prometheus), /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int managementPort;
+
+  @Option(
       names = "--kafka-port",
       defaultValue = "9092",
       description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
@@ -98,6 +105,7 @@ public final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath();
     PortInUseException.requireFree(host, httpPort, "--http-port");
+    PortInUseException.requireFree(host, managementPort, "--management-port");
     PortInUseException.requireFree(host, kmsPort, "--kms-port");
     EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.start(data.resolve("kafka"), host, kafkaPort, controllerPort);
@@ -129,6 +137,7 @@ public final class DevCommand implements Callable<Integer> {
                       host,
                       httpPort,
                       awsSettings)
+                  .withManagementPort(managementPort)
                   .withKeyring(KeyringSettings.defaults().withByokTtl(byokTtl))
                   .withWorkers(
                       new WorkerSettings(
@@ -145,13 +154,18 @@ public final class DevCommand implements Callable<Integer> {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> closeAll(started, startedKms, broker), "keyledger-shutdown"));
-    printReady(data, broker, startedKms, kmsConfig, started.httpPort());
+    printReady(data, broker, startedKms, kmsConfig, started.httpPort(), started.managementPort());
     started.awaitFailure();
     return 1;
   }
 
   private void printReady(
-      Path data, EmbeddedKafkaBroker broker, LocalKms kms, LocalKmsConfig kmsConfig, int port)
+      Path data,
+      EmbeddedKafkaBroker broker,
+      LocalKms kms,
+      LocalKmsConfig kmsConfig,
+      int port,
+      int managementPort)
       throws IOException {
     String token =
         new TokenIssuer(JwtKeys.loadOrCreate(data), Clock.systemUTC())
@@ -162,6 +176,11 @@ public final class DevCommand implements Callable<Integer> {
     System.out.println(
         "KeyLedger dev mode ready: edge "
             + base
+            + ", management http://"
+            + host
+            + ":"
+            + managementPort
+            + "/metrics"
             + ", kafka "
             + broker.bootstrapServers()
             + ", kms "

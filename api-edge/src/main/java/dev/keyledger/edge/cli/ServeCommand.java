@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
  * {@code keyledger serve}: one production instance against an external Kafka cluster and AWS KMS
  * (platform credentials from the AWS default chain). Configuration layers: defaults &lt; {@code
  * --config} file &lt; {@code KEYLEDGER_*} environment &lt; flags (see docs/configuration.md). Exit
- * codes: 2 for a bad configuration, 1 when Kafka is unreachable, the HTTP port is taken or the
- * stream threads fail; each of these is reported as one line. SIGTERM shuts the instance down
- * cleanly.
+ * codes: 2 for a bad configuration, 1 when Kafka is unreachable, the HTTP or management port is
+ * taken or the stream threads fail; each of these is reported as one line. SIGTERM shuts the
+ * instance down cleanly.
  */
 @Command(
     name = "serve",
@@ -110,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
    * Loads and checks the configuration, then starts the node and prints the ready line.
    *
    * @return the running node, or null after a configuration error has been printed
-   * @throws PortInUseException if the HTTP port is taken
+   * @throws PortInUseException if the HTTP or the management port is taken
    * @throws KafkaUnreachableException if no broker answers
    */
   KeyLedgerNode start() throws Exception {
@@ -131,6 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     PortInUseException.requireFree(
         config.httpHost(), config.httpPort(), "--http-port (or http.port)");
+    PortInUseException.requireFree(
+        config.httpHost(), config.managementPort(), "--set management.port=N");
     requireKafka(config);
     KeyLedgerNode node = KeyLedgerNode.start(config.nodeSettings());
     spec.commandLine()
@@ -140,6 +142,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + config.httpHost()
                 + ":"
                 + node.httpPort()
+                + ", management http://"
+                + config.httpHost()
+                + ":"
+                + node.managementPort()
+                + "/metrics"
                 + ", kafka "
                 + config.bootstrapServers()
                 + ", application.id "

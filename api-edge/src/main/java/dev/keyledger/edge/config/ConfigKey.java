@@ -15,6 +15,7 @@ public enum ConfigKey {
   DATA_DIR("data.dir", "keyledger-data"),
   HTTP_HOST("http.host", "127.0.0.1"),
   HTTP_PORT("http.port", "8080"),
+  MANAGEMENT_PORT("management.port", "9464"),
   APPLICATION_ID("application.id", "keyledger"),
   TOPIC_PREFIX("topic.prefix", "keyledger"),
   TOPIC_PARTITIONS("topic.partitions", "12"),

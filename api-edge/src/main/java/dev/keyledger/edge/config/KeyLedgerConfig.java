@@ -62,6 +62,7 @@ public final class KeyLedgerConfig {
   private final Path dataDir;
   private final String httpHost;
   private final int httpPort;
+  private final int managementPort;
   private final String applicationId;
   private final String topicPrefix;
   private final TopicsAdmin.Settings topics;
@@ -84,6 +85,12 @@ public final class KeyLedgerConfig {
     dataDir = required(ConfigKey.DATA_DIR, KeyLedgerConfig::path).toAbsolutePath();
     httpHost = required(ConfigKey.HTTP_HOST, KeyLedgerConfig::nonBlank);
     httpPort = required(ConfigKey.HTTP_PORT, KeyLedgerConfig::port);
+    managementPort = required(ConfigKey.MANAGEMENT_PORT, KeyLedgerConfig::port);
+    if (managementPort != 0 && managementPort == httpPort) {
+      throw ConfigException.invalid(
+          setting(ConfigKey.MANAGEMENT_PORT),
+          "the same port as http.port; the management port needs its own");
+    }
     applicationId = required(ConfigKey.APPLICATION_ID, KeyLedgerConfig::nonBlank);
     topicPrefix = required(ConfigKey.TOPIC_PREFIX, KeyLedgerConfig::nonBlank);
     int partitions = required(ConfigKey.TOPIC_PARTITIONS, v -> intIn(v, 1, 10_000));
@@ -163,6 +170,7 @@ public final class KeyLedgerConfig {
             .withEndpointOverride(kmsEndpoint.orElse(null));
     NodeSettings node =
         NodeSettings.of(dataDir, kafka, applicationId, topicPrefix, topics, httpHost, httpPort, aws)
+            .withManagementPort(managementPort)
             .withKeyring(keyring)
             .withWorkers(workers)
             .withUsageFlush(usageFlush)
@@ -202,6 +210,11 @@ public final class KeyLedgerConfig {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** Port of {@code /metrics}, {@code /healthz} and {@code /readyz} (on {@link #httpHost}). */
+  public int managementPort() {
+    return managementPort;
   }
 
   public String applicationId() {

@@ -1,6 +1,7 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.application.AgentSessions;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.KeyLedgerApp;
 import dev.keyledger.edge.api.AgentController;
@@ -11,6 +12,7 @@ import dev.keyledger.edge.api.CommandsController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.Guard;
+import dev.keyledger.edge.api.ProbesController;
 import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
@@ -25,12 +27,15 @@ import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.auth.TokenVerifier;
+import dev.keyledger.edge.http.HttpMetrics;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.ratelimit.RateLimiter;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The HTTP edge of one instance: tokens, access control and rate limits in front of the use cases.
@@ -75,9 +80,14 @@ public final class EdgeServer {
         tokens, StepUpVerifier.forIdentityProvider(tokens, idp.stepUpAcr(), clock));
   }
 
-  /** A configured, not yet started, app on {@code host:port} serving {@code useCases}. */
+  /**
+   * A configured, not yet started, app on {@code host:port} serving {@code useCases}, answering
+   * {@code /readyz} from {@code readiness} and recording its requests in {@code metrics}.
+   */
   public static Javalin create(
       UseCases useCases,
+      Supplier<Readiness> readiness,
+      MeterRegistry metrics,
       AccessControl access,
       RateLimitConfig limits,
       Clock clock,
@@ -86,6 +96,7 @@ public final class EdgeServer {
     Guard guard = new Guard(access, new RateLimiter(limits), useCases.rateLimits());
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
+            new ProbesController(readiness),
             new ByokKeysController(
                 guard,
                 useCases.onboarding(),
@@ -102,6 +113,7 @@ public final class EdgeServer {
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
             new AgentController(guard, useCases.agents()),
             new AlertsController(guard, useCases.alerts())),
+        new HttpMetrics(metrics),
         host,
         port);
   }

@@ -1,24 +1,44 @@
 package dev.keyledger.edge.node;
 
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.runtime.EngineRuntime;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.auth.JwtKeys;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * One running KeyLedger instance: the engine ({@link EngineRuntime}), then the HTTP edge on its use
+ * One running KeyLedger instance: the management port first (so {@code /readyz} answers "starting"
+ * while the engine starts), then the engine ({@link EngineRuntime}), then the HTTP edge on its use
  * cases; closed in reverse. {@code main} code only builds settings and calls {@link #start}.
+ *
+ * <p>The node owns the one metric registry (Prometheus) that every part records in: JVM memory, GC,
+ * threads, class loading, CPU, file descriptors and uptime, plus whatever the engine and the edge
+ * register.
  */
 public final class KeyLedgerNode implements AutoCloseable {
 
+  private final Javalin management;
+  private final JvmGcMetrics gc;
   private final EngineRuntime engine;
   private final Javalin http;
 
-  private KeyLedgerNode(EngineRuntime engine, Javalin http) {
+  private KeyLedgerNode(Javalin management, JvmGcMetrics gc, EngineRuntime engine, Javalin http) {
+    this.management = management;
+    this.gc = gc;
     this.engine = engine;
     this.http = http;
   }
@@ -26,15 +46,41 @@ public final class KeyLedgerNode implements AutoCloseable {
   /** Starts every part; on failure closes what had started and rethrows. */
   public static KeyLedgerNode start(NodeSettings s) throws Exception {
     JwtKeys jwtKeys = JwtKeys.loadOrCreate(s.dataDir());
-    // application.server must name the port clients reach, so an ephemeral port is chosen before
-    // Streams starts.
-    int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
-    EngineRuntime engine = EngineRuntime.start(s.engine(), new HostInfo(s.httpHost(), httpPort));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(metrics);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new FileDescriptorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(metrics);
+    AtomicReference<EngineRuntime> started = new AtomicReference<>();
+    Javalin management =
+        ManagementServer.create(
+            metrics,
+            () -> started.get() == null ? Readiness.starting() : started.get().readiness(),
+            s.httpHost(),
+            s.managementPort());
     try {
+      management.start();
+    } catch (RuntimeException e) {
+      gc.close();
+      throw e;
+    }
+    EngineRuntime engine = null;
+    try {
+      // application.server must name the port clients reach, so an ephemeral port is chosen
+      // before Streams starts.
+      int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
+      engine = EngineRuntime.start(s.engine(), new HostInfo(s.httpHost(), httpPort), metrics);
+      EngineRuntime running = engine;
       UseCases useCases = UseCases.on(engine, EdgeServer.sessionTokens(jwtKeys, s.clock()));
       Javalin http =
           EdgeServer.create(
               useCases,
+              running::readiness,
+              metrics,
               EdgeServer.accessControl(jwtKeys, s.identityProvider(), s.clock()),
               s.rateLimits(),
               s.clock(),
@@ -42,9 +88,14 @@ public final class KeyLedgerNode implements AutoCloseable {
               httpPort);
       engine.closeWithEngine(http::stop);
       http.start();
-      return new KeyLedgerNode(engine, http);
+      started.set(engine);
+      return new KeyLedgerNode(management, gc, engine, http);
     } catch (Exception | Error e) {
-      engine.close();
+      if (engine != null) {
+        engine.close();
+      }
+      management.stop();
+      gc.close();
       throw e;
     }
   }
@@ -52,6 +103,11 @@ public final class KeyLedgerNode implements AutoCloseable {
   /** The port the HTTP edge listens on. */
   public int httpPort() {
     return http.port();
+  }
+
+  /** The port of {@code /metrics}, {@code /healthz} and {@code /readyz}. */
+  public int managementPort() {
+    return management.port();
   }
 
   /** Blocks until the stream threads fail (the caller then exits non-zero). */
@@ -62,6 +118,8 @@ public final class KeyLedgerNode implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    management.stop();
+    gc.close();
   }
 
   private static int freePort(String host) throws IOException {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param topics partitions, replication and topic overrides
  * @param httpHost address the HTTP edge binds
  * @param httpPort port of the HTTP edge (0 = ephemeral)
+ * @param managementPort port of {@code /metrics}, {@code /healthz} and {@code /readyz}, on {@code
+ *     httpHost} (0 = ephemeral)
  * @param kms how the platform reaches AWS KMS and STS
  * @param rateLimits per-sub limits
  * @param commandWait how long a request waits for the fold before answering 202
@@ -44,6 +46,7 @@ public record NodeSettings(
     TopicsAdmin.Settings topics,
     String httpHost,
     int httpPort,
+    int managementPort,
     AwsKmsSettings kms,
     RateLimitConfig rateLimits,
     Duration commandWait,
@@ -69,7 +72,10 @@ public record NodeSettings(
         clock);
   }
 
-  /** Dev and test defaults for what most callers leave alone. */
+  /**
+   * Dev and test defaults for what most callers leave alone; the management port is ephemeral
+   * ({@code dev} and {@code serve} set theirs).
+   */
   public static NodeSettings of(
       Path dataDir,
       Map<String, Object> kafka,
@@ -87,6 +93,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        0,
         kms,
         RateLimitConfig.defaults(),
         Duration.ofSeconds(10),
@@ -95,6 +102,26 @@ public record NodeSettings(
         WorkerSettings.defaults(),
         Clock.systemUTC(),
         Optional.empty());
+  }
+
+  public NodeSettings withManagementPort(int port) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        port,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        identityProvider);
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -106,6 +133,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -125,6 +153,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -144,6 +173,7 @@ public record NodeSettings(
         settings,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -163,6 +193,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         limits,
         commandWait,
@@ -182,6 +213,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -204,6 +236,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -223,6 +256,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,
@@ -242,6 +276,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         wait,
@@ -262,6 +297,7 @@ public record NodeSettings(
         topics,
         httpHost,
         httpPort,
+        managementPort,
         kms,
         rateLimits,
         commandWait,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.RateLimitAudit;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.runtime.UseCases;
@@ -19,6 +20,7 @@ import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.node.EdgeServer;
+import dev.keyledger.edge.node.ManagementServer;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.crypto.Keys;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
@@ -40,6 +42,8 @@ import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Request;
 import io.javalin.testtools.Response;
 import io.javalin.testtools.TestConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -87,6 +91,13 @@ final class EdgeFixture implements AutoCloseable {
   final UsageMeter usage;
   final RateLimitAudit rateLimits = new RateLimitAudit();
   final SystemCommands system;
+
+  /** The registry every part of the fixture records in, as a node's. */
+  final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** What {@code /readyz} answers: the in-memory log is always ready. */
+  final Readiness readiness = new Readiness(Map.of("log", Readiness.Part.up("in memory")));
+
   private final AwsCustomerKms kms;
   private final SecretBytes platformSecret = Keys.newAes256();
   private final UnwrapReporter unwrapReporter;
@@ -111,7 +122,8 @@ final class EdgeFixture implements AutoCloseable {
                         AwsBasicCredentials.create(
                             kmsConfig.platformAccessKeyId(), kmsConfig.platformSecretAccessKey())),
                     kmsConfig.platformPrincipalArn())
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2));
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4), 2),
+            metrics);
     CmkProbe probe =
         new CmkProbe(
             kms,
@@ -132,6 +144,7 @@ final class EdgeFixture implements AutoCloseable {
     TenantKeyring keyring =
         new TenantKeyring(
             kms, platformKey, material, KeyringSettings.defaults(), clock, unwrapReporter);
+    keyring.bindTo(metrics);
     usage = new UsageMeter(clock, "edge-fixture");
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
@@ -163,7 +176,13 @@ final class EdgeFixture implements AutoCloseable {
 
   /** A fresh, not started, app authenticating requests with {@code access}. */
   Javalin app(RateLimitConfig limits, AccessControl access) {
-    return EdgeServer.create(useCases, access, limits, clock, "127.0.0.1", 0);
+    return EdgeServer.create(
+        useCases, () -> readiness, metrics, access, limits, clock, "127.0.0.1", 0);
+  }
+
+  /** A fresh, not started, management app on the fixture's registry. */
+  Javalin management() {
+    return ManagementServer.create(metrics, () -> readiness, "127.0.0.1", 0);
   }
 
   /** Runs {@code test} against a fresh app with the SPEC's rate limits. */

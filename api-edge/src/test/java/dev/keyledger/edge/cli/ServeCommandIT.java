@@ -72,6 +72,8 @@ class ServeCommandIT {
           config.toString(),
           "--http-port",
           "0",
+          "--set",
+          "management.port=0",
           "--data-dir",
           dir.resolve("data").toString());
 
@@ -80,7 +82,9 @@ class ServeCommandIT {
             .startsWith(
                 "KeyLedger ready: edge http://127.0.0.1:"
                     + node.httpPort()
-                    + ", kafka "
+                    + ", management http://127.0.0.1:"
+                    + node.managementPort()
+                    + "/metrics, kafka "
                     + kafka.bootstrapServers()
                     + ", application.id keyledger-serve-it, kms "
                     + kms.endpoint());

@@ -143,6 +143,29 @@ class ServeCommandTest {
   }
 
   @Test
+  void takenManagementPortIsOneLine() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int exit =
+          serve(
+              SHARED_SECRET,
+              "--http-port",
+              "0",
+              "--data-dir",
+              dir.toString(),
+              "--set",
+              "management.port=" + taken.getLocalPort());
+
+      assertThat(exit).isEqualTo(1);
+      assertThat(errLines())
+          .isEqualTo(
+              "keyledger serve: port "
+                  + taken.getLocalPort()
+                  + " on 127.0.0.1 is already in use; stop the other process or pass --set"
+                  + " management.port=N");
+    }
+  }
+
+  @Test
   void unreachableKafkaIsOneLine() {
     int exit =
         serve(

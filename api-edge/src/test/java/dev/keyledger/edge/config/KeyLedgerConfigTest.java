@@ -196,6 +196,22 @@ class KeyLedgerConfigTest {
   }
 
   @Test
+  void theManagementPortDefaultsTo9464ComesFromAnyLayerAndIsNotTheHttpPort() {
+    assertThat(withEnv(BOOTSTRAP).nodeSettings().managementPort()).isEqualTo(9464);
+    assertThat(withSet("management.port", "9100").nodeSettings().managementPort()).isEqualTo(9100);
+    Map<String, String> env = new java.util.HashMap<>(BOOTSTRAP);
+    env.put("KEYLEDGER_MANAGEMENT_PORT", "0");
+    assertThat(withEnv(env).managementPort()).as("0 = any free port").isZero();
+
+    assertThatThrownBy(() -> withSet("management.port", "x"))
+        .hasMessage("management.port=x (from flag --set): not a port number (0-65535)");
+    assertThatThrownBy(() -> withSet("management.port", "8080"))
+        .hasMessage(
+            "management.port=8080 (from flag --set): the same port as http.port; the management"
+                + " port needs its own");
+  }
+
+  @Test
   void bootstrapServersAreRequired() {
     assertThatThrownBy(() -> withEnv(Map.of()))
         .isInstanceOf(ConfigException.class)

@@ -81,6 +81,10 @@ final class EdgeHarness implements AutoCloseable {
     return node.httpPort();
   }
 
+  int managementPort() {
+    return node.managementPort();
+  }
+
   Http http() {
     return http;
   }

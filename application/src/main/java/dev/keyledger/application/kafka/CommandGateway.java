@@ -2,6 +2,7 @@ package dev.keyledger.application.kafka;
 
 import dev.keyledger.application.CommandLog;
 import dev.keyledger.application.LogUnavailableException;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.Submission;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
@@ -11,6 +12,8 @@ import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +50,31 @@ import org.slf4j.LoggerFactory;
  * is bounded: a submit that finds no room within 5 s fails with {@link LogUnavailableException}.
  * When another instance takes over the transactional id (fencing), this gateway writes no more:
  * every later submit fails at once and {@link #healthy} turns false.
+ *
+ * <p>Metrics: every submit is timed from the call to its answer as {@value #ROUND_TRIP}, tagged
+ * {@code command} (the payload's schema name, e.g. {@code RegisterKey}) and {@code result}: {@code
+ * decided} (the fold's outcome arrived), {@code pending} (it did not within the wait) or {@code
+ * unavailable} (Kafka did not take the command).
  */
 public final class CommandGateway implements CommandLog, AutoCloseable {
+
+  /** Submit-to-outcome time: {@code keyledger_command_roundtrip_seconds} in Prometheus. */
+  public static final String ROUND_TRIP = "keyledger.command.roundtrip";
+
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(20)
+  };
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandGateway.class);
   private static final int RECORD_OVERHEAD = 512; // record batch and record headers, generously
@@ -60,14 +86,17 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
   private final TopicTail outcomes;
   private final Map<String, CompletableFuture<CommandOutcome>> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger awaitingWrite = new AtomicInteger();
+  private final MeterRegistry metrics;
 
   /**
    * @param clientProps Kafka client settings (at least {@code bootstrap.servers}); passed through
    * @param instanceId stable per instance: it names the transactional id, so a restarted instance
    *     fences its predecessor
+   * @param metrics where {@value #ROUND_TRIP} is registered
    */
-  public CommandGateway(Map<String, Object> clientProps, Topics topics, String instanceId) {
-    this(clientProps, topics, instanceId, GroupCommit.Limits.defaults(), Map.of());
+  public CommandGateway(
+      Map<String, Object> clientProps, Topics topics, String instanceId, MeterRegistry metrics) {
+    this(clientProps, topics, instanceId, GroupCommit.Limits.defaults(), Map.of(), metrics);
   }
 
   /**
@@ -80,8 +109,10 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
       Topics topics,
       String instanceId,
       GroupCommit.Limits limits,
-      Map<String, Object> producerOverrides) {
+      Map<String, Object> producerOverrides,
+      MeterRegistry metrics) {
     this.topics = topics;
+    this.metrics = metrics;
     Map<String, Object> producerProps = new HashMap<>(clientProps);
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "keyledger-edge-" + instanceId);
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -126,6 +157,25 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
    */
   @Override
   public Submission submit(CommandEnvelope command, List<KeyMaterial> material, Duration wait)
+      throws LogUnavailableException {
+    long start = System.nanoTime();
+    String result = "unavailable";
+    try {
+      Submission submission = write(command, material, wait);
+      result = submission instanceof Submission.Decided ? "decided" : "pending";
+      return submission;
+    } finally {
+      Timer.builder(ROUND_TRIP)
+          .description("Commands from submit to the fold's outcome, by command and result")
+          .tag("command", command.getPayload().getClass().getSimpleName())
+          .tag("result", result)
+          .serviceLevelObjectives(BUCKETS)
+          .register(metrics)
+          .record(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private Submission write(CommandEnvelope command, List<KeyMaterial> material, Duration wait)
       throws LogUnavailableException {
     GroupCommit.Entry entry = entry(command, material);
     CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
@@ -234,6 +284,21 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
    */
   public boolean healthy() {
     return sender.failure() == null && sender.senderAlive();
+  }
+
+  /** The transactional producer: down once {@link #healthy} is false, saying why. */
+  public Readiness.Part producerState() {
+    if (sender.failure() != null) {
+      return Readiness.Part.down(sender.failure().getMessage());
+    }
+    return sender.senderAlive()
+        ? Readiness.Part.up("writing commands")
+        : Readiness.Part.down("the command sender thread is not running");
+  }
+
+  /** The reader of the outcomes topic, which completes every submit's wait. */
+  public Readiness.Part outcomeReaderState() {
+    return outcomes.state();
   }
 
   /** Transactions committed so far (a batch of commands each). */

@@ -1,5 +1,6 @@
 package dev.keyledger.application.kafka;
 
+import dev.keyledger.application.Readiness;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.TmkDestroyed;
@@ -45,6 +46,11 @@ public final class KeyEventsListener implements AutoCloseable {
           record.offset(),
           e.getMessage());
     }
+  }
+
+  /** Down once the reader of the event log stopped: erasures would then not reach this cache. */
+  public Readiness.Part state() {
+    return tail.state();
   }
 
   @Override

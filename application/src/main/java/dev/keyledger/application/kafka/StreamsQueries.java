@@ -1,6 +1,7 @@
 package dev.keyledger.application.kafka;
 
 import dev.keyledger.application.QueryResult;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.TenantView;
 import dev.keyledger.avro.CommandOutcome;
@@ -47,6 +48,17 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class StreamsQueries implements StateQueries {
 
   private static final int RETRY_AFTER_SECONDS = 1;
+
+  /** The stores these queries read. */
+  private static final List<String> QUERIED_STORES =
+      List.of(
+          Topics.TENANT_STATE_STORE,
+          Topics.TENANT_DEKS_STORE,
+          Topics.KEY_MATERIAL_STORE,
+          ProjectionsTopology.AUDIT_STORE,
+          ProjectionsTopology.OUTCOME_STORE,
+          ProjectionsTopology.ALERT_STORE);
+
   private static final StreamPartitioner<String, Object> PARTITIONER =
       new TenantPartitioner()::partitions;
 
@@ -320,6 +332,24 @@ public final class StreamsQueries implements StateQueries {
       page.clear(); // rebalancing: the next round reads the new assignment
     }
     return page;
+  }
+
+  /**
+   * Whether every store these queries read answers on this instance now (its local partitions):
+   * down while one is restoring, migrating or not yet created, naming it.
+   */
+  public Readiness.Part storesState() {
+    for (String name : QUERIED_STORES) {
+      try {
+        streams
+            .store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()))
+            .approximateNumEntries();
+      } catch (InvalidStateStoreException | IllegalStateException e) {
+        // IllegalStateException: KafkaStreams is not running (shutting down, failed)
+        return Readiness.Part.down(name + ": " + e.getMessage());
+      }
+    }
+    return Readiness.Part.up(String.join(", ", QUERIED_STORES) + " queryable");
   }
 
   private interface StoreRead<S, T> {

@@ -3,6 +3,7 @@ package dev.keyledger.application.runtime;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.RateLimitAudit;
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
@@ -25,11 +26,14 @@ import dev.keyledger.engine.workers.SealWatcher;
 import dev.keyledger.engine.workers.UnwrapReporter;
 import dev.keyledger.engine.workers.WorkerScheduler;
 import dev.keyledger.envelope.SecretBytes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * The engine of one instance: topics, the fold and projections ({@link StreamsRunner}), the command
  * gateway, the key ring and its listener, the usage flush and the workers; started in that order
  * and closed in reverse. The use cases are built on it by {@link UseCases}.
+ *
+ * <p>Every part records its metrics in the one registry given to {@link #start}: the Streams
+ * client, KMS calls, the key cache, command round trips, the sealed-tenant gauge and the rewrap
+ * counters. {@link #readiness} says part by part whether the instance can serve.
  */
 public final class EngineRuntime implements AutoCloseable {
 
@@ -55,7 +63,9 @@ public final class EngineRuntime implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
-  private StateQueries queries;
+  private StreamsQueries queries;
+  private CommandGateway gateway;
+  private KeyEventsListener keyEvents;
   private Commands commands;
   private AwsCustomerKms kms;
   private CmkProbe probe;
@@ -71,11 +81,13 @@ public final class EngineRuntime implements AutoCloseable {
    * Starts every part; on failure closes what had started and rethrows.
    *
    * @param self this instance's {@code application.server}: the address its edge is reached at
+   * @param metrics where every part registers its meters
    */
-  public static EngineRuntime start(EngineSettings settings, HostInfo self) throws Exception {
+  public static EngineRuntime start(EngineSettings settings, HostInfo self, MeterRegistry metrics)
+      throws Exception {
     EngineRuntime runtime = new EngineRuntime();
     try {
-      runtime.run(settings, self);
+      runtime.run(settings, self, metrics);
       return runtime;
     } catch (Exception | Error e) {
       runtime.close();
@@ -83,7 +95,7 @@ public final class EngineRuntime implements AutoCloseable {
     }
   }
 
-  private void run(EngineSettings s, HostInfo self) throws Exception {
+  private void run(EngineSettings s, HostInfo self, MeterRegistry metrics) throws Exception {
     settings = s;
     Topics topics = new Topics(s.topicPrefix());
     try (Admin admin = Admin.create(new HashMap<>(s.kafka()))) {
@@ -95,18 +107,18 @@ public final class EngineRuntime implements AutoCloseable {
     platformKey = PlatformKeyWrapper.create(platformSecret);
 
     LocalTenantViews views = new LocalTenantViews(LOCAL_TENANT_VIEWS);
-    streams = StreamsRunner.start(s, topics, self, instanceId, views);
+    streams = StreamsRunner.start(s, topics, self, instanceId, views, metrics);
     resources.push(streams);
     queries = new StreamsQueries(streams.streams(), self, views);
 
-    CommandGateway gateway = new CommandGateway(s.kafka(), topics, instanceId);
+    gateway = new CommandGateway(s.kafka(), topics, instanceId, metrics);
     resources.push(gateway);
     gateway.start();
     commands = new Commands(gateway, s.clock(), s.commandWait());
     SystemCommands system = new SystemCommands(commands);
 
     checkPlatformCredentials(s);
-    kms = new AwsCustomerKms(s.kms());
+    kms = new AwsCustomerKms(s.kms(), metrics);
     resources.push(kms);
     SecureRandom random = new SecureRandom();
     probe =
@@ -126,7 +138,9 @@ public final class EngineRuntime implements AutoCloseable {
     UnwrapReporter unwrapReporter = new UnwrapReporter(system, instanceId);
     resources.push(unwrapReporter);
     keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), s.clock(), unwrapReporter);
-    resources.push(new KeyEventsListener(s.kafka(), topics, keyring));
+    keyring.bindTo(metrics);
+    keyEvents = new KeyEventsListener(s.kafka(), topics, keyring);
+    resources.push(keyEvents);
 
     usage = new UsageMeter(s.clock(), instanceId);
     rateLimits = new RateLimitAudit();
@@ -154,12 +168,14 @@ public final class EngineRuntime implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         logged("rate-limit audit", () -> rateLimits.flush(system)), 60, 60, TimeUnit.SECONDS);
 
+    SealWatcher sealWatcher = new SealWatcher(keyring, queries, system, instanceId);
+    sealWatcher.bindTo(metrics);
     WorkerScheduler workers =
         new WorkerScheduler(
             s.workers(),
-            new SealWatcher(keyring, queries, system, instanceId),
+            sealWatcher,
             new CmkValidator(probe, queries, system, instanceId),
-            new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch()));
+            new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch(), metrics));
     resources.push(workers);
     workers.start();
   }
@@ -189,6 +205,23 @@ public final class EngineRuntime implements AutoCloseable {
         LOG.error("{} failed; retrying on schedule", what, e);
       }
     };
+  }
+
+  /**
+   * Whether this instance can serve now: {@code streams} (the client is RUNNING), {@code stores}
+   * (every queried store answers locally), {@code command_producer} (the gateway's transactional
+   * producer writes), {@code outcome_reader} (the outcomes topic is followed, so a submit learns
+   * its outcome) and {@code key_events} (the event log is followed, so erasures reach the key
+   * cache). Cheap enough for a probe every second.
+   */
+  public Readiness readiness() {
+    Map<String, Readiness.Part> parts = new LinkedHashMap<>();
+    parts.put("streams", streams.state());
+    parts.put("stores", queries.storesState());
+    parts.put("command_producer", gateway.producerState());
+    parts.put("outcome_reader", gateway.outcomeReaderState());
+    parts.put("key_events", keyEvents.state());
+    return new Readiness(parts);
   }
 
   /** Registers something to close with the engine, before the parts started so far. */

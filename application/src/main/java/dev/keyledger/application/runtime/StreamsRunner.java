@@ -1,10 +1,13 @@
 package dev.keyledger.application.runtime;
 
+import dev.keyledger.application.Readiness;
 import dev.keyledger.application.kafka.LocalTenantViews;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.projections.ProjectionsTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka Streams running the fold and the projections: built from the topologies, started, waited
  * for until RUNNING; a failed stream thread shuts the client down and is reported by {@link
- * #awaitFailure}.
+ * #awaitFailure}. The client's metrics (threads, tasks, stores, its consumers and producers, and
+ * the fold's dead letters) are bound to the registry as {@code kafka_stream_*}, {@code
+ * kafka_consumer_*}, {@code kafka_producer_*}.
  */
 final class StreamsRunner implements AutoCloseable {
 
@@ -31,10 +36,12 @@ final class StreamsRunner implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics metrics;
   private final CountDownLatch failed = new CountDownLatch(1);
 
   private StreamsRunner(KafkaStreams streams) {
     this.streams = streams;
+    this.metrics = new KafkaStreamsMetrics(streams);
   }
 
   /**
@@ -42,7 +49,12 @@ final class StreamsRunner implements AutoCloseable {
    *     instance (its partitions may have moved)
    */
   static StreamsRunner start(
-      EngineSettings s, Topics topics, HostInfo self, String instanceId, LocalTenantViews views)
+      EngineSettings s,
+      Topics topics,
+      HostInfo self,
+      String instanceId,
+      LocalTenantViews views,
+      MeterRegistry registry)
       throws InterruptedException {
     Properties props =
         StreamsProperties.of(
@@ -62,6 +74,7 @@ final class StreamsRunner implements AutoCloseable {
     try {
       runner.streams.setGlobalStateRestoreListener(new ClearOnRestore(views));
       runner.awaitRunning(s, views);
+      runner.metrics.bindTo(registry);
       return runner;
     } catch (InterruptedException | RuntimeException e) {
       runner.close();
@@ -123,12 +136,21 @@ final class StreamsRunner implements AutoCloseable {
     return streams;
   }
 
+  /** Ready while the client is RUNNING (not while rebalancing, restoring or failed). */
+  Readiness.Part state() {
+    KafkaStreams.State state = streams.state();
+    return state == KafkaStreams.State.RUNNING
+        ? Readiness.Part.up(state.name())
+        : Readiness.Part.down(state.name());
+  }
+
   void awaitFailure() throws InterruptedException {
     failed.await();
   }
 
   @Override
   public void close() {
+    metrics.close();
     streams.close(CLOSE_TIMEOUT);
   }
 }

@@ -16,6 +16,7 @@ import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.schemas.Codecs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,9 @@ class CommandGatewayIT {
     Topics topics = topics(kafka);
     int threads = 32;
     int perThread = 50;
-    try (CommandGateway gateway = new CommandGateway(kafka.clientProps(), topics, "concurrent")) {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (CommandGateway gateway =
+        new CommandGateway(kafka.clientProps(), topics, "concurrent", metrics)) {
       gateway.start();
       runConcurrently(
           threads,
@@ -84,6 +87,14 @@ class CommandGatewayIT {
           .as("transactions for %d commands", threads * perThread)
           .isLessThan(gateway.commandsWritten());
       assertThat(gateway.failedBatches()).isZero();
+      assertThat(
+              metrics
+                  .get(CommandGateway.ROUND_TRIP)
+                  .tags("command", "RegisterKey", "result", "pending")
+                  .timer()
+                  .count())
+          .as("every submit timed, none decided within a zero wait")
+          .isEqualTo(threads * perThread);
     }
 
     List<ConsumerRecord<String, byte[]>> written = readCommitted(topics.commands().name());
@@ -112,7 +123,8 @@ class CommandGatewayIT {
   void everyCommittedCommandHasItsKeyMaterialCommittedWithIt() throws Exception {
     Topics topics = topics(kafka);
     Set<String> expectedMaterial = Collections.synchronizedSet(new HashSet<>());
-    try (CommandGateway gateway = new CommandGateway(kafka.clientProps(), topics, "material")) {
+    try (CommandGateway gateway =
+        new CommandGateway(kafka.clientProps(), topics, "material", new SimpleMeterRegistry())) {
       gateway.start();
       runConcurrently(
           8,
@@ -147,11 +159,13 @@ class CommandGatewayIT {
   @Test
   void aFencedGatewayFailsEverySubmitAndSaysItIsUnhealthy() throws Exception {
     Topics topics = topics(kafka);
-    try (CommandGateway first = new CommandGateway(kafka.clientProps(), topics, "fenced")) {
+    try (CommandGateway first =
+        new CommandGateway(kafka.clientProps(), topics, "fenced", new SimpleMeterRegistry())) {
       first.start();
       first.submit(command("tenant-a", 0, 0), List.of(), Duration.ZERO);
       assertThat(first.healthy()).isTrue();
-      try (CommandGateway second = new CommandGateway(kafka.clientProps(), topics, "fenced")) {
+      try (CommandGateway second =
+          new CommandGateway(kafka.clientProps(), topics, "fenced", new SimpleMeterRegistry())) {
         second.start(); // same transactional id: fences the first
         assertThatThrownBy(() -> first.submit(command("tenant-a", 0, 1), List.of(), Duration.ZERO))
             .isInstanceOf(LogUnavailableException.class);
@@ -193,7 +207,9 @@ class CommandGatewayIT {
         new KafkaProducer<>(warm, new StringSerializer(), new ByteArraySerializer())) {
       producer.initTransactions();
     }
-    gateway = new CommandGateway(own.clientProps(), topics, "down", limits, shortTimeouts());
+    gateway =
+        new CommandGateway(
+            own.clientProps(), topics, "down", limits, shortTimeouts(), new SimpleMeterRegistry());
     try {
       gateway.start();
       gateway.submit(command("tenant-a", 0, 0), List.of(), Duration.ZERO);

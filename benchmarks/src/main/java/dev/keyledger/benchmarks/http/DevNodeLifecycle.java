@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  * own, free loopback ports): how long it takes to become ready from cold, what it costs when idle,
  * and how long it takes to come back after {@code kill -9} and after a clean stop.
  *
- * <p><b>Readiness.</b> The edge has no separate readiness route: {@code GET /healthz} (200 {@code
- * {"status":"ok"}}) is served by Javalin, which {@code KeyLedgerNode.start} starts only after the
- * engine is up (topics ensured, Kafka Streams RUNNING, the command gateway's transactions
+ * <p><b>Readiness.</b> The edge's {@code GET /healthz} (200 {@code {"status":"ok"}}; {@code
+ * /readyz} names each part) is served by Javalin, which {@code KeyLedgerNode.start} starts only
+ * after the engine is up (topics ensured, Kafka Streams RUNNING, the command gateway's transactions
  * initialised, workers started); {@code DevCommand} prints its ready line right after. So the first
  * 200 from {@code /healthz} is the moment the node can serve, and the harness polls it every 50 ms
  * (a new connection per poll, 50 ms connect and 500 ms read timeout), from just before the process
@@ -406,9 +406,9 @@ public final class DevNodeLifecycle {
   }
 
   /** The ports of one data dir; a restart reuses them, as a user's restart would. */
-  record Ports(int http, int kafka, int controller, int kms) {
+  record Ports(int http, int management, int kafka, int controller, int kms) {
     static Ports free() throws IOException {
-      return new Ports(freePort(), freePort(), freePort(), freePort());
+      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
     }
   }
 
@@ -448,6 +448,8 @@ public final class DevNodeLifecycle {
               HOST,
               "--http-port",
               Integer.toString(ports.http()),
+              "--management-port",
+              Integer.toString(ports.management()),
               "--kafka-port",
               Integer.toString(ports.kafka()),
               "--kafka-controller-port",

@@ -86,6 +86,8 @@ public final class DevNodeProcess implements AutoCloseable {
             HOST,
             "--http-port",
             Integer.toString(freePort()),
+            "--management-port",
+            Integer.toString(freePort()),
             "--kafka-port",
             Integer.toString(freePort()),
             "--kafka-controller-port",

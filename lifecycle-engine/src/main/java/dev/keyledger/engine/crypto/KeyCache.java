@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -45,6 +46,8 @@ import java.util.function.Predicate;
  *   <li><b>Invalidation</b> ({@link #invalidate}, {@link #invalidateIf}, {@link #invalidateAll}: on
  *       deregistration, revocation, erasure) also cancels caching of loads in flight for those
  *       keys: callers already waiting for such a load get its result once, then it is destroyed.
+ *   <li><b>Counts</b>: every {@link #withKey} is either a {@link #hits() hit} (served from the
+ *       cache) or a {@link #misses() miss} (loaded, or waited for another caller's load).
  * </ul>
  *
  * <p>Thread-safe. Keys {@code K} need value {@code equals}/{@code hashCode} (records are ideal).
@@ -78,6 +81,8 @@ public final class KeyCache<K> {
   private final LinkedHashMap<K, Entry> entries =
       new LinkedHashMap<>(16, 0.75f, true); // access order = LRU
   private final Map<K, Load> loads = new HashMap<>();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   private KeyCache(int maxEntries, Clock clock) {
     this.maxEntries = maxEntries;
@@ -164,7 +169,18 @@ public final class KeyCache<K> {
     }
   }
 
+  /** Calls of {@link #withKey} served from the cache so far. */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Calls of {@link #withKey} that loaded the key, or waited for a load, so far. */
+  public long misses() {
+    return misses.sum();
+  }
+
   private Entry lease(K key, Duration ttl, Loader loader) throws GeneralSecurityException {
+    boolean missed = false;
     while (true) {
       Load load;
       boolean owner;
@@ -172,6 +188,9 @@ public final class KeyCache<K> {
         Entry cached = entries.get(key);
         if (cached != null) {
           if (clock.millis() < cached.expiresAtMillis && cached.tryLease()) {
+            if (!missed) {
+              hits.increment();
+            }
             return cached;
           }
           entries.remove(key);
@@ -183,6 +202,10 @@ public final class KeyCache<K> {
           load = new Load();
           loads.put(key, load);
         }
+      }
+      if (!missed) {
+        misses.increment();
+        missed = true;
       }
       if (owner) {
         return runLoad(key, ttl, loader, load);

@@ -16,6 +16,10 @@ import dev.keyledger.engine.domain.TmkStatus;
 import dev.keyledger.engine.kms.CustomerKms;
 import dev.keyledger.engine.kms.KmsException;
 import dev.keyledger.envelope.SecretBytes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -31,8 +35,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * TMK it came from, so cutting the CMK off takes effect within one TTL. Concurrent misses for one
  * key share one unwrap (one KMS call). Unwrap outcomes are reported to an {@link UnwrapListener},
  * which seals and unseals the tenant.
+ *
+ * <p>Metrics ({@link #bindTo}): {@value #CACHE_GETS} by {@code result} ({@code hit}, {@code miss};
+ * a DEK's miss also asks for its TMK) and the {@value #CACHE_SIZE} gauge (TMKs and DEKs held).
  */
-public final class TenantKeyring {
+public final class TenantKeyring implements MeterBinder {
+
+  /** Key cache lookups: {@code keyledger_key_cache_gets_total{result}} in Prometheus. */
+  public static final String CACHE_GETS = "keyledger.key.cache.gets";
+
+  /** Plaintext keys in the cache now: {@code keyledger_key_cache_size} in Prometheus. */
+  public static final String CACHE_SIZE = "keyledger.key.cache.size";
 
   private final CustomerKms kms;
   private final PlatformKeyWrapper platformKey;
@@ -59,6 +72,21 @@ public final class TenantKeyring {
     this.clock = clock;
     this.listener = listener;
     this.cache = KeyCache.create(settings.maxEntries(), clock);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    FunctionCounter.builder(CACHE_GETS, cache, KeyCache::hits)
+        .description("Plaintext key lookups served from the key cache (hit) or unwrapped (miss)")
+        .tag("result", "hit")
+        .register(registry);
+    FunctionCounter.builder(CACHE_GETS, cache, KeyCache::misses)
+        .description("Plaintext key lookups served from the key cache (hit) or unwrapped (miss)")
+        .tag("result", "miss")
+        .register(registry);
+    Gauge.builder(CACHE_SIZE, cache, KeyCache::size)
+        .description("Plaintext keys (TMKs and DEKs) in the key cache, expired ones not yet swept")
+        .register(registry);
   }
 
   /** Uses a callback on a key; the key must not escape it. */

@@ -1,5 +1,10 @@
 package dev.keyledger.engine.kms;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -27,24 +32,63 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
  * AwsKmsSettings#maxAttempts()}. A key ARN whose region differs from {@link CmkRef#region()} is
  * refused before any call ({@link KmsFailure#WRONG_REGION}). Errors are mapped by {@link
  * AwsErrorTranslator}. Thread-safe; {@link #close()} closes every client it built.
+ *
+ * <p>Metrics: every call to KMS (retries and an STS AssumeRole included) is timed as {@value
+ * #CALLS}, tagged {@code operation} ({@code describe}, {@code encrypt}, {@code decrypt}) and {@code
+ * outcome} ({@code ok} or the {@link KmsFailure#wireName() wire name} of the failure, e.g. {@code
+ * access_denied}, {@code throttled}, {@code timeout}). No tag names a key, a role or a tenant. A
+ * refusal before any call ({@link KmsFailure#WRONG_REGION}) is not a call and is not counted.
  */
 public final class AwsCustomerKms implements CustomerKms, AutoCloseable {
+  /** The timer of KMS calls: {@code keyledger_kms_calls_seconds} in Prometheus. */
+  public static final String CALLS = "keyledger.kms.calls";
+
+  private static final String OK = "ok";
+
+  /** Histogram buckets; 200 ms is the SPEC's high-latency alert threshold. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(200),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
   private static final Logger LOG = LoggerFactory.getLogger(AwsCustomerKms.class);
 
   private final AwsKmsClients clients;
   private final AwsErrorTranslator translator;
+  private final MeterRegistry metrics;
 
+  /** A client whose calls are not metered. */
   public AwsCustomerKms(AwsKmsSettings settings) {
+    this(settings, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param metrics where the {@value #CALLS} timer is registered
+   */
+  public AwsCustomerKms(AwsKmsSettings settings, MeterRegistry metrics) {
     Objects.requireNonNull(settings, "settings");
     this.clients = new AwsKmsClients(settings);
     this.translator = new AwsErrorTranslator(settings);
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
   public ResolvedCmk describe(CmkRef ref) throws KmsException {
     checkBeforeCall(ref);
     KeyMetadata key =
-        call(ref, "DescribeKey", kms -> kms.describeKey(r -> r.keyId(ref.keyRef())).keyMetadata());
+        call(
+            ref,
+            Operation.DESCRIBE,
+            kms -> kms.describeKey(r -> r.keyId(ref.keyRef())).keyMetadata());
     if (key.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT
         || key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
       throw translator.invalidKeyUsage(
@@ -67,7 +111,7 @@ public final class AwsCustomerKms implements CustomerKms, AutoCloseable {
     EncryptResponse response =
         call(
             ref,
-            "Encrypt",
+            Operation.ENCRYPT,
             kms ->
                 kms.encrypt(
                     r ->
@@ -86,7 +130,7 @@ public final class AwsCustomerKms implements CustomerKms, AutoCloseable {
     DecryptResponse response =
         call(
             ref,
-            "Decrypt",
+            Operation.DECRYPT,
             kms ->
                 kms.decrypt(
                     r ->
@@ -119,20 +163,48 @@ public final class AwsCustomerKms implements CustomerKms, AutoCloseable {
     }
   }
 
-  private <T> T call(CmkRef ref, String operation, Function<KmsClient, T> request)
+  /** The KMS operations this client calls: the AWS name, and the metric tag (lower case). */
+  private enum Operation {
+    DESCRIBE("DescribeKey"),
+    ENCRYPT("Encrypt"),
+    DECRYPT("Decrypt");
+
+    final String aws;
+    final String tag;
+
+    Operation(String aws) {
+      this.aws = aws;
+      this.tag = name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private <T> T call(CmkRef ref, Operation operation, Function<KmsClient, T> request)
       throws KmsException {
+    long start = System.nanoTime();
+    String outcome = KmsFailure.OTHER.wireName();
     try {
-      return request.apply(clients.forRef(ref));
+      T answer = request.apply(clients.forRef(ref));
+      outcome = OK;
+      return answer;
     } catch (SdkException e) {
-      KmsException failure = translator.translate(e, operation, ref);
+      KmsException failure = translator.translate(e, operation.aws, ref);
+      outcome = failure.failure().wireName();
       LOG.debug(
           "KMS {} on {} in {} failed: {} ({})",
-          operation,
+          operation.aws,
           ref.keyRef(),
           ref.region(),
           failure.failure().wireName(),
           failure.awsErrorCode());
       throw failure;
+    } finally {
+      Timer.builder(CALLS)
+          .description("Calls to a customer's KMS, retries included, by operation and outcome")
+          .tag("operation", operation.tag)
+          .tag("outcome", outcome)
+          .serviceLevelObjectives(BUCKETS)
+          .register(metrics)
+          .record(Duration.ofNanos(System.nanoTime() - start));
     }
   }
 

@@ -11,6 +11,7 @@ import dev.keyledger.schemas.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each output goes to its named sink in {@link LifecycleTopology}, which writes it with that
  * topic's serdes: {@link EventEnvelope}, {@link CommandOutcome}, a null (tombstone) and raw bytes.
+ *
+ * <p>Dead letters are counted by a Kafka Streams sensor of the stream thread ({@link
+ * LifecycleTopology#DEAD_LETTERS_METRIC}), so they appear wherever the client's metrics go.
  */
 final class CommandFoldProcessor extends ContextualProcessor<String, byte[], String, Object> {
 
@@ -34,6 +38,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   private final Topics topics;
   private final TenantWrites writes;
   private TenantStores stores;
+  private Sensor deadLetters;
 
   CommandFoldProcessor(Topics topics, TenantWrites writes) {
     this.topics = topics;
@@ -44,6 +49,15 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   public void init(ProcessorContext<String, Object> context) {
     super.init(context);
     stores = TenantStores.of(context, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
+    // One sensor per stream thread: the tasks of a thread share it.
+    deadLetters =
+        context
+            .metrics()
+            .addRateTotalSensor(
+                LifecycleTopology.METRICS_SCOPE,
+                LifecycleTopology.FOLD,
+                LifecycleTopology.DEAD_LETTERS_METRIC,
+                Sensor.RecordingLevel.INFO);
   }
 
   @Override
@@ -83,6 +97,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason) {
+    deadLetters.record();
     RecordMetadata source = context().recordMetadata().orElseThrow();
     LOG.warn(
         "command at {}-{}@{} dead-lettered: {}",

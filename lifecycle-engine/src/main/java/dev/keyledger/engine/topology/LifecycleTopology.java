@@ -33,6 +33,18 @@ public final class LifecycleTopology {
   /** Sink of the commands that could not be folded, as they arrived, with their own key. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
+  /**
+   * Scope of the fold's own Kafka Streams metrics (group {@code stream-keyledger-metrics}, tag
+   * {@code keyledger-id} = {@link #FOLD}).
+   */
+  public static final String METRICS_SCOPE = "keyledger";
+
+  /**
+   * The fold's dead-letter sensor: metrics {@code dead-letters-total} and {@code dead-letters-rate}
+   * per stream thread; {@code kafka_stream_keyledger_dead_letters_total} in Prometheus.
+   */
+  public static final String DEAD_LETTERS_METRIC = "dead-letters";
+
   private LifecycleTopology() {}
 
   /**

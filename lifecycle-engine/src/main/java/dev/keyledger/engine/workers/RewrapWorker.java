@@ -12,6 +12,8 @@ import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.keys.WrappedKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -49,11 +51,20 @@ import org.slf4j.LoggerFactory;
  *
  * When the last pending DEK moves, the fold completes the lease ({@code RewrapCompleted}); the old
  * TMK version stays retired (unwrap only) and may then be destroyed.
+ *
+ * <p>Metrics: {@value #BATCHES} and {@value #DEKS} count the batches the fold accepted and the DEKs
+ * they moved (a refused or unsent batch counts nothing).
  */
 public final class RewrapWorker implements Worker {
 
   /** DEKs per batch unless configured otherwise. */
   public static final int DEFAULT_BATCH_SIZE = 100;
+
+  /** Accepted rewrap batches: {@code keyledger_rewrap_batches_total} in Prometheus. */
+  public static final String BATCHES = "keyledger.rewrap.batches";
+
+  /** DEKs re-wrapped in accepted batches: {@code keyledger_rewrap_deks_total} in Prometheus. */
+  public static final String DEKS = "keyledger.rewrap.deks";
 
   private static final Logger LOG = LoggerFactory.getLogger(RewrapWorker.class);
   private static final int PAGE = 500;
@@ -62,12 +73,19 @@ public final class RewrapWorker implements Worker {
   private final LocalTenants tenants;
   private final WorkerCommands commands;
   private final int batchSize;
+  private final Counter batches;
+  private final Counter deks;
 
   /**
+   * @param metrics where {@value #BATCHES} and {@value #DEKS} are registered
    * @throws IllegalArgumentException if {@code batchSize < 1}
    */
   public RewrapWorker(
-      TenantKeyring keyring, LocalTenants tenants, CommandSink sink, int batchSize) {
+      TenantKeyring keyring,
+      LocalTenants tenants,
+      CommandSink sink,
+      int batchSize,
+      MeterRegistry metrics) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
@@ -75,6 +93,12 @@ public final class RewrapWorker implements Worker {
     this.tenants = Objects.requireNonNull(tenants, "tenants");
     this.commands = new WorkerCommands(Objects.requireNonNull(sink, "sink"), LOG);
     this.batchSize = batchSize;
+    this.batches =
+        Counter.builder(BATCHES).description("Rewrap batches the fold accepted").register(metrics);
+    this.deks =
+        Counter.builder(DEKS)
+            .description("DEKs re-wrapped under a new TMK version, in accepted batches")
+            .register(metrics);
   }
 
   @Override
@@ -160,6 +184,8 @@ public final class RewrapWorker implements Worker {
     RecordRewrapBatch batch =
         RecordRewrapBatch.newBuilder().setLeaseId(lease.getLeaseId()).setDeks(moved).build();
     if (commands.submit(tenant, batch, material)) {
+      batches.increment();
+      deks.increment(moved.size());
       LOG.info(
           "tenant {} rewrap lease {}: {}/{} DEKs under TMK v{}",
           tenant,

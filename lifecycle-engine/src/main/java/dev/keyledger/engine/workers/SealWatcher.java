@@ -5,6 +5,9 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Objects;
@@ -22,8 +25,15 @@ import org.slf4j.LoggerFactory;
  * the tenant stays sealed and the next round tries again, so a key that stays cut off costs one KMS
  * call per tenant per round and no commands. The failure is logged at WARN with the tenant and the
  * failure kind, never key bytes. One tenant's failure never stops the round.
+ *
+ * <p>Metrics ({@link #bindTo}): the {@value #SEALED} gauge, the sealed tenants this instance owned
+ * in its last round (so it lags by up to one period, and reads 0 while the store is rebalancing);
+ * the sum over the instances is the cluster's count.
  */
-public final class SealWatcher implements Worker {
+public final class SealWatcher implements Worker, MeterBinder {
+
+  /** Sealed tenants as of the last round: {@code keyledger_tenants_sealed} in Prometheus. */
+  public static final String SEALED = "keyledger.tenants.sealed";
 
   private static final Logger LOG = LoggerFactory.getLogger(SealWatcher.class);
 
@@ -31,6 +41,7 @@ public final class SealWatcher implements Worker {
   private final LocalTenants tenants;
   private final WorkerCommands commands;
   private final String instanceId;
+  private volatile int sealedLastRound;
 
   public SealWatcher(
       TenantKeyring keyring, LocalTenants tenants, CommandSink sink, String instanceId) {
@@ -42,8 +53,23 @@ public final class SealWatcher implements Worker {
 
   @Override
   public void runOnce() {
+    int[] sealed = {0};
     TenantRound.forEach(
-        tenants, state -> TenantStates.status(state) == BindingStatus.SEALED, this::retry, LOG);
+        tenants,
+        state -> TenantStates.status(state) == BindingStatus.SEALED,
+        state -> {
+          sealed[0]++;
+          retry(state);
+        },
+        LOG);
+    sealedLastRound = sealed[0];
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder(SEALED, this, watcher -> watcher.sealedLastRound)
+        .description("Sealed tenants this instance owned at the seal watcher's last round")
+        .register(registry);
   }
 
   private void retry(TenantState state) {

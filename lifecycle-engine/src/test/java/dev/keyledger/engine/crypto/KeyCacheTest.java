@@ -63,6 +63,8 @@ class KeyCacheTest {
     assertThat(second).isSameAs(first);
     assertThat(loads).hasValue(1);
     assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.misses()).isEqualTo(1);
+    assertThat(cache.hits()).isEqualTo(1);
   }
 
   @Test
@@ -77,6 +79,8 @@ class KeyCacheTest {
     assertThat(first.isDestroyed()).isTrue();
     assertThat(second.isDestroyed()).isFalse();
     assertThat(loads).hasValue(2);
+    assertThat(cache.misses()).as("an expired entry is a miss").isEqualTo(2);
+    assertThat(cache.hits()).isEqualTo(1);
   }
 
   @Test
@@ -237,6 +241,8 @@ class KeyCacheTest {
     assertThat(loaderCalls).hasValue(1);
     assertThat(results).hasSize(callers).allSatisfy(r -> assertThat(r).isSameAs(theKey));
     assertThat(theKey.isDestroyed()).isFalse();
+    assertThat(cache.misses()).as("a wait for another caller's load is a miss").isEqualTo(callers);
+    assertThat(cache.hits()).isZero();
   }
 
   @Test

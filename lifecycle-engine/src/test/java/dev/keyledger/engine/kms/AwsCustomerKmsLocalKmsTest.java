@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.localkms.LocalKms;
 import dev.keyledger.localkms.LocalKmsConfig;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -70,6 +73,46 @@ class AwsCustomerKmsLocalKmsTest {
                 AwsBasicCredentials.create("keyledger-dev", "keyledger-dev-secret")),
             CustomerAccount.PLATFORM_PRINCIPAL)
         .withTimeouts(attempt, total, 3);
+  }
+
+  @Test
+  void everyCallIsTimedByOperationAndOutcomeAndNoTagNamesTheKey() throws KmsException {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    String key = customer.keyGrantingPlatform();
+    String disabled = customer.keyGrantingPlatform();
+    customer.kms.disableKey(r -> r.keyId(disabled));
+    try (AwsCustomerKms metered =
+        new AwsCustomerKms(settings(Duration.ofSeconds(2), Duration.ofSeconds(6)), metrics)) {
+      new CmkProbe(metered, () -> new byte[32]).probe(CmkRef.aws(key, REGION), TENANT);
+      catchThrowableOfType(
+          KmsException.class,
+          () -> metered.encrypt(CmkRef.aws(disabled, REGION), CONTEXT, new byte[32]));
+    }
+
+    assertThat(calls(metrics, "encrypt", "ok")).isEqualTo(1);
+    assertThat(calls(metrics, "decrypt", "ok")).isEqualTo(1);
+    assertThat(calls(metrics, "encrypt", "disabled")).isEqualTo(1);
+    assertThat(metrics.getMeters())
+        .flatExtracting(m -> m.getId().getTags())
+        .extracting(Tag::getValue)
+        .allSatisfy(
+            value ->
+                assertThat(value)
+                    .doesNotContain(CustomerAccount.ACCOUNT)
+                    .doesNotContain(TENANT)
+                    .doesNotContain("arn:"));
+    assertThat(metrics.getMeters())
+        .extracting(Meter::getId)
+        .as("the timer and its buckets only")
+        .allSatisfy(id -> assertThat(id.getName()).startsWith(AwsCustomerKms.CALLS));
+  }
+
+  private static long calls(SimpleMeterRegistry metrics, String operation, String outcome) {
+    return metrics
+        .get(AwsCustomerKms.CALLS)
+        .tags("operation", operation, "outcome", outcome)
+        .timer()
+        .count();
   }
 
   @Nested

@@ -91,6 +91,17 @@ class LifecycleTopologyTest {
         topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
   }
 
+  /** The fold's dead-letter count, as the Streams client reports it (summed over threads). */
+  private double deadLettersCounted() {
+    return driver.metrics().entrySet().stream()
+        .filter(
+            e ->
+                e.getKey().group().equals("stream-" + LifecycleTopology.METRICS_SCOPE + "-metrics")
+                    && e.getKey().name().equals(LifecycleTopology.DEAD_LETTERS_METRIC + "-total"))
+        .mapToDouble(e -> (Double) e.getValue().metricValue())
+        .sum();
+  }
+
   private void send(CommandEnvelope command) {
     commands.pipeInput(command.getTenantId(), Codecs.COMMANDS.encode(command));
   }
@@ -151,6 +162,7 @@ class LifecycleTopologyTest {
         .isEqualTo("keyledger.commands-0@0");
     assertThat(events.readValue().getPayload()).isInstanceOf(CommandUndecodable.class);
     assertThat(outcomes.readValue().getRefusal().getType()).isEqualTo("undecodable_command");
+    assertThat(deadLettersCounted()).isEqualTo(1.0);
   }
 
   @Test
@@ -161,6 +173,7 @@ class LifecycleTopologyTest {
     assertThat(outcomes.isEmpty()).isTrue();
     send(acme.register(KEY_ARN, 1));
     assertThat(outcomes.readValue().getAccepted()).isTrue();
+    assertThat(deadLettersCounted()).as("the folded command is not a dead letter").isEqualTo(1.0);
   }
 
   @Test

@@ -23,6 +23,7 @@ import dev.keyledger.engine.keys.UnwrapListener;
 import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.engine.testing.InMemoryEngine;
 import dev.keyledger.envelope.SecretBytes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -35,6 +36,7 @@ class RewrapWorkerTest {
 
   private ByokWorld world;
   private TenantKeyring keyring;
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() throws IOException {
@@ -48,7 +50,7 @@ class RewrapWorkerTest {
   }
 
   private RewrapWorker worker(TenantKeyring ring, int batchSize) {
-    return new RewrapWorker(ring, world.engine, world.engine, batchSize);
+    return new RewrapWorker(ring, world.engine, world.engine, batchSize, metrics);
   }
 
   @Test
@@ -66,6 +68,8 @@ class RewrapWorkerTest {
     List<RecordRewrapBatch> batches = world.engine.payloads(tenant, RecordRewrapBatch.class);
     assertThat(batches).extracting(b -> b.getDeks().size()).containsExactly(100, 100, 50);
     assertThat(batches).allSatisfy(b -> assertThat(b.getLeaseId()).isEqualTo(lease));
+    assertThat(metrics.counter(RewrapWorker.BATCHES).count()).isEqualTo(3);
+    assertThat(metrics.counter(RewrapWorker.DEKS).count()).isEqualTo(250);
     assertThat(versions(batches.get(0)))
         .as("ascending DEK version order")
         .isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
@@ -130,6 +134,9 @@ class RewrapWorkerTest {
         world.engine.submitted().get(world.engine.submitted().size() - 1);
     assertThat(refused.outcome().getAccepted()).isFalse();
     assertThat(refused.outcome().getRefusal().getType()).isEqualTo("lease_superseded");
+    assertThat(metrics.counter(RewrapWorker.DEKS).count())
+        .as("only the accepted first batch is counted")
+        .isEqualTo(10);
     assertThat(world.engine.material(MaterialKeys.dek(tenant, "dek-11", 2)))
         .as("the refused batch's material is erased")
         .isEmpty();
@@ -227,7 +234,7 @@ class RewrapWorkerTest {
                       .build()));
       assertThat(onboarded.getAccepted()).isTrue();
 
-      new RewrapWorker(world.keyring(UnwrapListener.NONE), world.engine, world.engine, 100)
+      new RewrapWorker(world.keyring(UnwrapListener.NONE), world.engine, world.engine, 100, metrics)
           .runOnce();
 
       assertThat(world.engine.payloads(tenant, RecordRewrapBatch.class)).hasSize(1);

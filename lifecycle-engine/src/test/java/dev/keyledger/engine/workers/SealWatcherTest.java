@@ -7,6 +7,7 @@ import dev.keyledger.avro.event.TenantUnsealed;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.UnwrapListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +74,29 @@ class SealWatcherTest {
 
     assertThat(TenantStates.status(world.engine.state(stillCut))).isEqualTo(BindingStatus.SEALED);
     assertThat(TenantStates.status(world.engine.state(restored))).isEqualTo(BindingStatus.ACTIVE);
+  }
+
+  @Test
+  void theSealedGaugeCountsTheTenantsSealedAtTheLastRound() throws Exception {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    watcher.bindTo(metrics);
+    world.activeTenant("fine");
+    String stillCut = world.activeTenant("cut");
+    String restored = world.activeTenant("restored");
+    world.disableKey(stillCut);
+    world.disableKey(restored);
+    world.seal(stillCut);
+    world.seal(restored);
+    world.enableKey(restored);
+    assertThat(metrics.get(SealWatcher.SEALED).gauge().value()).as("no round yet").isZero();
+
+    watcher.runOnce();
+    assertThat(metrics.get(SealWatcher.SEALED).gauge().value())
+        .as("both were sealed when the round saw them")
+        .isEqualTo(2);
+
+    watcher.runOnce();
+    assertThat(metrics.get(SealWatcher.SEALED).gauge().value()).isEqualTo(1);
   }
 
   @Test

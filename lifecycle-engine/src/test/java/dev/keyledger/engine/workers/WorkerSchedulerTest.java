@@ -8,6 +8,7 @@ import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.keys.UnwrapListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -98,7 +99,12 @@ class WorkerSchedulerTest {
               settings,
               new SealWatcher(keyring, world.engine, world.engine, "node-1"),
               new CmkValidator(world.probe, world.engine, world.engine, "node-1"),
-              new RewrapWorker(keyring, world.engine, world.engine, settings.rewrapBatch()))) {
+              new RewrapWorker(
+                  keyring,
+                  world.engine,
+                  world.engine,
+                  settings.rewrapBatch(),
+                  new SimpleMeterRegistry()))) {
         scheduler.start();
 
         assertThat(
