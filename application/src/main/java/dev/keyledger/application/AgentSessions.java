@@ -1,5 +1,6 @@
 package dev.keyledger.application;
 
+import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.Refusals;
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Sessions for agents of a tenant: 300 s while BYOK is active (to bound plaintext exposure after a
- * kill switch), 3600 s otherwise; refused while sealed.
+ * kill switch), 3600 s otherwise; refused while sealed (audited as {@value #OPERATION}).
  */
 public final class AgentSessions {
 
@@ -29,13 +30,18 @@ public final class AgentSessions {
   /** An agent session: its token and when it ends. */
   public record Session(String token, Duration ttl, Instant expiresAt) {}
 
+  /** The audit operation of a refused session. */
+  public static final String OPERATION = "agent_session";
+
   private final TenantReader reader;
   private final SessionTokens tokens;
+  private final Commands commands;
   private final Clock clock;
 
-  public AgentSessions(TenantReader reader, SessionTokens tokens, Clock clock) {
+  public AgentSessions(TenantReader reader, SessionTokens tokens, Commands commands, Clock clock) {
     this.reader = reader;
     this.tokens = tokens;
+    this.commands = commands;
     this.clock = clock;
   }
 
@@ -45,8 +51,12 @@ public final class AgentSessions {
           Optional<TenantState> state = reader.tenant(caller.tenant());
           BindingStatus status = state.map(TenantStates::status).orElse(BindingStatus.NONE);
           if (status == BindingStatus.SEALED) {
-            throw Stop.unavailable(
-                Refusals.sealed(state.orElseThrow()), ServiceRefusals.SEALED_RETRY_SECONDS);
+            Refusal sealed = Refusals.sealed(state.orElseThrow());
+            throw commands.refuse(
+                caller,
+                OPERATION,
+                sealed,
+                Stop.unavailable(sealed, ServiceRefusals.SEALED_RETRY_SECONDS));
           }
           Duration ttl = status == BindingStatus.ACTIVE ? BYOK_TTL : DEFAULT_TTL;
           String token = tokens.issueAgentToken(caller.sub(), caller.tenant(), ttl);

@@ -1,5 +1,6 @@
 package dev.keyledger.application;
 
+import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
@@ -11,6 +12,7 @@ import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.envelope.DataAead;
 import dev.keyledger.envelope.DataEnvelope;
 import dev.keyledger.envelope.DekRef;
+import dev.keyledger.projections.AuditEntries;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class DataPlane {
   private final TenantReader reader;
   private final TenantKeyring keyring;
   private final UsageMeter usage;
+  private final CountedRefusals refusals;
   private final Consumer<String> retireActiveDek;
   private final Clock clock;
 
@@ -38,11 +41,13 @@ public final class DataPlane {
       TenantReader reader,
       TenantKeyring keyring,
       UsageMeter usage,
+      CountedRefusals refusals,
       Consumer<String> retireActiveDek,
       Clock clock) {
     this.reader = reader;
     this.keyring = keyring;
     this.usage = usage;
+    this.refusals = refusals;
     this.retireActiveDek = retireActiveDek;
     this.clock = clock;
   }
@@ -63,7 +68,8 @@ public final class DataPlane {
   public Outcome<Encrypted> encrypt(Caller caller, byte[] plaintext, Map<String, String> context) {
     String tenant = caller.tenant();
     return countingFailures(
-        tenant,
+        caller,
+        AuditEntries.ENCRYPT,
         Stop.outcome(
             () -> {
               TenantView view = usableView(tenant);
@@ -110,7 +116,8 @@ public final class DataPlane {
   public Outcome<Decrypted> decrypt(Caller caller, byte[] ciphertext, Map<String, String> context) {
     String tenant = caller.tenant();
     return countingFailures(
-        tenant,
+        caller,
+        AuditEntries.DECRYPT,
         Stop.outcome(
             () -> {
               DekRef needed;
@@ -157,16 +164,18 @@ public final class DataPlane {
   }
 
   /**
-   * Counts a request that failed for a tenant with keys; a tenant without an active key (none
+   * Counts a request that failed for a tenant with keys, for the failures alert (usage reports) and
+   * the audit (one entry per kind of refusal per minute); a tenant without an active key (none
    * bound, waiver pending) is not a failure of its keys.
    */
-  private <T> Outcome<T> countingFailures(String tenant, Outcome<T> outcome) {
-    boolean failed =
-        outcome instanceof Outcome.Unavailable<T>
-            || outcome instanceof Outcome.Refused<T> refused
-                && !NOT_KEY_FAILURES.contains(refused.refusal().getType());
-    if (failed) {
-      usage.failed(tenant);
+  private <T> Outcome<T> countingFailures(Caller caller, String operation, Outcome<T> outcome) {
+    Refusal refusal =
+        outcome instanceof Outcome.Unavailable<T> unavailable
+            ? unavailable.reason()
+            : outcome instanceof Outcome.Refused<T> refused ? refused.refusal() : null;
+    if (refusal != null && !NOT_KEY_FAILURES.contains(refusal.getType())) {
+      usage.failed(caller.tenant());
+      refusals.refused(caller.tenant(), caller.sub(), operation, refusal);
     }
     return outcome;
   }

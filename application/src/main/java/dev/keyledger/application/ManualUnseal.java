@@ -3,6 +3,7 @@ package dev.keyledger.application;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.KeyUnavailableException;
 import dev.keyledger.engine.keys.TenantKeyring;
@@ -37,7 +38,7 @@ public final class ManualUnseal {
                   .filter(s -> s.getBinding() != null)
                   .orElseThrow(() -> Stop.refused(ServiceRefusals.noKmsConfig()));
           if (TenantStates.status(state) == BindingStatus.SEALED) {
-            verifyCmk(state);
+            verifyCmk(caller, state);
           }
           int active = TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(0);
           commands.run(
@@ -52,7 +53,8 @@ public final class ManualUnseal {
         });
   }
 
-  private void verifyCmk(TenantState state) {
+  /** Unwraps the active TMK now; a refusal is audited as a failed {@code unseal}. */
+  private void verifyCmk(Caller caller, TenantState state) {
     try {
       keyring.verifyCmk(state);
     } catch (KeyUnavailableException e) {
@@ -66,7 +68,9 @@ public final class ManualUnseal {
                           ? "unreachable"
                           : "access_denied")
               .orElse("access_denied");
-      throw Stop.refused(
+      throw commands.refuse(
+          caller,
+          Operations.UNSEAL,
           ServiceRefusals.unsealFailed(
               reason,
               e.kms().map(k -> k.failure().wireName()).orElse(null),

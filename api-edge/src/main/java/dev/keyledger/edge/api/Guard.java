@@ -1,7 +1,7 @@
 package dev.keyledger.edge.api;
 
 import dev.keyledger.application.Caller;
-import dev.keyledger.application.RateLimitAudit;
+import dev.keyledger.application.CountedRefusals;
 import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
@@ -9,6 +9,8 @@ import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.RequestIds;
 import dev.keyledger.edge.ratelimit.RateLimitResult;
 import dev.keyledger.edge.ratelimit.RateLimiter;
+import dev.keyledger.engine.domain.RefusalKind;
+import dev.keyledger.engine.domain.Refusals;
 import io.javalin.http.Context;
 import java.time.Duration;
 
@@ -20,12 +22,12 @@ public final class Guard {
 
   private final AccessControl access;
   private final RateLimiter limiter;
-  private final RateLimitAudit audit;
+  private final CountedRefusals audit;
 
   /**
    * @param audit counts each refusal of a rate limit for the tenant's audit trail
    */
-  public Guard(AccessControl access, RateLimiter limiter, RateLimitAudit audit) {
+  public Guard(AccessControl access, RateLimiter limiter, CountedRefusals audit) {
     this.access = access;
     this.limiter = limiter;
     this.audit = audit;
@@ -50,7 +52,16 @@ public final class Guard {
     if (limit != null) {
       RateLimitResult result = limiter.tryConsume(limit, principal.sub());
       if (!result.allowed()) {
-        audit.refused(principal.org(), principal.sub(), limit);
+        audit.refused(
+            principal.org(),
+            principal.sub(),
+            CountedRefusals.RATE_LIMIT,
+            Refusals.of(
+                "rate_limit_exceeded",
+                "RATE_LIMIT_EXCEEDED",
+                RefusalKind.UNAVAILABLE,
+                "Too many requests (" + limit + ")",
+                null));
         throw new ApiException(
             429,
             "rate_limit_exceeded",

@@ -93,7 +93,7 @@ public final class EdgeServer {
       Clock clock,
       String host,
       int port) {
-    Guard guard = new Guard(access, new RateLimiter(limits), useCases.rateLimits());
+    Guard guard = new Guard(access, new RateLimiter(limits), useCases.refusals());
     return KeyLedgerApp.create(
         new KeyLedgerApp.Controllers(
             new ProbesController(readiness),

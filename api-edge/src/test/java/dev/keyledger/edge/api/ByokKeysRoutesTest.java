@@ -417,7 +417,7 @@ class ByokKeysRoutesTest {
           assertThat(limited.retryAfter()).isGreaterThan(60);
           http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"nope\"}")
               .assertError(429, "rate_limit_exceeded");
-          edge.flushRateLimits();
+          edge.flushRefusals();
           JsonNode counted =
               http.get("/api/v1/byok/audit?operation=rate_limit", owner).json().path("entries");
           assertThat(counted)
@@ -427,7 +427,7 @@ class ByokKeysRoutesTest {
                   e -> {
                     assertThat(e.path("status").asText()).isEqualTo("refused");
                     assertThat(e.path("metadata").path("refusal").path("message").asText())
-                        .startsWith("2 request(s) of owner@" + tenant)
+                        .startsWith("2 request(s) of owner@" + tenant + " refused")
                         .contains("keys.create");
                   });
         });

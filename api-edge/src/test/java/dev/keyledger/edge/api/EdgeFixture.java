@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
+import dev.keyledger.application.CountedRefusals;
 import dev.keyledger.application.QueryResult;
-import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
 import dev.keyledger.application.UsageMeter;
@@ -89,7 +89,7 @@ final class EdgeFixture implements AutoCloseable {
   final JwtKeys jwtKeys;
   final TokenIssuer issuer;
   final UsageMeter usage;
-  final RateLimitAudit rateLimits = new RateLimitAudit();
+  final CountedRefusals refusals = new CountedRefusals();
   final SystemCommands system;
 
   /** The registry every part of the fixture records in, as a node's. */
@@ -159,7 +159,7 @@ final class EdgeFixture implements AutoCloseable {
             platformKey,
             keyring,
             usage,
-            rateLimits,
+            refusals,
             clock,
             EdgeServer.sessionTokens(jwtKeys, clock),
             closeables::push);
@@ -233,9 +233,9 @@ final class EdgeFixture implements AutoCloseable {
     usage.flush(system);
   }
 
-  /** Audits the rate-limit refusals now, as the node does every minute. */
-  void flushRateLimits() {
-    rateLimits.flush(system);
+  /** Audits the counted refusals now, as the node does every minute. */
+  void flushRefusals() {
+    refusals.flush(system);
   }
 
   /** Seals the tenant as the engine does after a failed unwrap (the unwrap reporter's command). */

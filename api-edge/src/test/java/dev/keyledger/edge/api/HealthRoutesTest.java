@@ -101,6 +101,9 @@ class HealthRoutesTest {
           assertThat(refused.path("reason").asText())
               .as("a sealed answer names why")
               .isEqualTo("disabled");
+          assertThat(EdgeFixture.auditTrail(http, owner))
+              .first()
+              .isEqualTo("agent_session:refused");
           JsonNode open = ok(http.get("/api/v1/byok/alerts", owner)).path("alerts");
           assertThat(open)
               .singleElement()

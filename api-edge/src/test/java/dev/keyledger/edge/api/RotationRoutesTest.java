@@ -348,7 +348,12 @@ class RotationRoutesTest {
               http.postStepUp("/admin/tenant-kms/unseal", owner, edge.ownerStepUp(tenant), "")
                   .assertError(502, "unseal_failed", "access_denied");
           assertThat(denied.path("message").asText()).contains("disabled");
+          assertThat(denied.path("reason").asText()).isEqualTo("disabled");
           assertThat(denied.path("hint").asText()).contains("enable-key");
+          assertThat(EdgeFixture.auditTrail(http, owner))
+              .as("a failed unseal is audited")
+              .first()
+              .isEqualTo("unseal:refused");
 
           edge.customer.kms.enableKey(r -> r.keyId(keyArn));
           edge.localKms.faults().refuseConnections(true);

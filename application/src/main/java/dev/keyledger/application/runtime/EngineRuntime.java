@@ -1,8 +1,8 @@
 package dev.keyledger.application.runtime;
 
 import dev.keyledger.application.Commands;
+import dev.keyledger.application.CountedRefusals;
 import dev.keyledger.application.QueryResult;
-import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
@@ -72,7 +72,7 @@ public final class EngineRuntime implements AutoCloseable {
   private PlatformKeyWrapper platformKey;
   private TenantKeyring keyring;
   private UsageMeter usage;
-  private RateLimitAudit rateLimits;
+  private CountedRefusals refusals;
   private EngineSettings settings;
 
   private EngineRuntime() {}
@@ -143,7 +143,7 @@ public final class EngineRuntime implements AutoCloseable {
     resources.push(keyEvents);
 
     usage = new UsageMeter(s.clock(), instanceId);
-    rateLimits = new RateLimitAudit();
+    refusals = new CountedRefusals();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -156,7 +156,7 @@ public final class EngineRuntime implements AutoCloseable {
           scheduler.shutdown();
           scheduler.awaitTermination(5, TimeUnit.SECONDS);
           usage.flush(system);
-          rateLimits.flush(system);
+          refusals.flush(system);
         });
     scheduler.scheduleWithFixedDelay(
         logged("usage flush", () -> usage.flush(system)),
@@ -166,7 +166,7 @@ public final class EngineRuntime implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         logged("key cache sweep", keyring::evictExpired), 30, 30, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(
-        logged("rate-limit audit", () -> rateLimits.flush(system)), 60, 60, TimeUnit.SECONDS);
+        logged("counted refusals audit", () -> refusals.flush(system)), 60, 60, TimeUnit.SECONDS);
 
     SealWatcher sealWatcher = new SealWatcher(keyring, queries, system, instanceId);
     sealWatcher.bindTo(metrics);
@@ -261,8 +261,8 @@ public final class EngineRuntime implements AutoCloseable {
     return usage;
   }
 
-  RateLimitAudit rateLimits() {
-    return rateLimits;
+  CountedRefusals refusals() {
+    return refusals;
   }
 
   /** Blocks until the stream threads fail (the caller then exits non-zero). */

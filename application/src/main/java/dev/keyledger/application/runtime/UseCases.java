@@ -3,6 +3,7 @@ package dev.keyledger.application.runtime;
 import dev.keyledger.application.AgentSessions;
 import dev.keyledger.application.AuditTrail;
 import dev.keyledger.application.Commands;
+import dev.keyledger.application.CountedRefusals;
 import dev.keyledger.application.DataKeyLeasing;
 import dev.keyledger.application.DataPlane;
 import dev.keyledger.application.DekAutoRotation;
@@ -13,7 +14,6 @@ import dev.keyledger.application.KeyRotations;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.LegalWaiver;
 import dev.keyledger.application.ManualUnseal;
-import dev.keyledger.application.RateLimitAudit;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.TenantAlerts;
 import dev.keyledger.application.TenantReader;
@@ -37,7 +37,7 @@ public record UseCases(
     KeyStatus keys,
     HealthChecks health,
     TenantAlerts alerts,
-    RateLimitAudit rateLimits,
+    CountedRefusals refusals,
     LegalWaiver waiver,
     AuditTrail audit,
     AgentSessions agents) {
@@ -56,7 +56,7 @@ public record UseCases(
         engine.platformKey(),
         engine.keyring(),
         engine.usage(),
-        engine.rateLimits(),
+        engine.refusals(),
         engine.settings().clock(),
         tokens,
         engine::closeWithEngine);
@@ -65,7 +65,7 @@ public record UseCases(
   /**
    * The use cases on any ports (the engine's, or fakes in tests).
    *
-   * @param rateLimits counts the refusals of the edge's rate limits for the audit
+   * @param refusals counts high-volume refusals (rate limits, sealed data plane) for the audit
    * @param closer takes what must be closed with the caller (the automatic DEK rotation's thread)
    */
   public static UseCases create(
@@ -76,7 +76,7 @@ public record UseCases(
       PlatformKeyWrapper platformKey,
       TenantKeyring keyring,
       UsageMeter usage,
-      RateLimitAudit rateLimits,
+      CountedRefusals refusals,
       Clock clock,
       AgentSessions.SessionTokens tokens,
       Consumer<AutoCloseable> closer) {
@@ -90,14 +90,14 @@ public record UseCases(
         new KeyDeregistration(kms, platformKey, commands, reader),
         rotations,
         new ManualUnseal(reader, keyring, commands),
-        new DataPlane(reader, keyring, usage, autoRotation::request, clock),
+        new DataPlane(reader, keyring, usage, refusals, autoRotation::request, clock),
         new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request, clock),
         new KeyStatus(reader),
         new HealthChecks(reader, probe, keyring, commands, clock),
         new TenantAlerts(queries),
-        rateLimits,
+        refusals,
         new LegalWaiver(reader, commands),
         new AuditTrail(queries),
-        new AgentSessions(reader, tokens, clock));
+        new AgentSessions(reader, tokens, commands, clock));
   }
 }
