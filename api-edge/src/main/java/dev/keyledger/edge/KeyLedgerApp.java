@@ -10,9 +10,11 @@ import dev.keyledger.edge.api.RotationController;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.http.ErrorHandlers;
+import dev.keyledger.edge.http.JettyErrors;
 import dev.keyledger.edge.http.Json;
 import dev.keyledger.edge.http.RequestBodies;
 import dev.keyledger.edge.http.RequestIds;
+import dev.keyledger.edge.http.RequestLimits;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.util.Map;
@@ -32,9 +34,6 @@ public final class KeyLedgerApp {
       RotationController rotation,
       AgentController agent) {}
 
-  /** Largest request body the edge reads (the data plane's own limit is lower). */
-  static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
   private KeyLedgerApp() {}
 
   /** A configured, not yet started, app listening on {@code host:port} (port 0 = ephemeral). */
@@ -44,13 +43,19 @@ public final class KeyLedgerApp {
           config.jetty.host = host;
           config.jetty.port = port;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.maxRequestSize = RequestLimits.MAX_REQUEST_BYTES;
           config.http.prefer405over404 = true;
+          config.jetty.modifyHttpConfiguration(
+              http -> http.setRequestHeaderSize(RequestLimits.MAX_HEADER_BYTES));
+          // What Jetty refuses before a request reaches the routes gets the SPEC error body too.
+          JettyErrors jettyErrors = new JettyErrors();
+          config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+          config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
           config.jsonMapper(new JavalinJackson(Json.mapper(), false));
           config.routes.before(
               ctx -> {
                 RequestIds.assign(ctx);
-                RequestBodies.readWithin(ctx, MAX_REQUEST_BYTES);
+                RequestBodies.readWithin(ctx, RequestLimits.MAX_REQUEST_BYTES);
               });
           ErrorHandlers.register(config.routes);
 

@@ -14,6 +14,7 @@ import dev.keyledger.envelope.DekRef;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,10 @@ public final class DataPlane {
     String tenant = caller.tenant();
     return Stop.outcome(
         () -> {
+          if (plaintext.length > DataEnvelope.MAX_PLAINTEXT_BYTES) {
+            throw Stop.refused(ServiceRefusals.plaintextTooLarge(plaintext.length));
+          }
+          checkContext(context);
           TenantView view = usableView(tenant);
           TenantState state = view.state();
           dev.keyledger.avro.DekRef active = state.getActiveDek();
@@ -104,6 +109,7 @@ public final class DataPlane {
     String tenant = caller.tenant();
     return Stop.outcome(
         () -> {
+          checkContext(context);
           DekRef needed;
           try {
             needed = DataEnvelope.peekDek(ciphertext);
@@ -145,6 +151,14 @@ public final class DataPlane {
           usage.decrypted(tenant);
           return new Decrypted(plaintext, dek.getDek().getVersion(), dek.getDek().getDekId());
         });
+  }
+
+  /** Refuses a context the envelope would not bind, before any key is looked up. */
+  private static void checkContext(Map<String, String> context) {
+    Optional<String> problem = DataAead.checkContext(context);
+    if (problem.isPresent()) {
+      throw Stop.refused(ServiceRefusals.invalidContext(problem.get()));
+    }
   }
 
   /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */

@@ -390,6 +390,28 @@ final class EdgeFixture implements AutoCloseable {
       }
     }
 
+    /**
+     * Sends {@code request} as given, byte for byte, on a socket of its own, closes the sending
+     * side (so a body shorter than declared ends there) and reads the whole answer: for what the
+     * JDK client refuses to send (any request line, header or framing). The request should say
+     * {@code Connection: close} unless the server is expected to close anyway.
+     */
+    Reply rawBytes(byte[] request) throws IOException {
+      URI origin = URI.create(client.getOrigin());
+      try (Socket socket = new Socket(origin.getHost(), origin.getPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+        socket.shutdownOutput();
+        return parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+
+    /** The {@code Host} header of a raw request to this server. */
+    String host() {
+      return URI.create(client.getOrigin()).getAuthority();
+    }
+
     /** A whole HTTP/1.1 answer (the server closed the connection after it). */
     private static Reply parse(String raw) {
       int split = raw.indexOf("\r\n\r\n");
