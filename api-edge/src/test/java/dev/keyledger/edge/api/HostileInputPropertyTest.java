@@ -115,10 +115,15 @@ class HostileInputPropertyTest {
    * Below 500; an error is the SPEC body with the request's id; 429 and 503 say when to retry. The
    * one 5xx a session can earn is {@code 503 dek_rotating} for a second after a valid revoke with
    * {@code allow_data_loss} erased the active DEK (a new one is being made): the state the session
-   * asked for, not a failure on its input.
+   * asked for, not a failure on its input. A request the server cut off while it was being sent (a
+   * bad request line or header before a large body) may lose its answer to the reset: that is the
+   * server refusing to read on, and passes.
    */
   private static void assertAnswer(Hostile request, Reply reply) {
     String what = request + " -> " + reply.status() + " " + abbreviate(reply.text());
+    if (reply.status() == EdgeFixture.Client.CLOSED_WHILE_SENDING) {
+      return; // refused before its body was read; the app must still answer the next request
+    }
     if (reply.status() == 503 && reply.errorType().equals("dek_rotating")) {
       assertThat(reply.header("Retry-After")).as(what).isEqualTo("1");
     } else {
