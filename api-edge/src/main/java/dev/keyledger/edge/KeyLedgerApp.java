@@ -13,9 +13,11 @@ import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.api.WaiverController;
 import dev.keyledger.edge.http.ErrorHandlers;
 import dev.keyledger.edge.http.HttpMetrics;
+import dev.keyledger.edge.http.JettyErrors;
 import dev.keyledger.edge.http.Json;
 import dev.keyledger.edge.http.RequestBodies;
 import dev.keyledger.edge.http.RequestIds;
+import dev.keyledger.edge.http.RequestLimits;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 
@@ -36,9 +38,6 @@ public final class KeyLedgerApp {
       AgentController agent,
       AlertsController alerts) {}
 
-  /** Largest request body the edge reads (the data plane's own limit is lower). */
-  static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
   private KeyLedgerApp() {}
 
   /**
@@ -52,13 +51,19 @@ public final class KeyLedgerApp {
           config.jetty.host = host;
           config.jetty.port = port;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.maxRequestSize = RequestLimits.MAX_REQUEST_BYTES;
           config.http.prefer405over404 = true;
+          config.jetty.modifyHttpConfiguration(
+              http -> http.setRequestHeaderSize(RequestLimits.MAX_HEADER_BYTES));
+          // What Jetty refuses before a request reaches the routes gets the SPEC error body too.
+          JettyErrors jettyErrors = new JettyErrors();
+          config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+          config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
           config.jsonMapper(new JavalinJackson(Json.mapper(), false));
           config.routes.before(
               ctx -> {
                 RequestIds.assign(ctx);
-                RequestBodies.readWithin(ctx, MAX_REQUEST_BYTES);
+                RequestBodies.readWithin(ctx, RequestLimits.MAX_REQUEST_BYTES);
               });
           ErrorHandlers.register(config.routes);
 

@@ -16,6 +16,7 @@ import dev.keyledger.projections.AuditEntries;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -55,9 +56,13 @@ public final class DataPlane {
   /** A ciphertext and the key version that made it. */
   public record Encrypted(byte[] ciphertext, int dekVersion, String dekId, int tmkVersion) {}
 
+  /** Refusals that say nothing about the tenant's keys: none active, or a malformed request. */
   private static final Set<String> NOT_KEY_FAILURES =
       Set.of(
-          Refusals.noKey().getType(), Refusals.notActive(BindingStatus.PENDING_WAIVER).getType());
+          Refusals.noKey().getType(),
+          Refusals.notActive(BindingStatus.PENDING_WAIVER).getType(),
+          ServiceRefusals.plaintextTooLarge(0).getType(),
+          ServiceRefusals.invalidContext("").getType());
 
   /** A plaintext and the key version that opened it. */
   public record Decrypted(byte[] plaintext, int dekVersion, String dekId) {}
@@ -72,6 +77,10 @@ public final class DataPlane {
         AuditEntries.ENCRYPT,
         Stop.outcome(
             () -> {
+              if (plaintext.length > DataEnvelope.MAX_PLAINTEXT_BYTES) {
+                throw Stop.refused(ServiceRefusals.plaintextTooLarge(plaintext.length));
+              }
+              checkContext(context);
               TenantView view = usableView(tenant);
               TenantState state = view.state();
               dev.keyledger.avro.DekRef active = state.getActiveDek();
@@ -120,6 +129,7 @@ public final class DataPlane {
         AuditEntries.DECRYPT,
         Stop.outcome(
             () -> {
+              checkContext(context);
               DekRef needed;
               try {
                 needed = DataEnvelope.peekDek(ciphertext);
@@ -178,6 +188,14 @@ public final class DataPlane {
       refusals.refused(caller.tenant(), caller.sub(), operation, refusal);
     }
     return outcome;
+  }
+
+  /** Refuses a context the envelope would not bind, before any key is looked up. */
+  private static void checkContext(Map<String, String> context) {
+    Optional<String> problem = DataAead.checkContext(context);
+    if (problem.isPresent()) {
+      throw Stop.refused(ServiceRefusals.invalidContext(problem.get()));
+    }
   }
 
   /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */

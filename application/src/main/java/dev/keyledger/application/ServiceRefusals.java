@@ -5,6 +5,8 @@ import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.kms.KmsException;
 import dev.keyledger.engine.kms.KmsFailure;
+import dev.keyledger.envelope.DataAead;
+import dev.keyledger.envelope.DataEnvelope;
 
 /**
  * The refusals the use cases make themselves, before or beside the fold (the fold's own are in
@@ -64,6 +66,36 @@ final class ServiceRefusals {
 
   static int retryAfter(KmsException e) {
     return (int) e.retryAfterSeconds().orElse(KMS_RETRY_SECONDS);
+  }
+
+  /** A plaintext over the envelope's limit ({@link DataEnvelope#MAX_PLAINTEXT_BYTES}). */
+  static Refusal plaintextTooLarge(int bytes) {
+    return Refusals.of(
+        "payload_too_large",
+        null,
+        RefusalKind.TOO_LARGE,
+        "plaintext is "
+            + bytes
+            + " bytes; the limit is "
+            + DataEnvelope.MAX_PLAINTEXT_BYTES
+            + " bytes (4 MiB) per call",
+        "Split the data, or lease a data key (POST /api/v1/byok/data-keys) and encrypt locally.");
+  }
+
+  /** A context the envelope cannot bind ({@link DataAead#checkContext}). */
+  static Refusal invalidContext(String problem) {
+    return Refusals.of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "Invalid context: " + problem,
+        "context is an object of at most "
+            + DataAead.MAX_CONTEXT_ENTRIES
+            + " string entries: keys of 1 to "
+            + DataAead.MAX_FIELD_BYTES
+            + " and values of 0 to "
+            + DataAead.MAX_FIELD_BYTES
+            + " bytes of UTF-8.");
   }
 
   static Refusal noKmsConfig() {

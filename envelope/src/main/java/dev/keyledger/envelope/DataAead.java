@@ -3,6 +3,7 @@ package dev.keyledger.envelope;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Authenticated encryption of tenant data under one DEK, producing {@link DataEnvelope}s.
@@ -132,32 +133,64 @@ public final class DataAead {
     return AadEncoder.labelled(AAD_LABEL).string(dekRef.id()).u32(dekRef.version()).toByteArray();
   }
 
+  /**
+   * Checks a caller's context against the limits of {@link #encrypt} and {@link #decrypt}: at most
+   * {@value #MAX_CONTEXT_ENTRIES} entries, keys of 1 to {@value #MAX_FIELD_BYTES} and values of 0
+   * to {@value #MAX_FIELD_BYTES} bytes of UTF-8, valid Unicode, no nulls. Lets a caller refuse a
+   * context before it does any work; both methods apply the same check.
+   *
+   * @param context the context; {@code null} means empty
+   * @return empty when the context is within the limits, else what is wrong (names no key or value,
+   *     so it is safe to show and to log)
+   */
+  public static Optional<String> checkContext(Map<String, String> context) {
+    if (context == null) {
+      return Optional.empty();
+    }
+    if (context.size() > MAX_CONTEXT_ENTRIES) {
+      return Optional.of(
+          "context has " + context.size() + " entries; the limit is " + MAX_CONTEXT_ENTRIES);
+    }
+    for (Map.Entry<String, String> e : context.entrySet()) {
+      String problem = fieldProblem("context key", e.getKey(), 1);
+      if (problem == null) {
+        problem = fieldProblem("context value", e.getValue(), 0);
+      }
+      if (problem != null) {
+        return Optional.of(problem);
+      }
+    }
+    return Optional.empty();
+  }
+
   private static byte[] associatedData(
       byte[] aadPrefix, String tenantId, Map<String, String> context) {
     Objects.requireNonNull(tenantId, "tenantId");
-    Map<String, String> ctx = context == null ? Map.of() : context;
-    checkField("tenant id", tenantId, 1);
-    if (ctx.size() > MAX_CONTEXT_ENTRIES) {
-      throw new IllegalArgumentException(
-          "context has " + ctx.size() + " entries; the limit is " + MAX_CONTEXT_ENTRIES);
+    String problem = fieldProblem("tenant id", tenantId, 1);
+    if (problem == null) {
+      problem = checkContext(context).orElse(null);
     }
-    ctx.forEach(
-        (k, v) -> {
-          checkField("context key", k, 1);
-          checkField("context value", v, 0);
-        });
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    Map<String, String> ctx = context == null ? Map.of() : context;
     return AadEncoder.continuing(aadPrefix).string(tenantId).map(ctx).toByteArray();
   }
 
-  private static void checkField(String what, String value, int minBytes) {
+  /** Null when {@code value} is {@code minBytes}..{@value #MAX_FIELD_BYTES} bytes of UTF-8. */
+  private static String fieldProblem(String what, String value, int minBytes) {
     if (value == null) {
-      throw new IllegalArgumentException(what + " must not be null");
+      return what + " must not be null";
     }
-    int length =
-        value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8Length(value);
+    int length;
+    try {
+      length = value.length() > MAX_FIELD_BYTES ? Integer.MAX_VALUE : AadEncoder.utf8Length(value);
+    } catch (IllegalArgumentException e) {
+      return what + " is not valid Unicode (a lone surrogate)";
+    }
     if (length < minBytes || length > MAX_FIELD_BYTES) {
-      throw new IllegalArgumentException(
-          what + " must be " + minBytes + ".." + MAX_FIELD_BYTES + " bytes of UTF-8");
+      return what + " must be " + minBytes + ".." + MAX_FIELD_BYTES + " bytes of UTF-8";
     }
+    return null;
   }
 }

@@ -50,8 +50,7 @@ public final class DataKeysController {
 
   public void lease(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.DATA_KEYS, Role.AGENT, Role.PLATFORM);
-    LeaseRequest body =
-        ctx.body().isBlank() ? new LeaseRequest(null) : Bodies.read(ctx, LeaseRequest.class);
+    LeaseRequest body = Bodies.readOptional(ctx, LeaseRequest.class, new LeaseRequest(null));
     long encryptions = encryptions(body.encryptions());
     ctx.header("Cache-Control", "no-store");
     Outcomes.respond(

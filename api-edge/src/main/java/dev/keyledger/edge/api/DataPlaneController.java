@@ -15,12 +15,13 @@ import java.util.Map;
  */
 public final class DataPlaneController {
 
-  /** Bodies: base64 data and the caller's optional context (bound as AAD). */
+  /**
+   * Bodies: base64 data and the caller's optional context (bound as AAD; the use case holds it to
+   * the envelope's limits).
+   */
   public record EncryptRequest(String plaintext, Map<String, String> context) {}
 
   public record DecryptRequest(String ciphertext, Map<String, String> context) {}
-
-  static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
   private final Guard guard;
   private final DataPlane dataPlane;
@@ -36,11 +37,11 @@ public final class DataPlaneController {
 
   public void encrypt(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
-    EncryptRequest body = Bodies.readData(ctx, EncryptRequest.class, MAX_BODY_BYTES);
+    EncryptRequest body = Bodies.readData(ctx, EncryptRequest.class);
     byte[] plaintext = base64(body.plaintext(), "plaintext");
     Outcomes.respond(
         ctx,
-        dataPlane.encrypt(caller, plaintext, context(body.context())),
+        dataPlane.encrypt(caller, plaintext, body.context()),
         e ->
             new EncryptResponse(
                 Base64.getEncoder().encodeToString(e.ciphertext()),
@@ -51,11 +52,11 @@ public final class DataPlaneController {
 
   public void decrypt(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.AGENT, Role.ADMIN, Role.OWNER);
-    DecryptRequest body = Bodies.readData(ctx, DecryptRequest.class, MAX_BODY_BYTES);
+    DecryptRequest body = Bodies.readData(ctx, DecryptRequest.class);
     byte[] ciphertext = base64(body.ciphertext(), "ciphertext");
     Outcomes.respond(
         ctx,
-        dataPlane.decrypt(caller, ciphertext, context(body.context())),
+        dataPlane.decrypt(caller, ciphertext, body.context()),
         d ->
             new DecryptResponse(
                 Base64.getEncoder().encodeToString(d.plaintext()), d.dekVersion(), d.dekId()));
@@ -73,24 +74,5 @@ public final class DataPlaneController {
           field + " is not valid base64",
           "Use standard base64 with padding (RFC 4648).");
     }
-  }
-
-  private static Map<String, String> context(Map<String, String> context) {
-    if (context == null) {
-      return Map.of();
-    }
-    if (context.size() > 32) {
-      throw ApiException.badRequest("invalid_request", "context has more than 32 entries", null);
-    }
-    context.forEach(
-        (k, v) -> {
-          if (k.length() > 256 || v == null || v.length() > 1024) {
-            throw ApiException.badRequest(
-                "invalid_request",
-                "context keys are at most 256 and values at most 1024 characters, not null",
-                null);
-          }
-        });
-    return context;
   }
 }

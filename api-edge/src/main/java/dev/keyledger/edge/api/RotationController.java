@@ -60,9 +60,7 @@ public final class RotationController {
   public void rotateByok(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_ROTATE, Role.OWNER, Role.ADMIN);
     RotateRequest body =
-        ctx.body().isBlank()
-            ? new RotateRequest(null, null)
-            : Bodies.read(ctx, RotateRequest.class);
+        Bodies.readOptional(ctx, RotateRequest.class, new RotateRequest(null, null));
     KeyRotations.Type type = type(body.rotationType());
     Outcomes.respond(
         ctx,

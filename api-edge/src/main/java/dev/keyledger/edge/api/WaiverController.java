@@ -7,6 +7,7 @@ import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
+import dev.keyledger.edge.http.RequestLimits;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -78,8 +79,6 @@ public final class WaiverController {
       String currentWaiverVersion,
       boolean requiresReacknowledgment) {}
 
-  private static final int MAX_TERMS = 32;
-
   private final Guard guard;
   private final LegalWaiver waiver;
 
@@ -110,12 +109,7 @@ public final class WaiverController {
   public void acknowledge(Context ctx) {
     Caller caller = guard.caller(ctx, null, Role.OWNER, Role.ADMIN);
     AcknowledgeRequest body = Bodies.read(ctx, AcknowledgeRequest.class);
-    List<String> terms = body.acknowledgedTerms() == null ? List.of() : body.acknowledgedTerms();
-    if (terms.size() > MAX_TERMS) {
-      throw ApiException.badRequest(
-          "invalid_request", "acknowledged_terms has more than " + MAX_TERMS + " entries", null);
-    }
-    terms.forEach(t -> Bodies.bounded(t, "acknowledged_terms[]"));
+    List<String> terms = Bodies.texts(body.acknowledgedTerms(), "acknowledged_terms");
     Outcomes.respond(
         ctx,
         waiver.acknowledge(
@@ -152,17 +146,27 @@ public final class WaiverController {
           {"effective_date", body.effectiveDate()},
           {"title", body.title()}
         }) {
-      if (field[1] == null || field[1].isBlank() || field[1].length() > 200) {
+      if (field[1] == null
+          || field[1].isBlank()
+          || field[1].length() > RequestLimits.MAX_WAIVER_FIELD_CHARS) {
         throw ApiException.badRequest(
-            "invalid_request", field[0] + " is required (at most 200 characters)", null);
+            "invalid_request",
+            field[0]
+                + " is required (at most "
+                + RequestLimits.MAX_WAIVER_FIELD_CHARS
+                + " characters)",
+            null);
       }
     }
-    if (body.content() == null || body.content().isBlank() || body.content().length() > 20_000) {
+    if (body.content() == null
+        || body.content().isBlank()
+        || body.content().length() > RequestLimits.MAX_WAIVER_CONTENT_CHARS) {
       throw ApiException.badRequest(
-          "invalid_request", "content is required (at most 20000 characters)", null);
+          "invalid_request",
+          "content is required (at most " + RequestLimits.MAX_WAIVER_CONTENT_CHARS + " characters)",
+          null);
     }
-    List<String> terms = body.terms() == null ? List.of() : body.terms();
-    terms.forEach(t -> Bodies.bounded(t, "terms[]"));
+    List<String> terms = Bodies.texts(body.terms(), "terms");
     WaiverText text =
         WaiverText.newBuilder()
             .setWaiverVersion(body.waiverVersion())

@@ -81,14 +81,21 @@ public final class ErrorHandlers {
     ctx.status(status).json(ErrorBody.of(type, code, message, hint, RequestIds.of(ctx)));
   }
 
-  private static String typeOf(int status) {
+  /** The error type of a status that no more specific refusal names. */
+  static String typeOf(int status) {
     return switch (status) {
       case 400 -> "invalid_request";
       case 401 -> "unauthorized";
       case 403 -> "forbidden";
       case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 417 -> "expectation_failed";
+      case 426 -> "upgrade_required";
+      case 431 -> "headers_too_large";
+      case 500 -> "internal_error";
       default -> "http_" + status;
     };
   }

@@ -54,6 +54,7 @@ public final class Outcomes {
   static int status(RefusalKind kind) {
     return switch (kind) {
       case INVALID_REQUEST -> 400;
+      case TOO_LARGE -> 413;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case GONE -> 410;

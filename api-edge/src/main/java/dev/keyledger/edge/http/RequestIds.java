@@ -12,9 +12,14 @@ public final class RequestIds {
   private RequestIds() {}
 
   public static void assign(Context ctx) {
-    String id = "req_" + UUID.randomUUID().toString().replace("-", "");
+    String id = newId();
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
+  }
+
+  /** A new request id, {@code req_} and 32 hex digits. */
+  static String newId() {
+    return "req_" + UUID.randomUUID().toString().replace("-", "");
   }
 
   public static String of(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.keyledger.edge.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -430,6 +431,54 @@ final class EdgeFixture implements AutoCloseable {
         socket.getOutputStream().flush();
         return parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
       }
+    }
+
+    /** Status of a {@link #rawBytes} request the server closed on while it was being sent. */
+    static final int CLOSED_WHILE_SENDING = 0;
+
+    /**
+     * Sends {@code request} as given, byte for byte, on a socket of its own, closes the sending
+     * side (so a body shorter than declared ends there) and reads the whole answer: for what the
+     * JDK client refuses to send (any request line, header or framing). The request should say
+     * {@code Connection: close} unless the server is expected to close anyway. Interim {@code 1xx}
+     * answers are skipped. When the server closes while the request is still being sent (it answers
+     * a bad request line without reading a large body) and the reset takes its answer along, the
+     * reply has status {@link #CLOSED_WHILE_SENDING}.
+     */
+    Reply rawBytes(byte[] request) throws IOException {
+      URI origin = URI.create(client.getOrigin());
+      try (Socket socket = new Socket(origin.getHost(), origin.getPort())) {
+        socket.setSoTimeout(10_000);
+        try {
+          socket.getOutputStream().write(request);
+          socket.getOutputStream().flush();
+          socket.shutdownOutput();
+        } catch (IOException closed) {
+          try {
+            String early = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            if (early.contains("\r\n\r\n")) {
+              return parse(withoutInterim(early));
+            }
+          } catch (IOException reset) {
+            // the answer, if any, went with the reset
+          }
+          return new Reply(CLOSED_WHILE_SENDING, Map.of(), closed.toString());
+        }
+        return parse(withoutInterim(new String(socket.getInputStream().readAllBytes(), UTF_8)));
+      }
+    }
+
+    private static String withoutInterim(String raw) {
+      String rest = raw;
+      while (rest.startsWith("HTTP/1.1 1") && rest.contains("\r\n\r\n")) {
+        rest = rest.substring(rest.indexOf("\r\n\r\n") + 4);
+      }
+      return rest;
+    }
+
+    /** The {@code Host} header of a raw request to this server. */
+    String host() {
+      return URI.create(client.getOrigin()).getAuthority();
     }
 
     /** A whole HTTP/1.1 answer (the server closed the connection after it). */

@@ -5,6 +5,7 @@ import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -27,17 +28,43 @@ public final class TenantSetup implements AutoCloseable {
 
   private static final int TIMEOUT_MS = 30_000;
 
-  private final DevNodeProcess node;
+  private final String host;
+  private final int httpPort;
+  private final DevNodeProcess.Customer customer;
+  private final String platformPrincipal;
   private final TokenIssuer issuer;
   private final KmsClient kms;
 
+  /** Setup against a node this process started. */
   public TenantSetup(DevNodeProcess node) throws IOException {
-    this.node = node;
-    this.issuer = new TokenIssuer(JwtKeys.loadOrCreate(node.nodeDataDir()), Clock.systemUTC());
-    DevNodeProcess.Customer customer = node.customer();
+    this(
+        node.host(),
+        node.httpPort(),
+        JwtKeys.loadOrCreate(node.nodeDataDir()),
+        node.kmsEndpoint(),
+        node.customer(),
+        node.platformPrincipal());
+  }
+
+  /**
+   * Setup against any dev node: its edge, the JWT secret of its data dir, its KMS emulator and the
+   * customer account and platform principal the emulator knows.
+   */
+  public TenantSetup(
+      String host,
+      int httpPort,
+      JwtKeys keys,
+      URI kmsEndpoint,
+      DevNodeProcess.Customer customer,
+      String platformPrincipal) {
+    this.host = host;
+    this.httpPort = httpPort;
+    this.customer = customer;
+    this.platformPrincipal = platformPrincipal;
+    this.issuer = new TokenIssuer(keys, Clock.systemUTC());
     this.kms =
         KmsClient.builder()
-            .endpointOverride(node.kmsEndpoint())
+            .endpointOverride(kmsEndpoint)
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(
@@ -80,12 +107,12 @@ public final class TenantSetup implements AutoCloseable {
 
   /** A new connection to the edge (setup calls, not measured). */
   public HttpConnection connection() {
-    return new HttpConnection(node.host(), node.httpPort(), TIMEOUT_MS);
+    return new HttpConnection(host, httpPort, TIMEOUT_MS);
   }
 
   /** {@code host:port} of the edge, for the {@code Host} header. */
   public String hostPort() {
-    return node.host() + ":" + node.httpPort();
+    return host + ":" + httpPort;
   }
 
   /** Sends {@code request} once and returns the body if the status is {@code status}. */
@@ -106,7 +133,7 @@ public final class TenantSetup implements AutoCloseable {
           {"Sid": "Allow KeyLedger", "Effect": "Allow", "Principal": {"AWS": "%s"},
            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
            "Resource": "*"}]}"""
-            .formatted(node.customer().accountId(), node.platformPrincipal());
+            .formatted(customer.accountId(), platformPrincipal);
     return kms.createKey(
             r ->
                 r.description("KeyLedger HttpLoad tenant key")

@@ -10,7 +10,11 @@ import java.util.regex.Pattern;
  */
 public final class ArnRules {
 
-  public static final int MAX_ARN_LENGTH = 512;
+  /**
+   * Longest key, alias or role ARN, as AWS bounds them (KMS {@code KeyId}, STS {@code RoleArn}).
+   */
+  public static final int MAX_ARN_LENGTH = 2048;
+
   public static final int MAX_EXTERNAL_ID_LENGTH = 1224;
 
   private static final String PARTITION = "(aws|aws-cn|aws-us-gov)";

@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum RefusalKind {
   /** The request itself is wrong: fix it before sending it again. */
   INVALID_REQUEST,
+  /** The request is over a size limit: send less per request. */
+  TOO_LARGE,
   /** What the request names does not exist for this tenant. */
   NOT_FOUND,
   /** The tenant's state does not allow it now (or changed meanwhile). */

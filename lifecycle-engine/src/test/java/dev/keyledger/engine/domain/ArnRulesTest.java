@@ -64,6 +64,13 @@ class ArnRulesTest {
             ArnRules.keyOrAlias(
                 "arn:aws:kms:us-east-1:111122223333:alias/" + "a".repeat(600), "kms_key_ref"))
         .isInstanceOf(ArnRules.Checked.Refused.class);
+    String overlong = "arn:aws:kms:us-east-1:111122223333:alias/" + "a".repeat(2048);
+    assertThat(ArnRules.keyOrAlias(overlong, "kms_key_ref"))
+        .isInstanceOfSatisfying(
+            ArnRules.Checked.Refused.class,
+            r -> assertThat(r.refusal().getMessage()).contains("longer than 2048 characters"));
+    assertThat(ArnRules.checkRoleArn("arn:aws:iam::111122223333:role/" + "r".repeat(2048)))
+        .isNotNull();
   }
 
   @Test
