@@ -61,6 +61,15 @@ public final class KeyOnboarding {
    * Registration (tenant API) or onboarding (admin API, an UPSERT): checks the request, probes the
    * CMK before anything is written, then binds it with a new TMK version it wraps.
    */
+  /**
+   * Audits a registration the edge refused before it could call {@link #bind} (a body with static
+   * credentials, an unknown provider, malformed input), so every refused registration is in the
+   * tenant's trail. Best effort: the caller's answer does not depend on it.
+   */
+  public void refusedBeforeBind(Caller caller, Refusal refusal) {
+    commands.refuse(caller, Operations.REGISTER, refusal);
+  }
+
   public Outcome<Bound> bind(Caller caller, OnboardingRequest request) {
     return Stop.outcome(() -> doBind(caller, request));
   }

@@ -8,6 +8,7 @@ import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.OnboardingRequest;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.StepUpVerifier;
+import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.edge.http.QueryParams;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
@@ -47,16 +48,24 @@ public final class ByokKeysController {
 
   public void register(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_CREATE, Role.OWNER, Role.ADMIN);
-    RegisterKeyRequest body = Bodies.read(ctx, RegisterKeyRequest.class);
-    OnboardingRequest request =
-        new OnboardingRequest(
-            Decider.DIALECT_BYOK,
-            body.keyArn(),
-            null,
-            body.roleArn(),
-            body.externalId(),
-            Bodies.bounded(body.keyAlias(), "key_alias"),
-            Bodies.bounded(body.description(), "description"));
+    OnboardingRequest request;
+    try {
+      RegisterKeyRequest body = Bodies.read(ctx, RegisterKeyRequest.class);
+      request =
+          new OnboardingRequest(
+              Decider.DIALECT_BYOK,
+              body.keyArn(),
+              null,
+              body.roleArn(),
+              body.externalId(),
+              Bodies.bounded(body.keyAlias(), "key_alias"),
+              Bodies.bounded(body.description(), "description"));
+    } catch (ApiException e) {
+      if (e.isRequestRefusal()) {
+        onboarding.refusedBeforeBind(caller, e.asRefusal());
+      }
+      throw e;
+    }
     Outcomes.respond(ctx, onboarding.bind(caller, request), 201, KeyViews.Registered::of);
   }
 

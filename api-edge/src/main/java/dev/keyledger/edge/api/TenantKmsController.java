@@ -117,15 +117,23 @@ public final class TenantKmsController {
 
   public void onboard(Context ctx) {
     Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_CREATE, Role.OWNER, Role.ADMIN);
-    OnboardRequest body = Bodies.read(ctx, OnboardRequest.class);
-    checkProvider(body.provider());
-    if (body.config() == null
-        || body.config().region() == null
-        || body.config().roleArn() == null) {
-      throw ApiException.badRequest(
-          "invalid_request",
-          "config.region and config.role_arn are required for provider aws",
-          "{\"provider\":\"aws\",\"kms_key_ref\":\"arn:aws:kms:...\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"arn:aws:iam::ACCOUNT:role/NAME\",\"external_id\":\"...\"}}");
+    OnboardRequest body;
+    try {
+      body = Bodies.read(ctx, OnboardRequest.class);
+      checkProvider(body.provider());
+      if (body.config() == null
+          || body.config().region() == null
+          || body.config().roleArn() == null) {
+        throw ApiException.badRequest(
+            "invalid_request",
+            "config.region and config.role_arn are required for provider aws",
+            "{\"provider\":\"aws\",\"kms_key_ref\":\"arn:aws:kms:...\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\"arn:aws:iam::ACCOUNT:role/NAME\",\"external_id\":\"...\"}}");
+      }
+    } catch (ApiException e) {
+      if (e.isRequestRefusal()) {
+        onboarding.refusedBeforeBind(caller, e.asRefusal());
+      }
+      throw e;
     }
     OnboardingRequest request =
         new OnboardingRequest(

@@ -1,5 +1,9 @@
 package dev.keyledger.edge.http;
 
+import dev.keyledger.avro.Refusal;
+import dev.keyledger.engine.domain.RefusalKind;
+import dev.keyledger.engine.domain.Refusals;
+
 /**
  * A request the edge refuses itself (unreadable input, a rate limit) before any use case runs. The
  * one place that turns it into JSON is {@link ErrorHandlers}; use cases answer with outcomes
@@ -55,5 +59,15 @@ public final class ApiException extends RuntimeException {
 
   public Integer retryAfterSeconds() {
     return retryAfterSeconds;
+  }
+
+  /** True for a refusal of the request itself (4xx), as opposed to "not now" (5xx). */
+  public boolean isRequestRefusal() {
+    return status >= 400 && status < 500;
+  }
+
+  /** This refusal as the audit records it. */
+  public Refusal asRefusal() {
+    return Refusals.of(type, code, RefusalKind.INVALID_REQUEST, getMessage(), hint);
   }
 }

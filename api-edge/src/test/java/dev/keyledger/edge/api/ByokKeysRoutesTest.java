@@ -10,7 +10,9 @@ import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
+import dev.keyledger.schemas.Codecs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -489,7 +491,15 @@ class ByokKeysRoutesTest {
           assertThat(accessKey.text()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
 
           http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key");
-          assertThat(edge.log.state(tenant)).as("nothing reached the log").isEmpty();
+          assertThat(edge.log.state(tenant))
+              .as("no key was registered; only the refusals were audited")
+              .hasValueSatisfying(state -> assertThat(state.getBinding()).isNull());
+          assertThat(auditTrail(http, owner)).isNotEmpty().containsOnly("register:refused");
+          assertThat(
+                  edge.log.written().stream()
+                      .filter(c -> c.getTenantId().equals(tenant))
+                      .map(c -> new String(Codecs.COMMANDS.encode(c), StandardCharsets.ISO_8859_1)))
+              .noneMatch(bytes -> bytes.contains("AKIAIOSFODNN7EXAMPLE"));
         });
   }
 

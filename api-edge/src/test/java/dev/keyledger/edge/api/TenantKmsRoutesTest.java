@@ -4,9 +4,14 @@ import static dev.keyledger.edge.api.EdgeFixture.auditTrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyledger.avro.CommandEnvelope;
+import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.edge.api.EdgeFixture.Reply;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.schemas.Codecs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -194,6 +199,9 @@ class TenantKmsRoutesTest {
               http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"aws_kms\""))
                   .assertError(400, "invalid_provider");
           assertThat(awsKms.path("hint").asText()).contains("\"aws\"");
+          assertThat(auditTrail(http, admin))
+              .as("a refusal at the edge is audited")
+              .containsExactly("register:refused");
           http.post("/admin/tenant-kms", admin, setup.body().replace("\"aws\"", "\"gcp\""))
               .assertError(400, "provider_not_supported");
           http.post("/admin/tenant-kms", admin, setup.body().replace("\"provider\":\"aws\",", ""))
@@ -294,9 +302,20 @@ class TenantKmsRoutesTest {
                 .doesNotContain("FwoGZXIvYXdzEXAMPLE");
           }
           http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-          assertThat(edge.log.written())
-              .as("nothing about this tenant reached the log")
-              .noneMatch(c -> c.getTenantId().equals(tenant));
+          List<CommandEnvelope> logged =
+              edge.log.written().stream().filter(c -> c.getTenantId().equals(tenant)).toList();
+          assertThat(logged)
+              .as("only the audited refusals reached the log, without the credentials")
+              .isNotEmpty()
+              .allSatisfy(
+                  c -> {
+                    assertThat(c.getPayload()).isInstanceOf(RejectRequest.class);
+                    assertThat(new String(Codecs.COMMANDS.encode(c), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("AKIAIOSFODNN7EXAMPLE")
+                        .doesNotContain(secret)
+                        .doesNotContain("FwoGZXIvYXdzEXAMPLE");
+                  });
+          assertThat(auditTrail(http, admin)).isNotEmpty().containsOnly("register:refused");
         });
   }
 
