@@ -6,8 +6,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
@@ -26,6 +36,9 @@ public final class EventHashes {
       new SpecificDatumWriter<>(EventEnvelope.class);
   private static final ThreadLocal<MessageDigest> SHA_256 =
       ThreadLocal.withInitial(EventHashes::sha256);
+
+  /** The envelope schemas of earlier releases that differ from the current one, newest first. */
+  private static final List<Schema> OLDER_RELEASES = olderReleases();
 
   private EventHashes() {}
 
@@ -67,12 +80,54 @@ public final class EventHashes {
         .build();
   }
 
-  /** Whether the envelope's hash matches its content (constant-time comparison). */
+  /**
+   * Whether the envelope's hash matches its content (constant-time comparison). An event is hashed
+   * over the encoding of the release that wrote it; one decoded from an older release's bytes is
+   * read into the current schema, whose added fields change the encoding, so when the current
+   * encoding does not match, the event is also tried as each older release encodes it (its fields
+   * projected onto that schema by Avro's own resolution). Tampering still breaks it: an event the
+   * current release sealed matches no older encoding, and an older event has no newer fields.
+   */
   public static boolean isIntact(EventEnvelope event) {
     if (!isHexHash(event.getPrevHash()) || !isHexHash(event.getHash())) {
       return false;
     }
-    return MessageDigest.isEqual(HEX.parseHex(compute(event)), HEX.parseHex(event.getHash()));
+    byte[] expected = HEX.parseHex(event.getHash());
+    if (MessageDigest.isEqual(HEX.parseHex(compute(event)), expected)) {
+      return true;
+    }
+    byte[] current = binary(withHash(event, ""));
+    for (Schema older : OLDER_RELEASES) {
+      Optional<byte[]> encoded = encodedAs(current, older);
+      if (encoded.isPresent() && MessageDigest.isEqual(digest(event, encoded.get()), expected)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The current encoding of an envelope, as {@code older} would have written it, if it can. */
+  private static Optional<byte[]> encodedAs(byte[] current, Schema older) {
+    try {
+      GenericRecord projected =
+          new GenericDatumReader<GenericRecord>(EventEnvelope.getClassSchema(), older)
+              .read(null, DecoderFactory.get().binaryDecoder(current, null));
+      ByteArrayOutputStream out = new ByteArrayOutputStream(current.length);
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      new GenericDatumWriter<GenericRecord>(older).write(projected, encoder);
+      encoder.flush();
+      return Optional.of(out.toByteArray());
+    } catch (IOException | AvroRuntimeException e) {
+      return Optional.empty(); // the older release has no such payload type
+    }
+  }
+
+  private static byte[] digest(EventEnvelope event, byte[] unsealed) {
+    MessageDigest sha256 = SHA_256.get();
+    sha256.reset();
+    sha256.update(HEX.parseHex(event.getPrevHash()));
+    sha256.update(unsealed);
+    return sha256.digest();
   }
 
   private static boolean isHexHash(String s) {
@@ -91,6 +146,18 @@ public final class EventHashes {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  private static List<Schema> olderReleases() {
+    Schema current = EventEnvelope.getClassSchema();
+    long fingerprint = SchemaNormalization.parsingFingerprint64(current);
+    List<Schema> older = new ArrayList<>();
+    for (Schema released : ReleasedSchemas.versionsOf(current.getFullName())) {
+      if (SchemaNormalization.parsingFingerprint64(released) != fingerprint) {
+        older.add(0, released);
+      }
+    }
+    return List.copyOf(older);
   }
 
   private static MessageDigest sha256() {
