@@ -1,0 +1,14 @@
+package dev.keyledger.edge.cli.log;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Receives the event log's records, each partition's in offset order. */
+@FunctionalInterface
+public interface RecordSink {
+
+  /**
+   * @param record a record of the events topic: key the tenant id, value an encoded {@code
+   *     EventEnvelope} (or bytes that are not one)
+   */
+  void accept(ConsumerRecord<String, byte[]> record);
+}
