@@ -98,7 +98,7 @@ public final class TailCommand implements Callable<Integer> {
    * Ends the tail: from the shutdown hook (Ctrl-C) or a test. Waits a little for the reader to
    * close, so that Ctrl-C leaves no broker connection half open.
    */
-  void stop() {
+  public void stop() {
     try {
       started.await();
       EventLog events = following;

@@ -137,7 +137,10 @@ public final class EventLog implements AutoCloseable {
 
   /**
    * Reads the partitions from their start to the end they have now (records written meanwhile are
-   * not read), handing every record to {@code sink}.
+   * not read), handing every record to {@code sink} on worker threads, up to one per core: each
+   * partition's records on one thread, in offset order (so a tenant's events in seq order), the
+   * partitions spread over the threads. The sink must take calls for different partitions at once.
+   * Every record has been handed over when this returns.
    *
    * @return how many records were handed over
    * @throws LogReadException if the broker stops answering (no record and no progress within the
@@ -145,6 +148,15 @@ public final class EventLog implements AutoCloseable {
    */
   public long read(Collection<Integer> partitions, RecordSink sink, ReadProgress progress) {
     List<TopicPartition> assigned = assign(partitions);
+    int threads = Math.min(Runtime.getRuntime().availableProcessors(), assigned.size());
+    try (PartitionWorkers workers = new PartitionWorkers(threads, sink)) {
+      long handed = read(assigned, workers, progress);
+      workers.finish();
+      return handed;
+    }
+  }
+
+  private long read(List<TopicPartition> assigned, RecordSink sink, ReadProgress progress) {
     Map<TopicPartition, Long> start;
     Map<TopicPartition, Long> end;
     try {

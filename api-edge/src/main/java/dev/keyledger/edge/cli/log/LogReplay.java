@@ -3,9 +3,9 @@ package dev.keyledger.edge.cli.log;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -19,7 +19,7 @@ public final class LogReplay implements RecordSink {
 
   private final Predicate<String> tenants;
   private final Instant at;
-  private final Map<String, ReplayedTenant> replayed = new HashMap<>();
+  private final Map<String, ReplayedTenant> replayed = new ConcurrentHashMap<>();
 
   /**
    * @param tenants which tenants to rebuild, by id

@@ -5,10 +5,10 @@ import dev.keyledger.projections.ChainReport;
 import dev.keyledger.projections.ChainWalk;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -23,7 +23,7 @@ public final class TenantChains implements RecordSink {
   static final String NO_KEY = "(records without a key)";
 
   private final Predicate<String> tenants;
-  private final Map<String, ChainWalk> walks = new HashMap<>();
+  private final Map<String, ChainWalk> walks = new ConcurrentHashMap<>();
 
   /**
    * @param tenants which tenants to check, by id; the records of others are not decoded
