@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,9 +63,6 @@ public final class AuditCommand {
         description = "Show this help and exit.")
     private boolean help;
 
-    /** Whether standard error is a terminal, where a progress bar is drawn. */
-    BooleanSupplier terminal = Terminals::stderrIsTerminal;
-
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +74,7 @@ public final class AuditCommand {
         List<Integer> partitions =
             tenant == null ? events.allPartitions() : List.of(events.partitionOf(tenant));
         ReadProgress progress =
-            terminal.getAsBoolean()
+            Terminals.stderrIsTerminal()
                 ? new ProgressBar(err, "verify", System::nanoTime)
                 : ReadProgress.NONE;
         events.read(partitions, chains, progress);

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,9 +72,6 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "Show this help and exit.")
   private boolean help;
 
-  /** Whether standard error is a terminal, where a progress bar is drawn. */
-  BooleanSupplier terminal = Terminals::stderrIsTerminal;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -84,7 +80,7 @@ public final class ReplayCommand implements Callable<Integer> {
     try (EventLog events = log.open()) {
       topic = events.topic();
       ReadProgress progress =
-          terminal.getAsBoolean()
+          Terminals.stderrIsTerminal()
               ? new ProgressBar(err, "replay", System::nanoTime)
               : ReadProgress.NONE;
       events.read(
@@ -110,8 +106,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 + chain.brokenAtSeq()
                 + " ("
                 + chain.reason()
-                + "), before the instant asked for: nothing shown; see keyledger audit verify --tenant "
-                + id);
+                + "): its state is not shown; keyledger audit verify --tenant "
+                + id
+                + " says more");
       }
     }
     TenantState state = replayed.state();

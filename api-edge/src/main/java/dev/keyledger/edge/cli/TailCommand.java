@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code keyledger tail [--tenant T] [--from-beginning]}: follows the event log, one line per event
- * on standard output ({@link EventLines}), until Ctrl-C (exit 0). Exit 2 on a usage error, 3 if the
- * log cannot be read.
+ * on standard output ({@link EventLines}), until stopped: Ctrl-C or SIGTERM close the reader before
+ * the JVM exits (status 130 or 143, as for any program a signal stops). Exit 2 on a usage error, 3
+ * if the log cannot be read.
  */
 @Command(
     name = "tail",
@@ -100,7 +101,9 @@ public final class TailCommand implements Callable<Integer> {
    */
   public void stop() {
     try {
-      started.await();
+      if (!started.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        return; // still connecting: the JVM may exit without waiting for it
+      }
       EventLog events = following;
       if (events != null) {
         events.stop();

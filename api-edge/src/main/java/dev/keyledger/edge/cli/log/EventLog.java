@@ -220,7 +220,7 @@ public final class EventLog implements AutoCloseable {
       }
       progress.advanced(done, total);
     }
-    progress.finished(done);
+    progress.finished(handed);
     return handed;
   }
 

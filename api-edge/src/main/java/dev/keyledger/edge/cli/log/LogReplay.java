@@ -52,9 +52,4 @@ public final class LogReplay implements RecordSink {
   public Optional<ReplayedTenant> tenant(String tenantId) {
     return Optional.ofNullable(replayed.get(tenantId));
   }
-
-  /** How many tenants had records. */
-  public int tenants() {
-    return replayed.size();
-  }
 }

@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar for a terminal's standard error, redrawn in place ({@code \r}) at most
- * every {@link #REDRAW_NANOS}: share done, offsets read of the total, the rate since the start and
- * the time left at that rate. Ends with the total and a newline.
+ * every {@link #REDRAW_NANOS}: share done, offsets read of the total (events, and the few
+ * transaction markers between them), the rate since the start and the time left at that rate. Ends
+ * with the events read, their rate and a newline.
  *
  * <pre>{@code
  * replay [#########           ]  45%  90,012/200,000 events  121,503 events/s  ETA 1 s
@@ -61,7 +62,7 @@ public final class ProgressBar implements ReadProgress {
   }
 
   @Override
-  public void finished(long done) {
+  public void finished(long records) {
     double seconds = (nanoTime.getAsLong() - started) / 1e9;
     draw(
         String.format(
@@ -69,9 +70,9 @@ public final class ProgressBar implements ReadProgress {
             "%s [%s] 100%%  %,d events in %s  %,.0f events/s",
             label,
             "#".repeat(WIDTH),
-            done,
+            records,
             duration(seconds),
-            seconds > 0 ? done / seconds : 0));
+            seconds > 0 ? records / seconds : 0));
     err.println();
     err.flush();
   }

@@ -10,7 +10,7 @@ public interface ReadProgress {
         public void advanced(long done, long total) {}
 
         @Override
-        public void finished(long done) {}
+        public void finished(long records) {}
       };
 
   /**
@@ -22,6 +22,10 @@ public interface ReadProgress {
    */
   void advanced(long done, long total);
 
-  /** Called once when every partition was read to its end. */
-  void finished(long done);
+  /**
+   * Called once when every partition was read to its end.
+   *
+   * @param records how many records were read (the events, without transaction markers)
+   */
+  void finished(long records);
 }
