@@ -5,6 +5,7 @@ import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.Waivers;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads of a tenant's key binding: the key and its KMS configuration, from the folded state. */
 public final class KeyStatus {
@@ -42,20 +43,49 @@ public final class KeyStatus {
       List<DekState> deks,
       Integer nextBeforeVersion) {}
 
+  /** One page of a tenant's DEK records, as a store or a replay holds them. */
+  @FunctionalInterface
+  public interface DekPages {
+
+    /** Up to {@code limit} of the records below version {@code beforeVersion}, newest first. */
+    List<DekState> newestFirst(int beforeVersion, int limit);
+  }
+
   /** The tenant API's view: refused {@code no_byok_key} without a binding. */
   public Outcome<BoundKey> byokKey(Caller caller, DekPage page) {
     return Stop.outcome(
-        () -> {
-          TenantState state = bound(caller, false);
-          List<DekState> deks =
-              reader.deksNewestFirst(caller.tenant(), page.beforeVersion(), page.limit());
-          int oldest = deks.isEmpty() ? 1 : deks.get(deks.size() - 1).getDek().getVersion();
-          return new BoundKey(
-              state,
-              Waivers.current(reader.platform().orElse(null)).getWaiverVersion(),
-              deks,
-              deks.size() == page.limit() && oldest > 1 ? oldest : null);
-        });
+        () ->
+            boundKey(
+                bound(caller, false),
+                reader.platform().orElse(null),
+                page,
+                (before, limit) -> reader.deksNewestFirst(caller.tenant(), before, limit)));
+  }
+
+  /**
+   * The tenant API's view of a state read elsewhere than the stores (a replay of the event log):
+   * what {@link #byokKey(Caller, DekPage)} answers for the same states and DEK records.
+   *
+   * @param state the tenant's state, or null when it has none (refused {@code no_byok_key}, as
+   *     without a binding)
+   * @param platform the state of the platform's key ({@code TenantIds.PLATFORM}), which holds the
+   *     waiver in force; null when it has none
+   */
+  public static Outcome<BoundKey> byokKey(
+      TenantState state, TenantState platform, DekPage page, DekPages deks) {
+    return Stop.outcome(
+        () -> boundKey(requireBound(Optional.ofNullable(state), false), platform, page, deks));
+  }
+
+  private static BoundKey boundKey(
+      TenantState state, TenantState platform, DekPage page, DekPages pages) {
+    List<DekState> deks = pages.newestFirst(page.beforeVersion(), page.limit());
+    int oldest = deks.isEmpty() ? 1 : deks.get(deks.size() - 1).getDek().getVersion();
+    return new BoundKey(
+        state,
+        Waivers.current(platform).getWaiverVersion(),
+        deks,
+        deks.size() == page.limit() && oldest > 1 ? oldest : null);
   }
 
   /** The admin API's view: refused {@code no_kms_config} without a binding. */
@@ -64,8 +94,11 @@ public final class KeyStatus {
   }
 
   private TenantState bound(Caller caller, boolean admin) {
-    return reader
-        .tenant(caller.tenant())
+    return requireBound(reader.tenant(caller.tenant()), admin);
+  }
+
+  private static TenantState requireBound(Optional<TenantState> state, boolean admin) {
+    return state
         .filter(s -> s.getBinding() != null)
         .orElseThrow(() -> Stop.refused(admin ? ServiceRefusals.noKmsConfig() : Refusals.noKey()));
   }

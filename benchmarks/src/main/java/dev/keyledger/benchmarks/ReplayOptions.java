@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The options of {@link ReplayThroughput}. Without arguments: the full form (1,000 tenants, about
- * 200,000 events, 3 runs after one warm-up). {@code --quick} sets the short form (100 tenants,
- * about 20,000 events, one run after one warm-up); the other flags still override it.
+ * The options of {@link ReplayThroughput} and {@link CliReplayThroughput}. Without arguments: the
+ * full form (1,000 tenants, about 200,000 events, 3 runs after one warm-up). {@code --quick} sets
+ * the short form (100 tenants, about 20,000 events, one run after one warm-up); the other flags
+ * still override it.
  *
  * @param tenants tenants seeded through the fold ({@code --tenants})
  * @param events events the log should hold, about ({@code --events}); the history length per tenant
@@ -69,8 +70,11 @@ record ReplayOptions(
     return options;
   }
 
-  static String usage() {
-    return "usage: ReplayThroughput [--quick] [--tenants 1000] [--events 200000 | --history-length H]"
+  /** The usage line of a harness that takes these options. */
+  static String usage(String harness) {
+    return "usage: "
+        + harness
+        + " [--quick] [--tenants 1000] [--events 200000 | --history-length H]"
         + " [--runs 3] [--warmup 1] [--partitions 12] [--json FILE]";
   }
 }

@@ -2,21 +2,16 @@ package dev.keyledger.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.engine.testing.KafkaFixture;
-import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.projections.ProjectionsTopology;
 import dev.keyledger.schemas.Codecs;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,21 +27,13 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -99,15 +86,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ReplayThroughput {
 
-  private static final String GUARANTEE = "exactly_once_v2";
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration COMMIT_TIMEOUT = Duration.ofMinutes(3);
   private static final Map<String, String> LOG_APPEND_TIME =
       Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-
-  /** What the log holds, read once from its start (read_committed). */
-  record Extent(
-      long records, long bytes, long digestSum, Map<TopicPartition, Long> endAfterLastRecord) {}
 
   /** One topology over the whole log. */
   record Measurement(
@@ -221,7 +203,7 @@ public final class ReplayThroughput {
       options = ReplayOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println(ReplayOptions.usage());
+      System.err.println(ReplayOptions.usage("ReplayThroughput"));
       System.exit(2);
       return;
     }
@@ -282,10 +264,10 @@ public final class ReplayThroughput {
 
     Map<String, byte[]> foldStates = new TreeMap<>();
     Map<String, byte[]> foldDeks = new TreeMap<>();
-    double seedSeconds = seed(fleet, foldStates, foldDeks);
+    double seedSeconds = FoldedLog.seed(kafka, topics, work, fleet, foldStates, foldDeks);
 
-    Extent events = extent(topics.events().name());
-    Extent outcomes = extent(topics.outcomes().name());
+    FoldedLog.Extent events = FoldedLog.extent(kafka, topics.events().name());
+    FoldedLog.Extent outcomes = FoldedLog.extent(kafka, topics.outcomes().name());
     if (events.records() != fleet.events() || outcomes.records() != fleet.commands()) {
       throw new IllegalStateException(
           "the log holds "
@@ -433,87 +415,6 @@ public final class ReplayThroughput {
   }
 
   /**
-   * Folds every history through the real fold under exactly-once (untimed), waits for every outcome
-   * (each must be an acceptance), reads the fold's two stores and stops it.
-   */
-  private double seed(
-      ReplayFleet fleet, Map<String, byte[]> foldStates, Map<String, byte[]> foldDeks)
-      throws Exception {
-    List<CommandEnvelope> commands = fleet.interleaved();
-    System.out.printf(
-        Locale.ROOT,
-        "seeding: %,d commands through LifecycleTopology (exactly_once_v2)...%n",
-        commands.size());
-    long started = System.nanoTime();
-    try (CommandProducer producer = new CommandProducer(kafka, topics);
-        TopologyRunner fold =
-            TopologyRunner.start(
-                kafka,
-                "replay-fold",
-                work.resolve("replay-fold"),
-                GUARANTEE,
-                b -> LifecycleTopology.build(b, topics))) {
-      producer.sendAll(commands);
-      awaitAcceptedOutcomes(commands.size(), fold);
-      double seconds = (System.nanoTime() - started) / 1e9;
-      ReadOnlyKeyValueStore<String, byte[]> states =
-          store(fold, Topics.TENANT_STATE_STORE, QueryableStoreTypes.keyValueStore());
-      try (KeyValueIterator<String, byte[]> it = states.all()) {
-        it.forEachRemaining(kv -> foldStates.put(kv.key, kv.value));
-      }
-      ReadOnlyKeyValueStore<String, DekState> deks =
-          store(fold, Topics.TENANT_DEKS_STORE, QueryableStoreTypes.keyValueStore());
-      try (KeyValueIterator<String, DekState> it = deks.all()) {
-        it.forEachRemaining(kv -> foldDeks.put(kv.key, Codecs.DEK_STATE.encode(kv.value)));
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "seeded: %,d commands in %.1f s (%,.0f commands/s); fold stopped%n",
-          commands.size(),
-          seconds,
-          commands.size() / seconds);
-      return seconds;
-    }
-  }
-
-  /** Reads the outcomes topic from its start until {@code expected} outcomes, all acceptances. */
-  private void awaitAcceptedOutcomes(long expected, TopologyRunner fold) throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer = fromStart(topics.outcomes().name())) {
-      long seen = 0;
-      long started = System.nanoTime();
-      long lastProgress = started;
-      long lastNew = started;
-      while (seen < expected) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          CommandOutcome outcome = Codecs.OUTCOMES.decode(record.value());
-          if (!outcome.getAccepted()) {
-            throw new IllegalStateException("seeding: a command was refused: " + outcome);
-          }
-          seen++;
-          lastNew = System.nanoTime();
-        }
-        fold.checkHealthy();
-        long now = System.nanoTime();
-        if (now - lastNew > Duration.ofMinutes(3).toNanos()) {
-          throw new IllegalStateException("seeding stalled at " + seen + " outcomes");
-        }
-        if (now - lastProgress > Duration.ofSeconds(10).toNanos()) {
-          double s = (now - started) / 1e9;
-          System.out.printf(
-              Locale.ROOT,
-              "  seeding: %,d / %,d folded (%.0f %%), %,.0f commands/s, load %.2f%n",
-              seen,
-              expected,
-              100.0 * seen / expected,
-              seen / s,
-              LoadAverage.oneMinute());
-          lastProgress = now;
-        }
-      }
-    }
-  }
-
-  /**
    * Starts one topology on a fresh application id and state dir (so it reads both inputs from
    * offset 0), takes its rate from {@code output} ({@code null}: the audit store's changelog,
    * created here first with LogAppendTime), waits until its committed offsets are past every input
@@ -544,7 +445,7 @@ public final class ReplayThroughput {
       double load = LoadAverage.oneMinute();
       long started = System.nanoTime();
       try (TopologyRunner runner =
-          TopologyRunner.start(kafka, applicationId, stateDir, GUARANTEE, topology)) {
+          TopologyRunner.start(kafka, applicationId, stateDir, FoldedLog.GUARANTEE, topology)) {
         long running = System.nanoTime();
         OutputWatch.Arrival arrival =
             watch.await(
@@ -623,18 +524,21 @@ public final class ReplayThroughput {
       TopologyRunner runner,
       Map<String, byte[]> foldStates,
       Map<String, byte[]> foldDeks,
-      Extent events) {
+      FoldedLog.Extent events) {
     ReadOnlyKeyValueStore<String, byte[]> view =
-        store(runner, ProjectionsTopology.TENANT_VIEW_STORE, QueryableStoreTypes.keyValueStore());
+        FoldedLog.store(
+            runner, ProjectionsTopology.TENANT_VIEW_STORE, QueryableStoreTypes.keyValueStore());
     ReadOnlyKeyValueStore<String, DekState> viewDeks =
-        store(
+        FoldedLog.store(
             runner,
             ProjectionsTopology.TENANT_VIEW_DEKS_STORE,
             QueryableStoreTypes.keyValueStore());
     ReadOnlyKeyValueStore<Bytes, byte[]> audit =
-        store(runner, ProjectionsTopology.AUDIT_STORE, QueryableStoreTypes.keyValueStore());
+        FoldedLog.store(
+            runner, ProjectionsTopology.AUDIT_STORE, QueryableStoreTypes.keyValueStore());
     ReadOnlyKeyValueStore<String, CommandOutcome> outcomes =
-        store(runner, ProjectionsTopology.OUTCOME_STORE, QueryableStoreTypes.keyValueStore());
+        FoldedLog.store(
+            runner, ProjectionsTopology.OUTCOME_STORE, QueryableStoreTypes.keyValueStore());
     List<String> mismatches = new ArrayList<>();
     int identical = 0;
     for (Map.Entry<String, byte[]> e : foldStates.entrySet()) {
@@ -659,7 +563,7 @@ public final class ReplayThroughput {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         auditEntries++;
-        auditDigest += digest(kv.value);
+        auditDigest += FoldedLog.digest(kv.value);
       }
     }
     return new Check(
@@ -684,80 +588,6 @@ public final class ReplayThroughput {
       }
     }
     return n;
-  }
-
-  /** A store of a running client, retried for a while if it is not queryable yet. */
-  private static <T> T store(TopologyRunner runner, String name, QueryableStoreType<T> type) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        return runner.streams().store(StoreQueryParameters.fromNameAndType(name, type));
-      } catch (InvalidStateStoreException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        try {
-          // Back-off between retries of a bounded read while the instance settles.
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** Reads a topic from its start to its end: record count, bytes, digest sum, last offsets. */
-  private Extent extent(String topic) throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer = fromStart(topic)) {
-      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      Map<TopicPartition, Long> afterLast = new HashMap<>();
-      long records = 0;
-      long bytes = 0;
-      long digests = 0;
-      long lastNew = System.nanoTime();
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          records++;
-          bytes += record.serializedValueSize();
-          digests += digest(record.value());
-          afterLast.merge(
-              new TopicPartition(record.topic(), record.partition()),
-              record.offset() + 1,
-              Math::max);
-          lastNew = System.nanoTime();
-        }
-        if (System.nanoTime() - lastNew > Duration.ofSeconds(10).toNanos()) {
-          break; // only transaction markers left, which a read_committed reader may not step over
-        }
-      }
-      return new Extent(records, bytes, digests, afterLast);
-    }
-  }
-
-  private KafkaConsumer<String, byte[]> fromStart(String topic) {
-    Map<String, Object> props = new HashMap<>(kafka);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    consumer
-        .partitionsFor(topic)
-        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  /** The first 8 bytes of the value's SHA-256, for an order-independent sum over many values. */
-  private static long digest(byte[] value) {
-    try {
-      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(value)).getLong();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double median(List<Run> runs, ToDoubleFunction<Run> value) {

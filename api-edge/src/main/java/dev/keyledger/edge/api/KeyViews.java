@@ -14,8 +14,12 @@ import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
 import java.util.List;
 
-/** The JSON bodies of the tenant API's key calls (snake_case on the wire). */
-final class KeyViews {
+/**
+ * The JSON bodies of the tenant API's key calls (snake_case on the wire, through {@code
+ * http.Json}). {@link Key} is public so that the CLI's replay prints a past state exactly as {@code
+ * GET /api/v1/byok/keys} shows a current one.
+ */
+public final class KeyViews {
 
   private KeyViews() {}
 
@@ -63,8 +67,8 @@ final class KeyViews {
     }
   }
 
-  /** {@code GET /keys}. */
-  record Key(
+  /** {@code GET /keys}: a bound tenant's key, its TMK versions and one page of its DEKs. */
+  public record Key(
       String keyId,
       String status,
       String keyArn,
@@ -94,7 +98,8 @@ final class KeyViews {
       Integer dekVersionsNextBefore,
       RewrapView rewrap) {
 
-    static Key of(KeyStatus.BoundKey bound) {
+    /** The body of {@code GET /keys} for the bound key a use case (or a replay) answered. */
+    public static Key of(KeyStatus.BoundKey bound) {
       TenantState state = bound.state();
       BindingState b = state.getBinding();
       CmkBinding cmk = b.getCmk();

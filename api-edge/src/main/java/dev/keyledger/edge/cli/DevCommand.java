@@ -37,6 +37,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
         "Run KeyLedger locally: embedded Kafka (loopback), local KMS emulator, engine and HTTP edge.")
 public final class DevCommand implements Callable<Integer> {
 
+  /** Where every listener binds by default: loopback only. */
+  static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The broker's default port, which the log-reading commands read by default. */
+  static final String DEFAULT_KAFKA_PORT = "9092";
+
   @Option(
       names = "--data-dir",
       defaultValue = "keyledger-data",
@@ -45,7 +51,7 @@ public final class DevCommand implements Callable<Integer> {
 
   @Option(
       names = "--host",
-      defaultValue = "127.0.0.1",
+      defaultValue = DEFAULT_HOST,
       description = "Address every listener binds (default: ${DEFAULT-VALUE}).")
   String host;
 
@@ -64,7 +70,7 @@ public final class DevCommand implements Callable<Integer> {
 
   @Option(
       names = "--kafka-port",
-      defaultValue = "9092",
+      defaultValue = DEFAULT_KAFKA_PORT,
       description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 

@@ -1,19 +1,32 @@
 package dev.keyledger.edge.cli;
 
+import dev.keyledger.edge.cli.log.LogReadException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The {@code keyledger} command: the runnable jar's entry point. Each subcommand is its own class;
- * exit codes follow picocli (0 success, 1 failure, 2 usage error). Expected failures (a taken port,
- * an unreachable broker) print one line, not a stack trace.
+ * exit codes follow picocli (0 success, 1 failure, 2 usage error), and 3 when a command that reads
+ * the event log cannot read it ({@link LogReadException}: broker unreachable, no such topic).
+ * Expected failures (a taken port, an unreachable broker) print one line, not a stack trace.
  */
 @Command(
     name = "keyledger",
     description = "Bring-your-own-key lifecycle engine on Kafka Streams.",
-    subcommands = {DevCommand.class, ServeCommand.class, KmsCommand.class, TokenCommand.class})
+    subcommands = {
+      DevCommand.class,
+      ServeCommand.class,
+      KmsCommand.class,
+      TokenCommand.class,
+      ReplayCommand.class,
+      AuditCommand.class,
+      TailCommand.class
+    })
 public final class KeyLedgerCli {
+
+  /** The exit code of a command that could not read the event log. */
+  public static final int LOG_UNREADABLE = 3;
 
   @Option(
       names = {"-h", "--help"},
@@ -29,7 +42,7 @@ public final class KeyLedgerCli {
           commandLine
               .getErr()
               .println("keyledger: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-          return 1;
+          return e instanceof LogReadException ? LOG_UNREADABLE : 1;
         });
     return cli;
   }
