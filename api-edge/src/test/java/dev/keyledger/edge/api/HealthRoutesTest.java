@@ -173,6 +173,46 @@ class HealthRoutesTest {
   }
 
   @Test
+  void kmsLatencyOverTwoHundredMillisecondsForFiveMinutesOpensTheLatencyAlert() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.localKms.faults().latency(Duration.ofMillis(300));
+          for (int minute = 0; minute <= 5; minute++) {
+            String token = edge.owner(tenant);
+            JsonNode health = ok(http.get(HEALTH, token));
+            assertThat(health.path("cached").asBoolean()).as("minute " + minute).isFalse();
+            JsonNode alerts = ok(http.get("/api/v1/byok/alerts", token)).path("alerts");
+            if (minute < 5) {
+              assertThat(alerts).as("minute " + minute).isEmpty();
+            } else {
+              assertThat(alerts)
+                  .singleElement()
+                  .satisfies(
+                      a -> {
+                        assertThat(a.path("rule").asText()).isEqualTo("High latency");
+                        assertThat(a.path("severity").asText()).isEqualTo("warning");
+                        assertThat(a.path("status").asText()).isEqualTo("open");
+                      });
+            }
+            edge.clock.advance(Duration.ofMinutes(1)); // past the 20 s window: a live check
+          }
+          edge.localKms.faults().latency(Duration.ZERO);
+          ok(http.get(HEALTH, edge.owner(tenant)));
+          assertThat(
+                  ok(http.get("/api/v1/byok/alerts", edge.owner(tenant)))
+                      .path("alerts")
+                      .get(0)
+                      .path("status")
+                      .asText())
+              .as("a fast round trip resolves it")
+              .isEqualTo("resolved");
+        });
+  }
+
+  @Test
   void ninetyOneDaysWithoutARotationOpenTheRotationAlert() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
