@@ -131,7 +131,10 @@ public final class AuditEntries {
     return SUCCESS;
   }
 
-  /** The binding's key id where the event names one. */
+  /**
+   * The key the event concerns: the DEK, TMK or key it names, else the tenant's key binding when it
+   * happened (recorded from schema v5 on; null for older events that name no key).
+   */
   public static String keyId(EventEnvelope event) {
     Object p = event.getPayload();
     if (p instanceof KeyRegistered r) {
@@ -151,7 +154,7 @@ public final class AuditEntries {
     } else if (p instanceof TmkDestroyed t) {
       return t.getTmkId();
     }
-    return null;
+    return event.getKeyId();
   }
 
   /**

@@ -77,6 +77,7 @@ public final class EventHashes {
         .setPrevHash(event.getPrevHash())
         .setHash(hash)
         .setPayload(event.getPayload())
+        .setKeyId(event.getKeyId())
         .build();
   }
 

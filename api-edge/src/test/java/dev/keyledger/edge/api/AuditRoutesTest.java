@@ -245,6 +245,13 @@ class AuditRoutesTest {
                       .path("entries"))
               .singleElement()
               .satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("success"));
+          assertThat(http.get("/api/v1/byok/audit?limit=500", owner).json().path("entries"))
+              .as("every entry of a tenant with a key names the key it concerns")
+              .allSatisfy(
+                  e ->
+                      assertThat(e.path("key_id").asText())
+                          .as(e.path("operation").asText())
+                          .isNotBlank());
         });
   }
 

@@ -132,6 +132,7 @@ public final class Fold {
     List<EventEnvelope> events = new ArrayList<>(payloads.size());
     long seq = state.getSeq();
     String prev = state.getLastHash();
+    String keyId = state.getBinding() == null ? null : state.getBinding().getKeyId();
     for (int i = 0; i < payloads.size(); i++) {
       EventEnvelope sealed =
           EventHashes.seal(
@@ -149,6 +150,7 @@ public final class Fold {
                   .setPrevHash(prev)
                   .setHash("")
                   .setPayload(payloads.get(i))
+                  .setKeyId(keyId)
                   .build());
       prev = sealed.getHash();
       events.add(sealed);
