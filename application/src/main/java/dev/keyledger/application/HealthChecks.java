@@ -1,6 +1,6 @@
 package dev.keyledger.application;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.keyledger.avro.command.RecordHealthCheck;
@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public final class HealthChecks {
   private final TenantKeyring keyring;
   private final Commands commands;
   private final Clock clock;
-  private final Cache<String, LiveCheck> recent;
+  private final AsyncCache<String, LiveCheck> recent;
 
   public HealthChecks(
       TenantReader reader, CmkProbe probe, TenantKeyring keyring, Commands commands, Clock clock) {
@@ -68,7 +69,7 @@ public final class HealthChecks {
             .expireAfter(
                 Expiry.<String, LiveCheck>creating(
                     (tenant, check) -> check.ok() ? GOOD_FOR : BAD_FOR))
-            .build();
+            .buildAsync();
   }
 
   /** The tenant's health: refused {@code no_byok_key} without a binding. */
@@ -80,24 +81,33 @@ public final class HealthChecks {
           if (!usesCustomerKms(state)) {
             return HealthReport.of(state, platform, null, false);
           }
-          LiveCheck before = recent.getIfPresent(caller.tenant());
+          String tenant = caller.tenant();
+          CompletableFuture<LiveCheck> before = recent.getIfPresent(tenant);
           Instant sealedSince = state.getBinding().getSealedSince();
           if (before != null
-              && before.ok()
+              && before.isDone()
+              && !before.isCompletedExceptionally()
+              && before.join().ok()
               && sealedSince != null
-              && !before.at().isAfter(sealedSince)) {
-            recent.invalidate(caller.tenant()); // sealed since the good check: it is stale
+              && !before.join().at().isAfter(sealedSince)) {
+            recent.asMap().remove(tenant, before); // sealed since the good check: it is stale
           }
-          boolean[] live = {false};
-          LiveCheck check =
-              recent.get(
-                  caller.tenant(),
-                  tenant -> {
-                    live[0] = true;
-                    return liveCheck(caller, state);
-                  });
-          TenantState now = live[0] ? bound(caller) : state;
-          return HealthReport.of(now, platform, check, !live[0]);
+          // One round trip per tenant at a time, made on this thread and outside the cache's locks.
+          CompletableFuture<LiveCheck> mine = new CompletableFuture<>();
+          CompletableFuture<LiveCheck> shared = recent.asMap().putIfAbsent(tenant, mine);
+          boolean live = shared == null;
+          if (live) {
+            try {
+              mine.complete(liveCheck(caller, state));
+            } catch (RuntimeException e) {
+              recent.asMap().remove(tenant, mine);
+              mine.completeExceptionally(e);
+              throw e;
+            }
+          }
+          LiveCheck check = (live ? mine : shared).join();
+          TenantState now = live ? bound(caller) : state;
+          return HealthReport.of(now, platform, check, !live);
         });
   }
 

@@ -7,6 +7,8 @@ import dev.keyledger.application.HealthChecks;
 import dev.keyledger.edge.auth.Role;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +74,34 @@ class HealthRoutesTest {
               .as("each live check, not the remembered one, is audited")
               .filteredOn(e -> e.startsWith("health_check:"))
               .hasSize(2);
+        });
+  }
+
+  @Test
+  void concurrentRequestsForOneTenantShareOneRoundTrip() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.localKms.faults().latency(Duration.ofMillis(100)); // keep the round trip open
+          java.util.concurrent.ExecutorService pool =
+              java.util.concurrent.Executors.newFixedThreadPool(8);
+          try {
+            List<java.util.concurrent.Future<EdgeFixture.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+              replies.add(pool.submit(() -> http.get(HEALTH, owner)));
+            }
+            for (java.util.concurrent.Future<EdgeFixture.Reply> reply : replies) {
+              assertThat(ok(reply.get()).path("status").asText()).isEqualTo("healthy");
+            }
+          } finally {
+            pool.shutdownNow();
+          }
+          assertThat(EdgeFixture.auditTrail(http, owner))
+              .as("one live check for eight requests")
+              .filteredOn(e -> e.startsWith("health_check:"))
+              .hasSize(1);
         });
   }
 
