@@ -13,6 +13,7 @@ import dev.keyledger.engine.domain.KmsRef;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.domain.Waivers;
 import dev.keyledger.engine.keys.KeyMint;
 import dev.keyledger.engine.kms.CmkProbe;
 import dev.keyledger.engine.kms.CmkRef;
@@ -92,6 +93,9 @@ public final class KeyOnboarding {
     }
     TenantState state = reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
     Optional<Refusal> bound = Decider.checkMayRegister(state, request.dialect());
+    if (bound.isEmpty()) {
+      bound = Waivers.checkAcknowledged(state, reader.platform().orElse(null));
+    }
     if (bound.isPresent()) {
       throw reject(caller, bound.get());
     }

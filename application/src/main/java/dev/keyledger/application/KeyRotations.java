@@ -18,6 +18,7 @@ import dev.keyledger.engine.domain.KeyRotation;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
+import dev.keyledger.engine.domain.Waivers;
 import dev.keyledger.engine.keys.KeyMint;
 import dev.keyledger.engine.keys.KeyUnavailableException;
 import dev.keyledger.engine.keys.TenantKeyring;
@@ -82,6 +83,10 @@ public final class KeyRotations {
           TenantState state =
               reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
           Optional<Refusal> refused = KeyRotation.checkRotatable(state);
+          if (refused.isEmpty() && !automatic) {
+            // An automatic rotation keeps the data plane going; it never waits on paperwork.
+            refused = Waivers.checkAcknowledged(state, reader.platform().orElse(null));
+          }
           if (refused.isPresent()) {
             throw commands.refuse(caller, Operations.ROTATE, refused.get());
           }

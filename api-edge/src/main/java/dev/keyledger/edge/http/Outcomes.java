@@ -55,6 +55,7 @@ public final class Outcomes {
     return switch (kind) {
       case INVALID_REQUEST -> 400;
       case TOO_LARGE -> 413;
+      case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case GONE -> 410;

@@ -241,12 +241,34 @@ class WaiverRoutesTest {
                       .asBoolean())
               .isTrue();
 
+          JsonNode refused =
+              http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}")
+                  .assertError(403, "waiver_reacknowledgment_required", "BYOK_004");
+          assertThat(refused.path("message").asText()).startsWith("Requires reacknowledgment");
+          assertThat(refused.path("hint").asText()).contains(version);
+          Reply encrypted =
+              http.post(
+                  "/api/v1/byok/encrypt",
+                  owner,
+                  "{\"plaintext\":\"" + EdgeFixture.b64("still works") + "\"}");
+          assertThat(encrypted.status())
+              .as("the data plane never waits on paperwork")
+              .isEqualTo(200);
+          assertThat(http.get("/api/v1/byok/health", owner).json().path("error").asText())
+              .isEqualTo("Requires reacknowledgment");
+          assertThat(EdgeFixture.auditTrail(http, owner)).contains("rotate:refused");
+
           assertThat(
                   http.post(
                           "/api/v1/byok/legal-waiver",
                           owner,
                           "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
                       .status())
+              .isEqualTo(200);
+          assertThat(
+                  http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}")
+                      .status())
+              .as("acknowledged: key management again")
               .isEqualTo(200);
           JsonNode again = http.get("/api/v1/byok/legal-waiver/status", owner).json();
           assertThat(again.path("waiver_version").asText()).isEqualTo(version);

@@ -11,6 +11,10 @@ public enum RefusalKind {
   INVALID_REQUEST,
   /** The request is over a size limit: send less per request. */
   TOO_LARGE,
+  /**
+   * The caller may not do this now, whatever it sends (e.g. the waiver needs re-acknowledgment).
+   */
+  FORBIDDEN,
   /** What the request names does not exist for this tenant. */
   NOT_FOUND,
   /** The tenant's state does not allow it now (or changed meanwhile). */

@@ -54,6 +54,21 @@ public final class Refusals {
         "Give the role_arn whose trust policy has this sts:ExternalId.");
   }
 
+  /** A new waiver version was published since the tenant acknowledged (SPEC §3a, seed 000). */
+  public static Refusal requiresReacknowledgment(String currentVersion) {
+    return of(
+        "waiver_reacknowledgment_required",
+        "BYOK_004",
+        RefusalKind.FORBIDDEN,
+        "Requires reacknowledgment: waiver version "
+            + currentVersion
+            + " was published since this tenant acknowledged",
+        "Read it (GET /api/v1/byok/legal-waiver) and acknowledge version "
+            + currentVersion
+            + ": POST /api/v1/byok/legal-waiver {\"acknowledged\": true, \"acknowledged_by\": \"...\"}."
+            + " Encryption and decryption keep working meanwhile.");
+  }
+
   public static Refusal waiverNotAcknowledged() {
     return of(
         "waiver_not_acknowledged",

@@ -1,9 +1,11 @@
 package dev.keyledger.engine.domain;
 
+import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.WaiverText;
 import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The legal waiver in force: the one last published by the platform, or the built-in version 1.0.
@@ -46,5 +48,19 @@ public final class Waivers {
     return binding != null
         && binding.getWaiverVersion() != null
         && !current(platform).getWaiverVersion().equals(binding.getWaiverVersion());
+  }
+
+  /**
+   * Key-management writes (register, onboard, rotate) of a tenant with BYOK in force need the
+   * current waiver acknowledged; the data plane never waits on paperwork.
+   *
+   * @return the refusal when the tenant must acknowledge the current version first
+   */
+  public static Optional<Refusal> checkAcknowledged(TenantState tenant, TenantState platform) {
+    BindingStatus status = TenantStates.status(tenant);
+    boolean byok = status == BindingStatus.ACTIVE || status == BindingStatus.SEALED;
+    return byok && requiresReacknowledgment(tenant.getBinding(), platform)
+        ? Optional.of(Refusals.requiresReacknowledgment(current(platform).getWaiverVersion()))
+        : Optional.empty();
   }
 }
