@@ -14,6 +14,7 @@ import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.testing.TenantMemory;
 import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
@@ -226,6 +227,40 @@ class KeyLedgerTopologyTest {
         .as(
             "3 register + 1 refusal + 2 acknowledge + rotate + usage + seal + unseal + 2 deregister")
         .isEqualTo(12);
+  }
+
+  @Test
+  void aSeqGapStopsTheTenantsProjectionAtTheLastEventBeforeIt() throws Exception {
+    TestCommands gappy = new TestCommands("gappy");
+    TenantMemory memory = new TenantMemory();
+    List<EventEnvelope> history = new ArrayList<>();
+    for (CommandEnvelope command :
+        List.of(gappy.register(KEY_ARN, 1), gappy.acknowledge("1.0"), gappy.rotateDek(2, 1))) {
+      history.addAll(memory.fold(command).events());
+    }
+    assertThat(history).hasSizeGreaterThan(4);
+    TestInputTopic<String, EventEnvelope> log =
+        driver.createInputTopic(
+            topics.events().name(),
+            Serdes.String().serializer(),
+            topics.events().valueSerde().serializer());
+    log.pipeInput("gappy", history.get(0));
+    log.pipeInput("gappy", history.get(1));
+    for (EventEnvelope after : history.subList(3, history.size())) {
+      log.pipeInput("gappy", after); // seq 3 never arrives
+    }
+    KeyValueStore<String, byte[]> views =
+        driver.getKeyValueStore(ProjectionsTopology.TENANT_VIEW_STORE);
+    assertThat(Codecs.TENANT_STATE.decode(views.get("gappy")).getSeq())
+        .as("not applied through the gap")
+        .isEqualTo(2);
+    KeyValueStore<Bytes, byte[]> audit = driver.getKeyValueStore(ProjectionsTopology.AUDIT_STORE);
+    List<Long> filed = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        audit.range(AuditKeys.of("gappy", Long.MAX_VALUE - 1), AuditKeys.oldest("gappy"))) {
+      it.forEachRemaining(kv -> filed.add(decode(kv.value).getSeq()));
+    }
+    assertThat(filed).containsExactly(2L, 1L);
   }
 
   @Test
