@@ -264,6 +264,40 @@ class HealthRoutesTest {
   }
 
   @Test
+  void alertsNeedAReadingRoleOfTheTenantAndShowOnlyItsOwn() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    String other = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          String keyArn = edge.active(http, owner);
+          edge.customer.kms.disableKey(DisableKeyRequest.builder().keyId(keyArn).build());
+          ok(http.get(HEALTH, owner));
+          assertThat(ok(http.get("/api/v1/byok/alerts", owner)).path("alerts")).hasSize(1);
+
+          http.get("/api/v1/byok/alerts", null).assertError(401, "missing_token");
+          http.get("/api/v1/byok/alerts", "not.a.jwt").assertError(401, "invalid_token");
+          http.get("/api/v1/byok/alerts", edge.token(tenant, "svc@" + tenant, Role.AGENT))
+              .assertError(403, "forbidden");
+          http.get(HEALTH, edge.token(tenant, "svc@" + tenant, Role.AGENT))
+              .assertError(403, "forbidden");
+          assertThat(
+                  ok(http.get(
+                          "/api/v1/byok/alerts", edge.token(tenant, "aud@" + tenant, Role.AUDITOR)))
+                      .path("alerts"))
+              .as("an auditor reads them")
+              .hasSize(1);
+          assertThat(
+                  ok(http.get("/api/v1/byok/alerts?tenant=" + tenant, edge.owner(other)))
+                      .path("alerts"))
+              .as("another tenant sees only its own, whatever the query says")
+              .isEmpty();
+          http.post("/api/v1/byok/alerts", owner, "{}").assertError(405, "method_not_allowed");
+          edge.customer.kms.enableKey(EnableKeyRequest.builder().keyId(keyArn).build());
+        });
+  }
+
+  @Test
   void aThrottledCheckIsDegradedAndDoesNotSeal() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
