@@ -12,6 +12,7 @@ import dev.keyledger.engine.topology.TenantPartitioner;
 import dev.keyledger.engine.topology.Topics;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -48,18 +49,26 @@ import org.slf4j.LoggerFactory;
  * that is queued, up to 500 commands or 4 MiB, in one transaction. A failed transaction fails every
  * command of its batch with the same cause, and none of them is visible (it was aborted). The queue
  * is bounded: a submit that finds no room within 5 s fails with {@link LogUnavailableException}.
- * When another instance takes over the transactional id (fencing), this gateway writes no more:
- * every later submit fails at once and {@link #healthy} turns false.
+ * When another producer takes over the transactional id (fencing), every submit fails at once and
+ * {@link #healthy} is false until a new producer, made after a backoff of 1 s doubling to 30 s,
+ * writes again.
  *
  * <p>Metrics: every submit is timed from the call to its answer as {@value #ROUND_TRIP}, tagged
  * {@code command} (the payload's schema name, e.g. {@code RegisterKey}) and {@code result}: {@code
  * decided} (the fold's outcome arrived), {@code pending} (it did not within the wait) or {@code
- * unavailable} (Kafka did not take the command).
+ * unavailable} (Kafka did not take the command); {@value #FENCED} counts fencings and {@value
+ * #REPLACED} the producers made to replace a fenced or failed one.
  */
 public final class CommandGateway implements CommandLog, AutoCloseable {
 
   /** Submit-to-outcome time: {@code keyledger_command_roundtrip_seconds} in Prometheus. */
   public static final String ROUND_TRIP = "keyledger.command.roundtrip";
+
+  /** Fencings of the command producer: {@code keyledger_command_producer_fenced_total}. */
+  public static final String FENCED = "keyledger.command.producer.fenced";
+
+  /** Producers made to replace one: {@code keyledger_command_producer_replaced_total}. */
+  public static final String REPLACED = "keyledger.command.producer.replaced";
 
   private static final Duration[] BUCKETS = {
     Duration.ofMillis(5),
@@ -131,6 +140,12 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
             SENDER_THREAD);
     this.outcomes =
         new TopicTail(clientProps, topics.outcomes().name(), "keyledger-outcomes", this::complete);
+    FunctionCounter.builder(FENCED, sender, GroupCommit::fencings)
+        .description("Times the command producer was fenced by another with its transactional id")
+        .register(metrics);
+    FunctionCounter.builder(REPLACED, sender, GroupCommit::producersReplaced)
+        .description("Command producers made to replace a fenced or failed one")
+        .register(metrics);
   }
 
   private static int maxRequestSize(Map<String, Object> props) {
@@ -279,14 +294,14 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
   }
 
   /**
-   * False once this gateway writes no more commands (fenced by another instance with the same
-   * transactional id, or its sender thread ended): every submit then fails at once.
+   * False while this gateway writes no commands (fenced, until a new producer writes again) or for
+   * good once its sender thread ended: every submit then fails at once.
    */
   public boolean healthy() {
     return sender.failure() == null && sender.senderAlive();
   }
 
-  /** The transactional producer: down once {@link #healthy} is false, saying why. */
+  /** The transactional producer: down while {@link #healthy} is false, saying why. */
   public Readiness.Part producerState() {
     if (sender.failure() != null) {
       return Readiness.Part.down(sender.failure().getMessage());

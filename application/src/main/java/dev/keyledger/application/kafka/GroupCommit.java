@@ -33,14 +33,21 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: a batch whose transaction failed and was aborted cleanly fails alone; when the abort
  * fails too, the producer is closed and a new one (same transactional id, so its {@code
  * initTransactions} ends whatever the old one left open) is made for the next batch. A {@link
- * ProducerFencedException} means another instance took over the transactional id: this one stops
- * writing for good ({@link #failure}), and every later submit fails at once. The sender thread
- * never dies silently: anything unexpected is logged, fails its batch, and the thread keeps
- * serving; an {@link Error} ends it, after which every submit fails.
+ * ProducerFencedException} means another producer took over the transactional id (a transaction the
+ * coordinator timed out, or a twin instance with the same id): every submit then fails at once
+ * ({@link #failure}) while the sender waits out a backoff (1 s, doubling to 30 s), then makes a new
+ * producer, whose {@code initTransactions} fences the other one in turn, and writes again. A
+ * producer is never used again after an error Kafka calls fatal; recreating it is the only way back
+ * (as Jepsen's 2024 analysis of Kafka transactions advises). The sender thread never dies silently:
+ * anything unexpected is logged, fails its batch, and the thread keeps serving; an {@link Error}
+ * ends it, after which every submit fails.
  */
 final class GroupCommit implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration LAST_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration QUIET_BEFORE_BACKOFF_RESETS = Duration.ofMinutes(5);
 
   /**
    * Bounds of the group commit.
@@ -101,6 +108,8 @@ final class GroupCommit implements AutoCloseable {
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong commands = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
+  private final AtomicLong fencings = new AtomicLong();
+  private final AtomicLong producersReplaced = new AtomicLong();
 
   // Owned by the sender thread once started (before: by the starting thread); null between a
   // discarded producer and the next batch.
@@ -110,8 +119,17 @@ final class GroupCommit implements AutoCloseable {
   private volatile boolean abandoned;
   private volatile boolean started;
 
-  /** Why this gateway writes no more (fenced, or its sender ended); null while it writes. */
+  /**
+   * Why this gateway writes no more for now (fenced, until a new producer took over) or for good
+   * (its sender ended); null while it writes.
+   */
   private volatile KafkaException failure;
+
+  // Sender thread only: when fenced, the next try of a new producer and the backoff after it.
+  private long retryFencedAtNanos;
+  private long lastFencedAtNanos;
+  private boolean fencedBefore;
+  private Duration fencedBackoff = FIRST_BACKOFF;
 
   /**
    * @param producers makes a transactional producer (each call a new one, same transactional id)
@@ -205,6 +223,16 @@ final class GroupCommit implements AutoCloseable {
     return failedBatches.get();
   }
 
+  /** Times this gateway's producer was fenced so far. */
+  long fencings() {
+    return fencings.get();
+  }
+
+  /** Producers made to replace a fenced or failed one so far. */
+  long producersReplaced() {
+    return producersReplaced.get();
+  }
+
   /** Null while the gateway writes; else why it writes no more. */
   KafkaException failure() {
     return failure;
@@ -250,6 +278,7 @@ final class GroupCommit implements AutoCloseable {
     Entry first = carry;
     carry = null;
     while (first == null) {
+      recoverFromFencingWhenDue();
       first = queue.poll(200, TimeUnit.MILLISECONDS);
       if (first == null && stopping) {
         return false;
@@ -363,10 +392,40 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /**
+   * After a fencing, once its backoff is over: a new producer (fencing whoever holds the id now).
+   * Success lets submits in again; a failure waits out a longer backoff.
+   */
+  private void recoverFromFencingWhenDue() {
+    if (stopping || producer != null || failure == null || System.nanoTime() < retryFencedAtNanos) {
+      return;
+    }
+    try {
+      producer = newProducer();
+      LOG.warn(
+          "the command producer writes again after being fenced ({} fencing(s) so far)",
+          fencings.get());
+      failure = null;
+    } catch (KafkaException e) {
+      LOG.warn("no new producer after being fenced ({}); trying again later", e.toString());
+      scheduleRetryAfterFencing();
+    }
+  }
+
+  /** Returns the wait until the next try: the backoff, which then doubles up to its bound. */
+  private Duration scheduleRetryAfterFencing() {
+    Duration wait = fencedBackoff;
+    retryFencedAtNanos = System.nanoTime() + wait.toNanos();
+    Duration doubled = wait.multipliedBy(2);
+    fencedBackoff = doubled.compareTo(LAST_BACKOFF) > 0 ? LAST_BACKOFF : doubled;
+    return wait;
+  }
+
   private Producer<String, byte[]> newProducer() {
     Producer<String, byte[]> fresh = producers.get();
     try {
       fresh.initTransactions();
+      producersReplaced.incrementAndGet();
       LOG.info("a new transactional producer replaced the failed one");
       return fresh;
     } catch (RuntimeException e) {
@@ -391,14 +450,27 @@ final class GroupCommit implements AutoCloseable {
   }
 
   private void fence(KafkaException e) {
+    fencings.incrementAndGet();
+    long now = System.nanoTime();
+    if (!fencedBefore || now - lastFencedAtNanos > QUIET_BEFORE_BACKOFF_RESETS.toNanos()) {
+      fencedBackoff = FIRST_BACKOFF; // a fencing long after the last one is not a fight over the id
+    }
+    lastFencedAtNanos = now;
+    fencedBefore = true;
+    Duration wait = scheduleRetryAfterFencing();
     failure =
         new KafkaException(
-            "this instance was fenced: another one took over its transactional id, and this one"
-                + " writes no more commands ("
+            "the command producer was fenced: another producer took over its transactional id;"
+                + " a new one is tried in "
+                + wait.toSeconds()
+                + " s ("
                 + e.getMessage()
                 + ")",
             e);
-    LOG.error("{}; restart the instance", failure.getMessage());
+    LOG.error(
+        "{}. Fenced {} time(s) so far: if this repeats, two instances share one instance id",
+        failure.getMessage(),
+        fencings.get());
     discardProducer();
     failQueued(failure);
   }

@@ -2,6 +2,7 @@ package dev.keyledger.application.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.keyledger.application.LogUnavailableException;
@@ -157,10 +158,11 @@ class CommandGatewayIT {
   }
 
   @Test
-  void aFencedGatewayFailsEverySubmitAndSaysItIsUnhealthy() throws Exception {
+  void aFencedGatewayRefusesSubmitsUntilANewProducerTakesItsIdBack() throws Exception {
     Topics topics = topics(kafka);
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (CommandGateway first =
-        new CommandGateway(kafka.clientProps(), topics, "fenced", new SimpleMeterRegistry())) {
+        new CommandGateway(kafka.clientProps(), topics, "fenced", metrics)) {
       first.start();
       first.submit(command("tenant-a", 0, 0), List.of(), Duration.ZERO);
       assertThat(first.healthy()).isTrue();
@@ -170,18 +172,25 @@ class CommandGatewayIT {
         assertThatThrownBy(() -> first.submit(command("tenant-a", 0, 1), List.of(), Duration.ZERO))
             .isInstanceOf(LogUnavailableException.class);
         assertThat(first.healthy()).isFalse();
+        assertThat(first.producerState().ready()).isFalse();
         assertThatThrownBy(() -> first.submit(command("tenant-a", 0, 2), List.of(), Duration.ZERO))
             .isInstanceOf(LogUnavailableException.class)
             .hasMessageContaining("fenced");
         second.submit(command("tenant-a", 1, 0), List.of(), Duration.ZERO);
         assertThat(second.healthy()).isTrue();
       }
+      // After its backoff (1 s) the first makes a new producer and writes again, unrestarted.
+      await().atMost(Duration.ofSeconds(30)).until(first::healthy);
+      assertThat(first.producerState().ready()).isTrue();
+      first.submit(command("tenant-a", 0, 3), List.of(), Duration.ZERO);
+      assertThat(metrics.get(CommandGateway.FENCED).functionCounter().count()).isEqualTo(1.0);
+      assertThat(metrics.get(CommandGateway.REPLACED).functionCounter().count()).isEqualTo(1.0);
     }
     List<String> ids = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : readCommitted(topics.commands().name())) {
       ids.add(Codecs.COMMANDS.decode(r.value()).getCommandId());
     }
-    assertThat(ids).containsExactly(commandId(0, 0), commandId(1, 0));
+    assertThat(ids).containsExactly(commandId(0, 0), commandId(1, 0), commandId(0, 3));
   }
 
   @Test
