@@ -180,6 +180,25 @@ class DataPlaneIT {
   }
 
   @Test
+  void anEncryptRightAfterEachRotationFindsTheNewDeksKeyMaterial() throws Exception {
+    String tenant = tenant();
+    String token = activeTenant(tenant);
+    for (int i = 1; i <= 40; i++) {
+      // A sub of its own per rotation: rotations are rate-limited per sub (10 an hour).
+      String rotator = kl.token(tenant, "rotator-" + i + "@" + tenant, Role.OWNER);
+      Http.Response rotated =
+          kl.http().post("/api/v1/byok/keys/rotate", rotator, "{\"rotation_type\":\"dek\"}");
+      assertThat(rotated.status()).as(rotated.body().toString()).isEqualTo(200);
+      Http.Response after = encrypt(token, "right after rotation " + i, null);
+      assertThat(after.status())
+          .as("encrypt after rotation %d: %s", i, after.body())
+          .isEqualTo(200);
+      assertThat(after.body().path("dek_id").asText())
+          .isEqualTo(rotated.body().path("new_dek_id").asText());
+    }
+  }
+
+  @Test
   void theDataPlaneRefusesBeforeActivationAndOtherRoles() throws Exception {
     String tenant = tenant();
     String token = kl.token(tenant, "owner@" + tenant, Role.OWNER);

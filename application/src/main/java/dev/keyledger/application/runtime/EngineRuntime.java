@@ -14,7 +14,7 @@ import dev.keyledger.application.kafka.StreamsQueries;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.crypto.PlatformKey;
 import dev.keyledger.engine.crypto.PlatformKeyWrapper;
-import dev.keyledger.engine.keys.KeyStateSource;
+import dev.keyledger.engine.keys.AwaitedKeyMaterial;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.kms.AwsCustomerKms;
 import dev.keyledger.engine.kms.CmkProbe;
@@ -60,6 +60,12 @@ public final class EngineRuntime implements AutoCloseable {
   private static final long LOCAL_TENANT_VIEWS = 100_000;
 
   private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How long a key-material lookup that misses waits for the record: it is written with its
+   * command, but its topic may become readable a little after the command's.
+   */
+  private static final Duration KEY_MATERIAL_WAIT = Duration.ofSeconds(2);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
@@ -107,7 +113,15 @@ public final class EngineRuntime implements AutoCloseable {
     platformKey = PlatformKeyWrapper.create(platformSecret);
 
     LocalTenantViews views = new LocalTenantViews(LOCAL_TENANT_VIEWS);
-    streams = StreamsRunner.start(s, topics, self, instanceId, views, metrics);
+    // Read only once Streams runs (queries is set below), but told of arrivals from the start.
+    AwaitedKeyMaterial material =
+        new AwaitedKeyMaterial(
+            key ->
+                queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
+                    ? Optional.of(found.value())
+                    : Optional.empty(),
+            KEY_MATERIAL_WAIT);
+    streams = StreamsRunner.start(s, topics, self, instanceId, views, material::arrived, metrics);
     resources.push(streams);
     queries = new StreamsQueries(streams.streams(), self, views);
 
@@ -130,11 +144,6 @@ public final class EngineRuntime implements AutoCloseable {
               return bytes;
             });
 
-    KeyStateSource material =
-        key ->
-            queries.keyMaterial(key) instanceof QueryResult.Found<KeyMaterial> found
-                ? Optional.of(found.value())
-                : Optional.empty();
     UnwrapReporter unwrapReporter = new UnwrapReporter(system, instanceId);
     resources.push(unwrapReporter);
     keyring = new TenantKeyring(kms, platformKey, material, s.keyring(), s.clock(), unwrapReporter);

@@ -2,6 +2,7 @@ package dev.keyledger.application.runtime;
 
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.kafka.LocalTenantViews;
+import dev.keyledger.engine.topology.KeyMaterialArrivals;
 import dev.keyledger.engine.topology.LifecycleTopology;
 import dev.keyledger.engine.topology.StreamsProperties;
 import dev.keyledger.engine.topology.Topics;
@@ -47,6 +48,7 @@ final class StreamsRunner implements AutoCloseable {
   /**
    * @param views filled by the fold and cleared on every state change and restoration of this
    *     instance (its partitions may have moved)
+   * @param arrivals told of every record the key-material table stores
    */
   static StreamsRunner start(
       EngineSettings s,
@@ -54,6 +56,7 @@ final class StreamsRunner implements AutoCloseable {
       HostInfo self,
       String instanceId,
       LocalTenantViews views,
+      KeyMaterialArrivals arrivals,
       MeterRegistry registry)
       throws InterruptedException {
     Properties props =
@@ -65,7 +68,7 @@ final class StreamsRunner implements AutoCloseable {
             s.topics().replicationFactor(),
             instanceId);
     StreamsBuilder builder = new StreamsBuilder();
-    LifecycleTopology.build(builder, topics, views);
+    LifecycleTopology.build(builder, topics, views, arrivals);
     ProjectionsTopology.build(builder, topics);
     Topology topology = builder.build(props);
     LOG.info("topology:\n{}", topology.describe());

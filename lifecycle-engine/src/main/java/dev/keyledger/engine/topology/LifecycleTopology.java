@@ -30,6 +30,9 @@ public final class LifecycleTopology {
   /** Sink of the key-material tombstones (erasure), partitioned by tenant. */
   public static final String KEY_MATERIAL_TOMBSTONES_SINK = "key-material-tombstones-sink";
 
+  /** The node that tells of each record the key-material table stored. */
+  public static final String KEY_MATERIAL_ARRIVALS = "key-material-arrivals";
+
   /** Sink of the commands that could not be folded, as they arrived, with their own key. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
@@ -60,6 +63,15 @@ public final class LifecycleTopology {
    * writes.
    */
   public static void build(StreamsBuilder builder, Topics topics, TenantWrites writes) {
+    build(builder, topics, writes, KeyMaterialArrivals.NONE);
+  }
+
+  /**
+   * As {@link #build(StreamsBuilder, Topics, TenantWrites)}, also telling {@code arrivals} of every
+   * record the key-material table stores.
+   */
+  public static void build(
+      StreamsBuilder builder, Topics topics, TenantWrites writes, KeyMaterialArrivals arrivals) {
     TenantStores.add(builder, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
 
     // The fold forwards each output to its sink by name, all within the task of the command, so the
@@ -90,14 +102,21 @@ public final class LifecycleTopology {
     // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
     // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no
     // changelog
-    // ever holds a copy, so a tombstone plus compaction is a complete erasure.
-    builder.table(
-        topics.keyMaterial().name(),
-        Consumed.with(topics.keyMaterial().keySerde(), topics.keyMaterial().valueSerde()),
-        Materialized.<String, KeyMaterial>as(
-                Stores.inMemoryKeyValueStore(Topics.KEY_MATERIAL_STORE))
-            .withKeySerde(topics.keyMaterial().keySerde())
-            .withValueSerde(topics.keyMaterial().valueSerde()));
+    // ever holds a copy, so a tombstone plus compaction is a complete erasure. No record cache
+    // either: a record is in the store, and its arrival told, as soon as it is read.
+    builder
+        .table(
+            topics.keyMaterial().name(),
+            Consumed.with(topics.keyMaterial().keySerde(), topics.keyMaterial().valueSerde()),
+            Materialized.<String, KeyMaterial>as(
+                    Stores.inMemoryKeyValueStore(Topics.KEY_MATERIAL_STORE))
+                .withKeySerde(topics.keyMaterial().keySerde())
+                .withValueSerde(topics.keyMaterial().valueSerde())
+                .withCachingDisabled())
+        .toStream(Named.as(KEY_MATERIAL_ARRIVALS + "-stream"))
+        .foreach(
+            (materialKey, material) -> arrivals.arrived(materialKey),
+            Named.as(KEY_MATERIAL_ARRIVALS));
   }
 
   // Safe: CommandFoldProcessor forwards to each sink only values of that sink's topic.

@@ -17,6 +17,7 @@ import dev.keyledger.schemas.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ class LifecycleTopologyTest {
   private TestOutputTopic<String, CommandOutcome> outcomes;
   private TestOutputTopic<String, KeyMaterial> keyMaterialOut;
   private TestOutputTopic<String, byte[]> deadLetters;
+  private final List<String> materialArrivals = new ArrayList<>();
+  private KeyValueStore<String, KeyMaterial> materialStore;
 
   @BeforeEach
   void start(@TempDir Path stateDir) {
@@ -62,7 +65,11 @@ class LifecycleTopologyTest {
             1,
             "test");
     StreamsBuilder builder = new StreamsBuilder();
-    LifecycleTopology.build(builder, topics);
+    LifecycleTopology.build(
+        builder,
+        topics,
+        TenantWrites.NONE,
+        key -> materialArrivals.add(key + (materialStore.get(key) != null ? " stored" : " gone")));
     topology = builder.build(props);
     driver = new TopologyTestDriver(topology, props);
     commands =
@@ -79,6 +86,7 @@ class LifecycleTopologyTest {
     outcomes = output(topics.outcomes());
     keyMaterialOut = output(topics.keyMaterial());
     deadLetters = output(topics.deadLetter());
+    materialStore = driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
   }
 
   @AfterEach
@@ -199,6 +207,23 @@ class LifecycleTopologyTest {
     KeyValueStore<String, KeyMaterial> material =
         driver.getKeyValueStore(Topics.KEY_MATERIAL_STORE);
     assertThat(material.get(materialKey)).isNull();
+  }
+
+  @Test
+  void theKeyMaterialTableTellsOfEachRecordOnceItHoldsIt() {
+    CommandEnvelope register = acme.register(KEY_ARN, 1);
+    RegisterKey payload = (RegisterKey) register.getPayload();
+    String materialKey = MaterialKeys.tmk("acme", payload.getTmk().getTmkId());
+    materialArrivals.clear();
+    keyMaterialIn.pipeInput(
+        materialKey,
+        KeyMaterial.newBuilder()
+            .setTenantId("acme")
+            .setTmk(payload.getTmk())
+            .setWrappedKey(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .build());
+    keyMaterialIn.pipeInput(materialKey, null);
+    assertThat(materialArrivals).containsExactly(materialKey + " stored", materialKey + " gone");
   }
 
   @Test
