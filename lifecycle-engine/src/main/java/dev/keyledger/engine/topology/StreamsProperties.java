@@ -20,7 +20,9 @@ public final class StreamsProperties {
    *
    * <ol>
    *   <li>defaults the operator may override: {@code commit.interval.ms} 100 (outcomes reach the
-   *       edge quickly) and {@code statestore.cache.max.bytes} 0 (no record cache);
+   *       edge quickly) and {@code statestore.cache.max.bytes} 10 MiB (the record cache of the
+   *       fold's and the tenant view's stores: a tenant's several writes within one commit reach
+   *       the changelog once);
    *   <li>{@code kafka}, the operator's Kafka client settings (at least {@code bootstrap.servers});
    *   <li>settings KeyLedger depends on, which nothing overrides: the application id and state
    *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries
@@ -47,7 +49,7 @@ public final class StreamsProperties {
       String instanceId) {
     Properties props = new Properties();
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     props.putAll(kafka); // Kafka settings given by the operator override the defaults above
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

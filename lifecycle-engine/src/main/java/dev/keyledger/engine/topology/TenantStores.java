@@ -58,17 +58,22 @@ public final class TenantStores {
   /**
    * Adds the two stores to a topology; name both when adding the processor that uses them. The
    * state store holds the encoded {@code TenantState} ({@link Codecs#TENANT_STATE}), so a reader
-   * can tell an unchanged state by its bytes without decoding it.
+   * can tell an unchanged state by its bytes without decoding it. Both have Streams' record cache
+   * ({@code statestore.cache.max.bytes}): a tenant written several times within one commit interval
+   * sends one changelog record per store, not one per command; reads, interactive queries included,
+   * see the cache.
    */
   public static void add(StreamsBuilder builder, String stateStore, String dekStore) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(stateStore), Serdes.String(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(stateStore), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(dekStore),
-            Serdes.String(),
-            new CodecSerde<>(Codecs.DEK_STATE)));
+                Stores.persistentKeyValueStore(dekStore),
+                Serdes.String(),
+                new CodecSerde<>(Codecs.DEK_STATE))
+            .withCachingEnabled());
   }
 
   /** The stores of a processor, from its {@code init}. */

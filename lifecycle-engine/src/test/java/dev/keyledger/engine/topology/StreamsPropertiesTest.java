@@ -31,7 +31,7 @@ class StreamsPropertiesTest {
     assertThat(props)
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500)
-        .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0)
+        .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "keyledger")
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/data/streams").toString())
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
