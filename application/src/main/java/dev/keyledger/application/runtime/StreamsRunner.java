@@ -17,7 +17,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -25,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams running the fold and the projections: built from the topologies, started, waited
- * for until RUNNING; a failed stream thread shuts the client down and is reported by {@link
- * #awaitFailure}. The client's metrics (threads, tasks, stores, its consumers and producers, and
- * the fold's dead letters) are bound to the registry as {@code kafka_stream_*}, {@code
- * kafka_consumer_*}, {@code kafka_producer_*}.
+ * for until RUNNING; a failed stream thread is replaced a few times ({@link
+ * StreamThreadSupervisor}), after which the client shuts down and {@link #awaitFailure} returns.
+ * The client's metrics (threads, tasks, stores, its consumers and producers, and the fold's dead
+ * letters) are bound to the registry as {@code kafka_stream_*}, {@code kafka_consumer_*}, {@code
+ * kafka_producer_*}.
  */
 final class StreamsRunner implements AutoCloseable {
 
@@ -38,10 +38,12 @@ final class StreamsRunner implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final StreamThreadSupervisor supervisor;
   private final CountDownLatch failed = new CountDownLatch(1);
 
-  private StreamsRunner(KafkaStreams streams) {
+  private StreamsRunner(KafkaStreams streams, StreamThreadSupervisor supervisor) {
     this.streams = streams;
+    this.supervisor = supervisor;
     this.metrics = new KafkaStreamsMetrics(streams);
   }
 
@@ -73,11 +75,14 @@ final class StreamsRunner implements AutoCloseable {
     Topology topology = builder.build(props);
     LOG.info("topology:\n{}", topology.describe());
 
-    StreamsRunner runner = new StreamsRunner(new KafkaStreams(topology, props));
+    StreamsRunner runner =
+        new StreamsRunner(
+            new KafkaStreams(topology, props), StreamThreadSupervisor.defaults(s.clock()));
     try {
       runner.streams.setGlobalStateRestoreListener(new ClearOnRestore(views));
       runner.awaitRunning(s, views);
       runner.metrics.bindTo(registry);
+      runner.supervisor.bindTo(registry);
       return runner;
     } catch (InterruptedException | RuntimeException e) {
       runner.close();
@@ -86,11 +91,7 @@ final class StreamsRunner implements AutoCloseable {
   }
 
   private void awaitRunning(EngineSettings s, LocalTenantViews views) throws InterruptedException {
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          LOG.error("stream thread failed; shutting this instance down", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+    streams.setUncaughtExceptionHandler(supervisor);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
