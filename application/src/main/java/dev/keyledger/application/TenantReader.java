@@ -63,7 +63,8 @@ public final class TenantReader {
           "Key state is not available right now: " + unavailable.reason(),
           unavailable.retryAfterSeconds());
     }
-    // Another instance owns this tenant; forwarding arrives with multi-instance deployments.
+    // The edge forwards each request to the tenant's owner; landing here means the tenant moved
+    // while the request was on its way (a rebalance): the caller retries.
     QueryResult.Remote<T> remote = (QueryResult.Remote<T>) result;
     throw unavailable(
         "This tenant is served by another instance: " + remote.host() + ":" + remote.port(), 1);

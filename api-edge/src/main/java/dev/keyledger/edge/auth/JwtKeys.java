@@ -109,6 +109,20 @@ public final class JwtKeys {
     }
   }
 
+  /**
+   * A key for another purpose derived from the secret ({@code HMAC-SHA256(secret, purpose)}), so
+   * instances that share the secret share it too without the secret itself being reused.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
   @Override
   public String toString() {
     return "JwtKeys[HS256, secret hidden]";

@@ -37,6 +37,8 @@ import java.util.Optional;
  *     own)
  * @param identityProvider whose tokens the edge accepts ({@code auth.mode=jwks}); empty = HS256
  *     tokens signed with the data dir's secret (dev mode, {@code auth.mode=shared-secret})
+ * @param advertisedHost the host this instance is reached at by the others, when not {@code
+ *     httpHost} (null = {@code httpHost}); with the HTTP port it is {@code application.server}
  */
 public record NodeSettings(
     Path dataDir,
@@ -54,7 +56,16 @@ public record NodeSettings(
     Duration usageFlush,
     WorkerSettings workers,
     Clock clock,
-    Optional<OidcSettings> identityProvider) {
+    Optional<OidcSettings> identityProvider,
+    String advertisedHost) {
+
+  /**
+   * The host other instances and clients reach this one at ({@code application.server}): {@link
+   * #advertisedHost} if set, else {@link #httpHost}.
+   */
+  public String reachableHost() {
+    return advertisedHost == null ? httpHost : advertisedHost;
+  }
 
   /** The engine's part of these settings. */
   public EngineSettings engine() {
@@ -101,7 +112,8 @@ public record NodeSettings(
         Duration.ofSeconds(5),
         WorkerSettings.defaults(),
         Clock.systemUTC(),
-        Optional.empty());
+        Optional.empty(),
+        null);
   }
 
   public NodeSettings withManagementPort(int port) {
@@ -121,7 +133,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -141,7 +154,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
@@ -161,7 +175,8 @@ public record NodeSettings(
         period,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withTopics(TopicsAdmin.Settings settings) {
@@ -181,7 +196,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withRateLimits(RateLimitConfig limits) {
@@ -201,7 +217,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withWorkers(WorkerSettings settings) {
@@ -221,7 +238,8 @@ public record NodeSettings(
         usageFlush,
         settings,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   /** The same settings with more Kafka client settings (they win over the ones already there). */
@@ -244,7 +262,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withClock(Clock other) {
@@ -264,7 +283,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         other,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
@@ -284,7 +304,8 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost);
   }
 
   /** The same settings with the edge accepting tokens of {@code idp} instead of HS256 tokens. */
@@ -305,6 +326,29 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        Optional.of(idp));
+        Optional.of(idp),
+        advertisedHost);
+  }
+
+  /** The same settings with {@code host} as the address the other instances reach this one at. */
+  public NodeSettings withAdvertisedHost(String host) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        managementPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        identityProvider,
+        host);
   }
 }

@@ -6,10 +6,12 @@ import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
+import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.kafka.CommandGateway;
 import dev.keyledger.application.kafka.KeyEventsListener;
 import dev.keyledger.application.kafka.LocalTenantViews;
+import dev.keyledger.application.kafka.StreamsOwnership;
 import dev.keyledger.application.kafka.StreamsQueries;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.crypto.PlatformKey;
@@ -64,6 +66,7 @@ public final class EngineRuntime implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
   private StreamsQueries queries;
+  private StreamsOwnership ownership;
   private CommandGateway gateway;
   private KeyEventsListener keyEvents;
   private Commands commands;
@@ -110,6 +113,7 @@ public final class EngineRuntime implements AutoCloseable {
     streams = StreamsRunner.start(s, topics, self, instanceId, views, metrics);
     resources.push(streams);
     queries = new StreamsQueries(streams.streams(), self, views);
+    ownership = new StreamsOwnership(streams.streams(), self);
 
     gateway = new CommandGateway(s.kafka(), topics, instanceId, metrics);
     resources.push(gateway);
@@ -227,6 +231,11 @@ public final class EngineRuntime implements AutoCloseable {
   /** Registers something to close with the engine, before the parts started so far. */
   public void closeWithEngine(AutoCloseable resource) {
     resources.push(resource);
+  }
+
+  /** Which instance owns a tenant: the edge forwards tenant-scoped requests there. */
+  public TenantOwnership ownership() {
+    return ownership;
   }
 
   EngineSettings settings() {

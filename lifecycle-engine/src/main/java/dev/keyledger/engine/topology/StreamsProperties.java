@@ -30,8 +30,7 @@ public final class StreamsProperties {
    *       reuse.ktable.source.topics} (the key-material table has no changelog, so a tombstone plus
    *       compaction is a complete erasure), the {@link PartitionAffineAssignor} (all tasks of a
    *       partition on one instance, so one instance owns everything about a tenant) and static
-   *       membership of the main consumer as {@code
-   *       keyledger-<instanceId>}.
+   *       membership of the main consumer as {@code keyledger-<instanceId>}.
    * </ol>
    *
    * @param kafka Kafka client settings given by the operator
