@@ -46,7 +46,8 @@ public final class KeyLedgerNode implements AutoCloseable {
 
   /** Starts every part; on failure closes what had started and rethrows. */
   public static KeyLedgerNode start(NodeSettings s) throws Exception {
-    JwtKeys jwtKeys = JwtKeys.loadOrCreate(s.dataDir());
+    JwtKeys jwtKeys =
+        s.secrets().jwt().isPresent() ? s.secrets().jwt().get() : JwtKeys.loadOrCreate(s.dataDir());
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ClassLoaderMetrics().bindTo(metrics);
     new JvmMemoryMetrics().bindTo(metrics);

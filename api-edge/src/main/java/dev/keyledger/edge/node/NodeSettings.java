@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * Everything one KeyLedger instance needs to run.
  *
- * @param dataDir where the instance keeps its state: Streams stores, the dev JWT secret, the
- *     platform key, its id
+ * @param dataDir where the instance keeps its state: Streams stores, its id, and the JWT secret and
+ *     the platform key unless {@code secrets} has them
  * @param kafka Kafka client settings passed through to every client (at least {@code
  *     bootstrap.servers})
  * @param applicationId the Kafka Streams application id (instances with the same id share the work)
@@ -39,6 +39,7 @@ import java.util.Optional;
  *     tokens signed with the data dir's secret (dev mode, {@code auth.mode=shared-secret})
  * @param advertisedHost the host this instance is reached at by the others, when not {@code
  *     httpHost} (null = {@code httpHost}); with the HTTP port it is {@code application.server}
+ * @param secrets the secrets from configuration, in memory; what is empty comes from the data dir
  */
 public record NodeSettings(
     Path dataDir,
@@ -57,7 +58,8 @@ public record NodeSettings(
     WorkerSettings workers,
     Clock clock,
     Optional<OidcSettings> identityProvider,
-    String advertisedHost) {
+    String advertisedHost,
+    NodeSecrets secrets) {
 
   /**
    * The host other instances and clients reach this one at ({@code application.server}): {@link
@@ -80,7 +82,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        secrets.platformKey());
   }
 
   /**
@@ -113,7 +116,8 @@ public record NodeSettings(
         WorkerSettings.defaults(),
         Clock.systemUTC(),
         Optional.empty(),
-        null);
+        null,
+        NodeSecrets.FROM_DATA_DIR);
   }
 
   public NodeSettings withManagementPort(int port) {
@@ -134,7 +138,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -155,7 +160,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
@@ -176,7 +182,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withTopics(TopicsAdmin.Settings settings) {
@@ -197,7 +204,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withRateLimits(RateLimitConfig limits) {
@@ -218,7 +226,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withWorkers(WorkerSettings settings) {
@@ -239,7 +248,8 @@ public record NodeSettings(
         settings,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   /** The same settings with more Kafka client settings (they win over the ones already there). */
@@ -263,7 +273,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withClock(Clock other) {
@@ -284,7 +295,8 @@ public record NodeSettings(
         workers,
         other,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
@@ -305,7 +317,8 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   /** The same settings with the edge accepting tokens of {@code idp} instead of HS256 tokens. */
@@ -327,7 +340,8 @@ public record NodeSettings(
         workers,
         clock,
         Optional.of(idp),
-        advertisedHost);
+        advertisedHost,
+        secrets);
   }
 
   /** The same settings with {@code host} as the address the other instances reach this one at. */
@@ -349,6 +363,30 @@ public record NodeSettings(
         workers,
         clock,
         identityProvider,
-        host);
+        host,
+        secrets);
+  }
+
+  /** The same settings with secrets from configuration instead of the data dir. */
+  public NodeSettings withSecrets(NodeSecrets configured) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        managementPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        identityProvider,
+        advertisedHost,
+        configured);
   }
 }

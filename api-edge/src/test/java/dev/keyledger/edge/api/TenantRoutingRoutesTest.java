@@ -216,8 +216,7 @@ class TenantRoutingRoutesTest {
     fx.http(
         frontOwnedBy(new TenantOwner.Unavailable("rebalancing", 1)),
         http -> {
-          EdgeFixture.Reply answer =
-              http.get("/api/v1/byok/keys", fx.owner(EdgeFixture.tenant()));
+          EdgeFixture.Reply answer = http.get("/api/v1/byok/keys", fx.owner(EdgeFixture.tenant()));
           assertThat(answer.status()).isEqualTo(503);
           assertThat(answer.errorType()).isEqualTo("state_unavailable");
           assertThat(answer.error().path("message").asText()).contains("rebalancing");
@@ -238,8 +237,7 @@ class TenantRoutingRoutesTest {
     fx.http(
         frontOwnedBy(new TenantOwner.Remote("127.0.0.1", closed)),
         http -> {
-          EdgeFixture.Reply answer =
-              http.get("/api/v1/byok/keys", fx.owner(EdgeFixture.tenant()));
+          EdgeFixture.Reply answer = http.get("/api/v1/byok/keys", fx.owner(EdgeFixture.tenant()));
           assertThat(answer.status()).isEqualTo(503);
           assertThat(answer.errorType()).isEqualTo("state_unavailable");
           assertThat(answer.headers().get("Retry-After")).containsExactly("1");

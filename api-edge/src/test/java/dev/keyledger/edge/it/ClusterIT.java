@@ -259,13 +259,31 @@ class ClusterIT {
 
     long stopped = System.nanoTime();
     cluster.stop(2);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> everyTenantAnswersThrough(0) && everyTenantAnswersThrough(1));
-    long failoverMillis = (System.nanoTime() - stopped) / 1_000_000;
+    // Each tenant through each survivor on its own thread: the slowest of them is the bound.
+    ExecutorService pollers = Executors.newFixedThreadPool(tenants.size() * 2);
+    List<Future<Long>> answeredAfter = new ArrayList<>();
+    for (String tenant : tenants) {
+      for (int survivor = 0; survivor < 2; survivor++) {
+        int via = survivor;
+        answeredAfter.add(
+            pollers.submit(
+                () -> {
+                  await()
+                      .atMost(Duration.ofSeconds(60))
+                      .pollInterval(Duration.ofMillis(50))
+                      .until(() -> answers(tenant, via));
+                  return (System.nanoTime() - stopped) / 1_000_000;
+                }));
+      }
+    }
+    long failoverMillis = 0;
+    for (Future<Long> after : answeredAfter) {
+      failoverMillis = Math.max(failoverMillis, after.get());
+    }
+    pollers.shutdown();
     System.out.printf(
-        "ClusterIT failover: every tenant answered again through the survivors %d ms after an instance stopped%n",
+        "ClusterIT failover: every tenant answered again through both survivors %d ms after an"
+            + " instance began to stop%n",
         failoverMillis);
 
     loading.set(false);
@@ -273,7 +291,11 @@ class ClusterIT {
       worker.get();
     }
     load.shutdown();
-    assertThat(failoverMillis).isLessThan(10_000);
+    // 6 s session timeout + detection + one rebalance; measured about 8-11 s here (README)
+    assertThat(failoverMillis).isLessThan(15_000);
+    for (String tenant : tenants) {
+      assertThat(answers(tenant, 0) && answers(tenant, 1)).as(tenant).isTrue();
+    }
 
     int checked = 0;
     for (Map.Entry<String, List<String>> entry : acknowledged.entrySet()) {
@@ -288,15 +310,9 @@ class ClusterIT {
   }
 
   /** Reads with a new sub each time: the polling stays clear of the per-sub read limit. */
-  private boolean everyTenantAnswersThrough(int instance) {
-    for (String tenant : tenants) {
-      String reader =
-          cluster.token(tenant, "probe-" + probes.incrementAndGet() + "@x", Role.AUDITOR);
-      if (cluster.http(instance).get("/api/v1/byok/keys", reader).status() != 200) {
-        return false;
-      }
-    }
-    return true;
+  private boolean answers(String tenant, int instance) {
+    String reader = cluster.token(tenant, "probe-" + probes.incrementAndGet() + "@x", Role.AUDITOR);
+    return cluster.http(instance).get("/api/v1/byok/keys", reader).status() == 200;
   }
 
   private static JsonNode withoutRequestIds(JsonNode body) {

@@ -105,7 +105,10 @@ public final class EngineRuntime implements AutoCloseable {
       TopicsAdmin.ensure(admin, topics, s.topics(), TOPICS_TIMEOUT);
     }
     String instanceId = InstanceId.loadOrCreate(s.dataDir());
-    SecretBytes platformSecret = PlatformKey.loadOrCreate(s.dataDir());
+    SecretBytes platformSecret =
+        s.platformKey().isPresent()
+            ? copy(s.platformKey().get())
+            : PlatformKey.loadOrCreate(s.dataDir());
     resources.push(platformSecret::destroy);
     platformKey = PlatformKeyWrapper.create(platformSecret);
 
@@ -182,6 +185,16 @@ public final class EngineRuntime implements AutoCloseable {
             new RewrapWorker(keyring, queries, system, s.workers().rewrapBatch(), metrics));
     resources.push(workers);
     workers.start();
+  }
+
+  /** A copy the engine may destroy on close without touching the settings' key. */
+  private static SecretBytes copy(SecretBytes key) {
+    byte[] bytes = key.toByteArray();
+    try {
+      return SecretBytes.copyOf(bytes);
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
   }
 
   /**

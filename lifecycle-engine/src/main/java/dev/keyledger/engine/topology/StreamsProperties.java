@@ -21,8 +21,9 @@ public final class StreamsProperties {
    * <ol>
    *   <li>defaults the operator may override: {@code commit.interval.ms} 100 (outcomes reach the
    *       edge quickly), {@code statestore.cache.max.bytes} 0 (no record cache), and a main
-   *       consumer {@code session.timeout.ms} of 6 s with heartbeats every 2 s (a static member
-   *       that dies is replaced after the session timeout, so this bounds failover);
+   *       consumer {@code session.timeout.ms} of 6 s (the broker's minimum by default) with
+   *       heartbeats every second (a static member that dies is replaced after the session timeout,
+   *       so this bounds failover);
    *   <li>{@code kafka}, the operator's Kafka client settings (at least {@code bootstrap.servers});
    *   <li>settings KeyLedger depends on, which nothing overrides: the application id and state
    *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries
@@ -52,7 +53,7 @@ public final class StreamsProperties {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
     props.putAll(kafka); // Kafka settings given by the operator override the defaults above
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

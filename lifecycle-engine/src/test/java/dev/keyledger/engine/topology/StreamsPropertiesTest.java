@@ -43,7 +43,7 @@ class StreamsPropertiesTest {
         .containsEntry(
             StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, PartitionAffineAssignor.class.getName())
         .containsEntry("main.consumer.session.timeout.ms", 6_000)
-        .containsEntry("main.consumer.heartbeat.interval.ms", 2_000)
+        .containsEntry("main.consumer.heartbeat.interval.ms", 1_000)
         .hasSize(13);
   }
 }
