@@ -7,6 +7,7 @@ import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.routing.HopMarker;
 import dev.keyledger.edge.http.routing.RequestForwarder;
 import dev.keyledger.edge.http.routing.TenantRouter;
+import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.testing.PrometheusText;
 import io.javalin.Javalin;
 import java.net.ServerSocket;
@@ -33,13 +34,12 @@ class TenantRoutingRoutesTest {
 
   private EdgeFixture fx;
   private Javalin owner;
-  private String ownerOrigin;
 
   @BeforeAll
   void start() throws Exception {
     fx = new EdgeFixture();
-    owner = fx.app().start();
-    ownerOrigin = "127.0.0.1:" + owner.port();
+    // the owner routes too (every tenant is its own), as each node of a cluster does
+    owner = fx.routedApp(RateLimitConfig.defaults(), tenant -> new TenantOwner.Local()).start();
   }
 
   @AfterAll
@@ -49,8 +49,7 @@ class TenantRoutingRoutesTest {
   }
 
   private Javalin frontOwnedBy(TenantOwner ownerOfEveryTenant) {
-    return fx.routedApp(
-        dev.keyledger.edge.ratelimit.RateLimitConfig.defaults(), tenant -> ownerOfEveryTenant);
+    return fx.routedApp(RateLimitConfig.defaults(), tenant -> ownerOfEveryTenant);
   }
 
   private Javalin front() {
