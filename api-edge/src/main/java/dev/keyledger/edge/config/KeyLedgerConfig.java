@@ -38,7 +38,9 @@ public final class KeyLedgerConfig {
           "state.dir", "data.dir",
           "application.server", "http.advertised.host and http.port",
           "processing.guarantee", "nothing (KeyLedger needs exactly_once_v2)",
-          "replication.factor", "topic.replication.factor");
+          "replication.factor", "topic.replication.factor",
+          "task.assignor.class",
+              "nothing (KeyLedger keeps all tasks of a partition on one instance)");
 
   /** Bind addresses that name no reachable host. */
   private static final java.util.Set<String> WILDCARD_HOSTS =

@@ -251,6 +251,10 @@ class KeyLedgerConfigTest {
             "kafka.application.id=other (from flag --set): KeyLedger sets application.id itself; use application.id");
     assertThatThrownBy(() -> withSet("kafka.state.dir", "/tmp"))
         .hasMessageEndingWith("use data.dir");
+    assertThatThrownBy(() -> withSet("kafka.application.server", "x:1"))
+        .hasMessageEndingWith("use http.advertised.host and http.port");
+    assertThatThrownBy(() -> withSet("kafka.task.assignor.class", "x.Other"))
+        .hasMessageContaining("keeps all tasks of a partition on one instance");
   }
 
   @Test

@@ -291,7 +291,7 @@ class ClusterIT {
       worker.get();
     }
     load.shutdown();
-    // 6 s session timeout + detection + one rebalance; measured about 8-11 s here (README)
+    // the close, the 6 s session timeout, one rebalance: about 11 s measured here (README)
     assertThat(failoverMillis).isLessThan(15_000);
     for (String tenant : tenants) {
       assertThat(answers(tenant, 0) && answers(tenant, 1)).as(tenant).isTrue();
