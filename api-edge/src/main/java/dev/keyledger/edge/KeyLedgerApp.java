@@ -19,6 +19,7 @@ import dev.keyledger.edge.http.RequestBodies;
 import dev.keyledger.edge.http.RequestIds;
 import dev.keyledger.edge.http.RequestLimits;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 
 /** The HTTP edge: one app factory, every route in one block, handlers on thin controllers. */
@@ -45,6 +46,16 @@ public final class KeyLedgerApp {
    * every request is recorded by {@code metrics}.
    */
   public static Javalin create(Controllers c, HttpMetrics metrics, String host, int port) {
+    return create(c, ctx -> {}, metrics, host, port);
+  }
+
+  /**
+   * As {@link #create(Controllers, HttpMetrics, String, int)}, with {@code tenantRouting} run
+   * before every handler (after the request id and the body limit): it may answer the request
+   * itself, forwarded to the instance that owns the tenant.
+   */
+  public static Javalin create(
+      Controllers c, Handler tenantRouting, HttpMetrics metrics, String host, int port) {
     return Javalin.create(
         config -> {
           metrics.install(config);
@@ -64,6 +75,7 @@ public final class KeyLedgerApp {
               ctx -> {
                 RequestIds.assign(ctx);
                 RequestBodies.readWithin(ctx, RequestLimits.MAX_REQUEST_BYTES);
+                tenantRouting.handle(ctx);
               });
           ErrorHandlers.register(config.routes);
 

@@ -11,14 +11,19 @@ import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.domain.Waivers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The legal waiver: the version in force, a tenant's acknowledgement (activates BYOK), and
  * publication of new versions.
  */
 public final class LegalWaiver {
+
+  /** How long a publication waits to become readable on this instance. */
+  private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(5);
 
   private final TenantReader reader;
   private final Commands commands;
@@ -100,8 +105,21 @@ public final class LegalWaiver {
                   0,
                   PublishWaiver.newBuilder().setWaiver(waiver).build()),
               List.of());
+          awaitVisible(waiver.getWaiverVersion());
           return waiver;
         });
+  }
+
+  /**
+   * Waits (bounded) until this instance reads the published version, so whoever published it reads
+   * it back: the platform's state reaches every instance's global table moments after the fold
+   * decided. The global table has no change signal to wait on, hence the short re-reads.
+   */
+  private void awaitVisible(String version) {
+    long deadline = System.nanoTime() + VISIBILITY_WAIT.toNanos();
+    while (!version.equals(current().getWaiverVersion()) && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
   }
 
   private WaiverText current() {

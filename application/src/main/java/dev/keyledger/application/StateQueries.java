@@ -21,6 +21,12 @@ public interface StateQueries extends LocalTenants {
   QueryResult<TenantState> tenantState(String tenantId);
 
   /**
+   * The platform's state ({@code TenantIds.PLATFORM}: the published waiver versions), readable on
+   * every instance (a global table); it follows a publication within moments.
+   */
+  QueryResult<TenantState> platformState();
+
+  /**
    * The tenant's state with its DEK records on demand: the data plane's read, cheap while the state
    * is unchanged.
    */

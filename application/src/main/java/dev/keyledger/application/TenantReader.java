@@ -4,7 +4,6 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.RefusalKind;
 import dev.keyledger.engine.domain.Refusals;
-import dev.keyledger.engine.domain.TenantIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,8 +37,9 @@ public final class TenantReader {
     return value(queries.deksNewestFirst(tenantId, beforeVersion, limit)).orElse(List.of());
   }
 
+  /** The platform's state (waiver versions), as every instance reads it. */
   Optional<TenantState> platform() {
-    return tenant(TenantIds.PLATFORM);
+    return value(queries.platformState());
   }
 
   StateQueries queries() {
@@ -63,7 +63,8 @@ public final class TenantReader {
           "Key state is not available right now: " + unavailable.reason(),
           unavailable.retryAfterSeconds());
     }
-    // Another instance owns this tenant; forwarding arrives with multi-instance deployments.
+    // The edge forwards each request to the tenant's owner; landing here means the tenant moved
+    // while the request was on its way (a rebalance): the caller retries.
     QueryResult.Remote<T> remote = (QueryResult.Remote<T>) result;
     throw unavailable(
         "This tenant is served by another instance: " + remote.host() + ":" + remote.port(), 1);

@@ -6,6 +6,7 @@ import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.ApiException;
+import dev.keyledger.edge.http.ClientAddress;
 import dev.keyledger.edge.http.RequestIds;
 import dev.keyledger.edge.ratelimit.RateLimitResult;
 import dev.keyledger.edge.ratelimit.RateLimiter;
@@ -75,7 +76,7 @@ public final class Guard {
         principal.sub(),
         principal.org(),
         principal.roles().stream().map(Role::wireName).toList(),
-        ctx.ip(),
+        ClientAddress.of(ctx),
         RequestIds.of(ctx));
   }
 }

@@ -2,11 +2,12 @@ package dev.keyledger.edge.cli;
 
 import dev.keyledger.edge.config.ConfigException;
 import dev.keyledger.edge.config.ConfigLayers;
-import dev.keyledger.edge.config.DataDirSecrets;
+import dev.keyledger.edge.config.ConfiguredSecrets;
 import dev.keyledger.edge.config.KeyLedgerConfig;
 import dev.keyledger.edge.config.Setting;
 import dev.keyledger.edge.dev.PortInUseException;
 import dev.keyledger.edge.node.KeyLedgerNode;
+import dev.keyledger.edge.node.NodeSecrets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -115,6 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
    */
   KeyLedgerNode start() throws Exception {
     KeyLedgerConfig config;
+    NodeSecrets secrets;
     try {
       config = KeyLedgerConfig.from(layers());
       LOG.info("{}", config.describe());
@@ -124,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
                 + " rotations, unseal, revoke) will be refused");
       }
       requireResolvable(config);
-      DataDirSecrets.install(config);
+      secrets = ConfiguredSecrets.load(config);
     } catch (ConfigException e) {
       err().println("keyledger serve: " + e.getMessage());
       return null;
@@ -134,7 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
     PortInUseException.requireFree(
         config.httpHost(), config.managementPort(), "--set management.port=N");
     requireKafka(config);
-    KeyLedgerNode node = KeyLedgerNode.start(config.nodeSettings());
+    KeyLedgerNode node = KeyLedgerNode.start(config.nodeSettings().withSecrets(secrets));
     spec.commandLine()
         .getOut()
         .println(

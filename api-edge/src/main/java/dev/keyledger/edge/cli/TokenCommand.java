@@ -5,9 +5,13 @@ import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,6 +46,14 @@ public final class TokenCommand implements Callable<Integer> {
       description =
           "Data dir of the dev instance that must accept the token (default: ${DEFAULT-VALUE}).")
   private Path dataDir;
+
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description =
+          "The HS256 secret file of a serve cluster (its auth.jwt.secret.file), instead of the"
+              + " data dir's secret.")
+  private Path secretFile;
 
   @Option(
       names = "--org",
@@ -94,7 +106,8 @@ public final class TokenCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--org and --sub must not be blank");
     }
     Principal principal = new Principal(sub, org, Set.copyOf(roles));
-    TokenIssuer issuer = new TokenIssuer(JwtKeys.loadOrCreate(dataDir), Clock.systemUTC());
+    JwtKeys keys = secretFile == null ? JwtKeys.loadOrCreate(dataDir) : secretOf(secretFile);
+    TokenIssuer issuer = new TokenIssuer(keys, Clock.systemUTC());
     Duration lifetime =
         stepUp ? TokenIssuer.STEP_UP_TTL : ttl == null ? TokenIssuer.DEFAULT_ACCESS_TTL : ttl;
     String token = stepUp ? issuer.issueStepUp(principal) : issuer.issueAccess(principal, lifetime);
@@ -109,6 +122,26 @@ public final class TokenCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(token);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private JwtKeys secretOf(Path file) throws IOException {
+    byte[] raw = Files.readAllBytes(file);
+    byte[] secret = null;
+    try {
+      secret = Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII).strip());
+      return JwtKeys.of(secret);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--secret-file "
+              + file
+              + " must hold base64 of at least 32 bytes (openssl rand -base64 32)");
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+      if (secret != null) {
+        Arrays.fill(secret, (byte) 0);
+      }
+    }
   }
 
   /** Parses one role wire name. */

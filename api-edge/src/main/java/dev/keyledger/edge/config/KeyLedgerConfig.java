@@ -36,9 +36,15 @@ public final class KeyLedgerConfig {
       Map.of(
           "application.id", "application.id",
           "state.dir", "data.dir",
-          "application.server", "http.host and http.port",
+          "application.server", "http.advertised.host and http.port",
           "processing.guarantee", "nothing (KeyLedger needs exactly_once_v2)",
-          "replication.factor", "topic.replication.factor");
+          "replication.factor", "topic.replication.factor",
+          "task.assignor.class",
+              "nothing (KeyLedger keeps all tasks of a partition on one instance)");
+
+  /** Bind addresses that name no reachable host. */
+  private static final java.util.Set<String> WILDCARD_HOSTS =
+      java.util.Set.of("0.0.0.0", "::", "[::]");
 
   /** {@code auth.mode}: tokens of an OpenID Connect identity provider. */
   private static final String JWKS = "jwks";
@@ -61,6 +67,7 @@ public final class KeyLedgerConfig {
   private final Map<String, Setting> settings;
   private final Path dataDir;
   private final String httpHost;
+  private final Optional<String> advertisedHost;
   private final int httpPort;
   private final int managementPort;
   private final String applicationId;
@@ -85,6 +92,13 @@ public final class KeyLedgerConfig {
     dataDir = required(ConfigKey.DATA_DIR, KeyLedgerConfig::path).toAbsolutePath();
     httpHost = required(ConfigKey.HTTP_HOST, KeyLedgerConfig::nonBlank);
     httpPort = required(ConfigKey.HTTP_PORT, KeyLedgerConfig::port);
+    advertisedHost = optional(ConfigKey.HTTP_ADVERTISED_HOST, KeyLedgerConfig::nonBlank);
+    if (advertisedHost.isEmpty() && WILDCARD_HOSTS.contains(httpHost)) {
+      throw ConfigException.invalid(
+          setting(ConfigKey.HTTP_HOST),
+          "binds every interface; set http.advertised.host to the name the other instances reach"
+              + " this one at");
+    }
     managementPort = required(ConfigKey.MANAGEMENT_PORT, KeyLedgerConfig::port);
     if (managementPort != 0 && managementPort == httpPort) {
       throw ConfigException.invalid(
@@ -174,7 +188,8 @@ public final class KeyLedgerConfig {
             .withKeyring(keyring)
             .withWorkers(workers)
             .withUsageFlush(usageFlush)
-            .withRateLimits(rateLimits);
+            .withRateLimits(rateLimits)
+            .withAdvertisedHost(advertisedHost.orElse(null));
     return identityProvider.map(node::withIdentityProvider).orElse(node);
   }
 

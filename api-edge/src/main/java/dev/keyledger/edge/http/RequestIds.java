@@ -17,6 +17,12 @@ public final class RequestIds {
     ctx.header(HEADER, id);
   }
 
+  /** Keeps the id another instance gave the request it forwarded here (one id end to end). */
+  public static void adopt(Context ctx, String id) {
+    ctx.attribute(ATTRIBUTE, id);
+    ctx.header(HEADER, id);
+  }
+
   /** A new request id, {@code req_} and 32 hex digits. */
   static String newId() {
     return "req_" + UUID.randomUUID().toString().replace("-", "");

@@ -2,6 +2,7 @@ package dev.keyledger.edge.node;
 
 import dev.keyledger.application.AgentSessions;
 import dev.keyledger.application.Readiness;
+import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.KeyLedgerApp;
 import dev.keyledger.edge.api.AgentController;
@@ -28,11 +29,15 @@ import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.auth.TokenVerifier;
 import dev.keyledger.edge.http.HttpMetrics;
+import dev.keyledger.edge.http.routing.HopMarker;
+import dev.keyledger.edge.http.routing.RequestForwarder;
+import dev.keyledger.edge.http.routing.TenantRouter;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.ratelimit.RateLimiter;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -81,6 +86,28 @@ public final class EdgeServer {
   }
 
   /**
+   * Forwards each tenant-scoped request to the instance that owns the tenant. Forwarded exchanges
+   * may take the owner's wait for the fold ({@code commandWait}) plus 5 s; the hop proof's key is
+   * derived from {@code keys}, so instances sharing the JWT secret trust each other's request id
+   * and {@code X-Forwarded-For}.
+   */
+  public static TenantRouter router(
+      TenantOwnership ownership,
+      AccessControl access,
+      JwtKeys keys,
+      Duration commandWait,
+      MeterRegistry metrics) {
+    HopMarker hop = new HopMarker(keys.derive(HopMarker.KEY_PURPOSE));
+    return new TenantRouter(
+        ownership,
+        access,
+        new RequestForwarder(hop, commandWait.plusSeconds(5), metrics),
+        hop,
+        TenantRouter.DEFAULT_OWNER_WAIT,
+        metrics);
+  }
+
+  /**
    * A configured, not yet started, app on {@code host:port} serving {@code useCases}, answering
    * {@code /readyz} from {@code readiness} and recording its requests in {@code metrics}.
    */
@@ -91,6 +118,24 @@ public final class EdgeServer {
       AccessControl access,
       RateLimitConfig limits,
       Clock clock,
+      String host,
+      int port) {
+    return create(useCases, readiness, metrics, access, limits, clock, null, host, port);
+  }
+
+  /**
+   * As {@link #create(UseCases, Supplier, MeterRegistry, AccessControl, RateLimitConfig, Clock,
+   * String, int)}, serving each tenant-scoped request on the instance that owns the tenant ({@code
+   * router}; null = every tenant is served here).
+   */
+  public static Javalin create(
+      UseCases useCases,
+      Supplier<Readiness> readiness,
+      MeterRegistry metrics,
+      AccessControl access,
+      RateLimitConfig limits,
+      Clock clock,
+      TenantRouter router,
       String host,
       int port) {
     Guard guard = new Guard(access, new RateLimiter(limits), useCases.refusals());
@@ -113,6 +158,7 @@ public final class EdgeServer {
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
             new AgentController(guard, useCases.agents()),
             new AlertsController(guard, useCases.alerts())),
+        router == null ? ctx -> {} : router::route,
         new HttpMetrics(metrics),
         host,
         port);

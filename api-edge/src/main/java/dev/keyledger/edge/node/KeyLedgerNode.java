@@ -3,6 +3,7 @@ package dev.keyledger.edge.node;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.runtime.EngineRuntime;
 import dev.keyledger.application.runtime.UseCases;
+import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.JwtKeys;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -45,7 +46,8 @@ public final class KeyLedgerNode implements AutoCloseable {
 
   /** Starts every part; on failure closes what had started and rethrows. */
   public static KeyLedgerNode start(NodeSettings s) throws Exception {
-    JwtKeys jwtKeys = JwtKeys.loadOrCreate(s.dataDir());
+    JwtKeys jwtKeys =
+        s.secrets().jwt().isPresent() ? s.secrets().jwt().get() : JwtKeys.loadOrCreate(s.dataDir());
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ClassLoaderMetrics().bindTo(metrics);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -73,17 +75,19 @@ public final class KeyLedgerNode implements AutoCloseable {
       // application.server must name the port clients reach, so an ephemeral port is chosen
       // before Streams starts.
       int httpPort = s.httpPort() == 0 ? freePort(s.httpHost()) : s.httpPort();
-      engine = EngineRuntime.start(s.engine(), new HostInfo(s.httpHost(), httpPort), metrics);
+      engine = EngineRuntime.start(s.engine(), new HostInfo(s.reachableHost(), httpPort), metrics);
       EngineRuntime running = engine;
       UseCases useCases = UseCases.on(engine, EdgeServer.sessionTokens(jwtKeys, s.clock()));
+      AccessControl access = EdgeServer.accessControl(jwtKeys, s.identityProvider(), s.clock());
       Javalin http =
           EdgeServer.create(
               useCases,
               running::readiness,
               metrics,
-              EdgeServer.accessControl(jwtKeys, s.identityProvider(), s.clock()),
+              access,
               s.rateLimits(),
               s.clock(),
+              EdgeServer.router(engine.ownership(), access, jwtKeys, s.commandWait(), metrics),
               s.httpHost(),
               httpPort);
       engine.closeWithEngine(http::stop);

@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * Everything one KeyLedger instance needs to run.
  *
- * @param dataDir where the instance keeps its state: Streams stores, the dev JWT secret, the
- *     platform key, its id
+ * @param dataDir where the instance keeps its state: Streams stores, its id, and the JWT secret and
+ *     the platform key unless {@code secrets} has them
  * @param kafka Kafka client settings passed through to every client (at least {@code
  *     bootstrap.servers})
  * @param applicationId the Kafka Streams application id (instances with the same id share the work)
@@ -37,6 +37,9 @@ import java.util.Optional;
  *     own)
  * @param identityProvider whose tokens the edge accepts ({@code auth.mode=jwks}); empty = HS256
  *     tokens signed with the data dir's secret (dev mode, {@code auth.mode=shared-secret})
+ * @param advertisedHost the host this instance is reached at by the others, when not {@code
+ *     httpHost} (null = {@code httpHost}); with the HTTP port it is {@code application.server}
+ * @param secrets the secrets from configuration, in memory; what is empty comes from the data dir
  */
 public record NodeSettings(
     Path dataDir,
@@ -54,7 +57,17 @@ public record NodeSettings(
     Duration usageFlush,
     WorkerSettings workers,
     Clock clock,
-    Optional<OidcSettings> identityProvider) {
+    Optional<OidcSettings> identityProvider,
+    String advertisedHost,
+    NodeSecrets secrets) {
+
+  /**
+   * The host other instances and clients reach this one at ({@code application.server}): {@link
+   * #advertisedHost} if set, else {@link #httpHost}.
+   */
+  public String reachableHost() {
+    return advertisedHost == null ? httpHost : advertisedHost;
+  }
 
   /** The engine's part of these settings. */
   public EngineSettings engine() {
@@ -69,7 +82,8 @@ public record NodeSettings(
         keyring,
         usageFlush,
         workers,
-        clock);
+        clock,
+        secrets.platformKey());
   }
 
   /**
@@ -101,7 +115,9 @@ public record NodeSettings(
         Duration.ofSeconds(5),
         WorkerSettings.defaults(),
         Clock.systemUTC(),
-        Optional.empty());
+        Optional.empty(),
+        null,
+        NodeSecrets.FROM_DATA_DIR);
   }
 
   public NodeSettings withManagementPort(int port) {
@@ -121,7 +137,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withKeyring(KeyringSettings settings) {
@@ -141,7 +159,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withUsageFlush(Duration period) {
@@ -161,7 +181,9 @@ public record NodeSettings(
         period,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withTopics(TopicsAdmin.Settings settings) {
@@ -181,7 +203,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withRateLimits(RateLimitConfig limits) {
@@ -201,7 +225,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withWorkers(WorkerSettings settings) {
@@ -221,7 +247,9 @@ public record NodeSettings(
         usageFlush,
         settings,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   /** The same settings with more Kafka client settings (they win over the ones already there). */
@@ -244,7 +272,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withClock(Clock other) {
@@ -264,7 +294,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         other,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   public NodeSettings withCommandWait(Duration wait) {
@@ -284,7 +316,9 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        identityProvider);
+        identityProvider,
+        advertisedHost,
+        secrets);
   }
 
   /** The same settings with the edge accepting tokens of {@code idp} instead of HS256 tokens. */
@@ -305,6 +339,54 @@ public record NodeSettings(
         usageFlush,
         workers,
         clock,
-        Optional.of(idp));
+        Optional.of(idp),
+        advertisedHost,
+        secrets);
+  }
+
+  /** The same settings with {@code host} as the address the other instances reach this one at. */
+  public NodeSettings withAdvertisedHost(String host) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        managementPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        identityProvider,
+        host,
+        secrets);
+  }
+
+  /** The same settings with secrets from configuration instead of the data dir. */
+  public NodeSettings withSecrets(NodeSecrets configured) {
+    return new NodeSettings(
+        dataDir,
+        kafka,
+        applicationId,
+        topicPrefix,
+        topics,
+        httpHost,
+        httpPort,
+        managementPort,
+        kms,
+        rateLimits,
+        commandWait,
+        keyring,
+        usageFlush,
+        workers,
+        clock,
+        identityProvider,
+        advertisedHost,
+        configured);
   }
 }

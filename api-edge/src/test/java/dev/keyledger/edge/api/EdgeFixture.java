@@ -10,6 +10,7 @@ import dev.keyledger.application.CountedRefusals;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
+import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.application.testing.InMemoryLog;
@@ -179,6 +180,24 @@ final class EdgeFixture implements AutoCloseable {
   Javalin app(RateLimitConfig limits, AccessControl access) {
     return EdgeServer.create(
         useCases, () -> readiness, metrics, access, limits, clock, "127.0.0.1", 0);
+  }
+
+  /**
+   * A fresh, not started, app that sends each tenant-scoped request to the instance {@code
+   * ownership} names (as a node of a cluster does).
+   */
+  Javalin routedApp(RateLimitConfig limits, TenantOwnership ownership) {
+    AccessControl access = EdgeServer.accessControl(jwtKeys, Optional.empty(), clock);
+    return EdgeServer.create(
+        useCases,
+        () -> readiness,
+        metrics,
+        access,
+        limits,
+        clock,
+        EdgeServer.router(ownership, access, jwtKeys, Duration.ofSeconds(5), metrics),
+        "127.0.0.1",
+        0);
   }
 
   /** A fresh, not started, management app on the fixture's registry. */

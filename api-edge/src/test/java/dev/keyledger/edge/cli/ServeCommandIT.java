@@ -39,9 +39,12 @@ class ServeCommandIT {
   @TempDir Path dir;
 
   @Test
-  void servesHealthAndAcceptsTokensSignedWithTheConfiguredSecret() throws Exception {
+  void servesHealthAndAcceptsTokensSignedWithTheConfiguredSecretWithoutCopyingSecrets()
+      throws Exception {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
+    byte[] platformKey = new byte[32];
+    new SecureRandom().nextBytes(platformKey);
     Path jwtSecret = dir.resolve("jwt.key");
     Files.writeString(jwtSecret, Base64.getEncoder().encodeToString(secret));
     try (KafkaFixture kafka = KafkaFixture.start(dir.resolve("kafka"));
@@ -63,7 +66,7 @@ class ServeCommandIT {
                   "KEYLEDGER_TOPIC_REPLICATION_FACTOR",
                   "1",
                   "KEYLEDGER_PLATFORM_KEY",
-                  Base64.getEncoder().encodeToString(new byte[32])));
+                  Base64.getEncoder().encodeToString(platformKey)));
       StringWriter out = new StringWriter();
       CommandLine cli = new CommandLine(serve);
       cli.setOut(new PrintWriter(out, true));
@@ -118,8 +121,35 @@ class ServeCommandIT {
         assertThat(health.body()).contains("\"status\":\"ok\"");
         assertThat(waiver.statusCode()).isEqualTo(200);
         assertThat(refused.statusCode()).isEqualTo(401);
+        // Scan every file the instance wrote for the secrets, raw or in base64.
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("data"))) {
+          for (Path file : files.filter(Files::isRegularFile).toList()) {
+            byte[] content = Files.readAllBytes(file);
+            for (byte[] needle :
+                List.of(
+                    secret,
+                    platformKey,
+                    Base64.getEncoder().encode(secret),
+                    Base64.getEncoder().encode(platformKey))) {
+              assertThat(indexOf(content, needle)).as("a secret in %s", file).isEqualTo(-1);
+            }
+          }
+        }
       }
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @Test

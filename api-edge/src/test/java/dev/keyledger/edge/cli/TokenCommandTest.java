@@ -50,6 +50,44 @@ class TokenCommandTest {
   }
 
   @Test
+  void aSecretFileSignsWithAServeClustersSecretAndABadOneIsAUsageError() throws IOException {
+    byte[] secret = new byte[32];
+    java.util.Arrays.fill(secret, (byte) 7);
+    Path file = dataDir.resolve("jwt.key");
+    java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(secret));
+
+    int exit =
+        run(
+            "token",
+            "--secret-file",
+            file.toString(),
+            "--org",
+            "acme",
+            "--sub",
+            "a",
+            "--roles",
+            "admin");
+
+    assertThat(exit).isZero();
+    TokenVerifier cluster = HmacTokenVerifier.forDev(JwtKeys.of(secret), Clock.systemUTC());
+    assertThat(cluster.verifyAccess(lastLine(out)).org()).isEqualTo("acme");
+    java.nio.file.Files.writeString(file, "c2hvcnQ=");
+    assertThat(
+            run(
+                "token",
+                "--secret-file",
+                file.toString(),
+                "--org",
+                "acme",
+                "--sub",
+                "a",
+                "--roles",
+                "admin"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("must hold base64 of at least 32 bytes");
+  }
+
+  @Test
   void ttlSetsTheLifetime() throws IOException {
     int exit =
         run(

@@ -65,7 +65,10 @@ class KeyLedgerConfigTest {
     assertThat(node.kms().attemptTimeout()).isEqualTo(aws.attemptTimeout());
     assertThat(node.kms().totalTimeout()).isEqualTo(aws.totalTimeout());
     assertThat(node.kms().maxAttempts()).isEqualTo(aws.maxAttempts());
-    assertThat(node.kafka()).isEqualTo(Map.of("bootstrap.servers", "b1:9092,b2:9092"));
+    assertThat(node.kafka())
+        .isEqualTo(Map.of("bootstrap.servers", "b1:9092,b2:9092", "num.standby.replicas", "1"));
+    assertThat(node.advertisedHost()).isNull();
+    assertThat(node.reachableHost()).isEqualTo("127.0.0.1");
     assertThat(node.identityProvider()).contains(OidcSettings.of(ISSUER, "keyledger"));
   }
 
@@ -78,6 +81,7 @@ class KeyLedgerConfigTest {
             "data.dir=" + dir.resolve("data"),
             "http.host=keyledger-1",
             "http.port=8181",
+            "http.advertised.host=keyledger-1.keyledger.svc",
             "application.id=kl-prod",
             "topic.prefix=kl",
             "topic.partitions=24",
@@ -85,6 +89,7 @@ class KeyLedgerConfigTest {
             "kafka.bootstrap.servers=b1:9092",
             "kafka.security.protocol=SASL_SSL",
             "kafka.sasl.mechanism=SCRAM-SHA-512",
+            "kafka.num.standby.replicas=2",
             "kms.endpoint=https://vpce-1.kms.eu-west-1.vpce.amazonaws.com",
             "kms.attempt.timeout=3s",
             "kms.total.timeout=10s",
@@ -113,6 +118,7 @@ class KeyLedgerConfigTest {
     assertThat(node.dataDir()).isEqualTo(dir.resolve("data"));
     assertThat(node.httpHost()).isEqualTo("keyledger-1");
     assertThat(node.httpPort()).isEqualTo(8181);
+    assertThat(node.reachableHost()).isEqualTo("keyledger-1.keyledger.svc");
     assertThat(node.applicationId()).isEqualTo("kl-prod");
     assertThat(node.topicPrefix()).isEqualTo("kl");
     assertThat(node.topics()).isEqualTo(new TopicsAdmin.Settings(24, (short) 5, Map.of()));
@@ -124,7 +130,9 @@ class KeyLedgerConfigTest {
                 "security.protocol",
                 "SASL_SSL",
                 "sasl.mechanism",
-                "SCRAM-SHA-512"));
+                "SCRAM-SHA-512",
+                "num.standby.replicas",
+                "2"));
     assertThat(node.kms().endpointOverride())
         .isEqualTo(URI.create("https://vpce-1.kms.eu-west-1.vpce.amazonaws.com"));
     assertThat(node.kms().attemptTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -154,6 +162,24 @@ class KeyLedgerConfigTest {
                 Set.of("RS256", "PS256"),
                 Duration.ofSeconds(10),
                 List.of("http://schemas.openid.net/pape/policies/2007/06/multi-factor", "mfa")));
+  }
+
+  @Test
+  void bindingEveryInterfaceNeedsAnAdvertisedHost() {
+    assertThatThrownBy(() -> withSet("http.host", "0.0.0.0").nodeSettings())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.host=0.0.0.0")
+        .hasMessageContaining("set http.advertised.host");
+    NodeSettings node =
+        KeyLedgerConfig.load(
+                null,
+                BOOTSTRAP,
+                List.of(
+                    Setting.flag("http.host", "0.0.0.0", "--set"),
+                    Setting.flag("http.advertised.host", "keyledger-2", "--set")))
+            .nodeSettings();
+    assertThat(node.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(node.reachableHost()).isEqualTo("keyledger-2");
   }
 
   @Test
@@ -225,6 +251,10 @@ class KeyLedgerConfigTest {
             "kafka.application.id=other (from flag --set): KeyLedger sets application.id itself; use application.id");
     assertThatThrownBy(() -> withSet("kafka.state.dir", "/tmp"))
         .hasMessageEndingWith("use data.dir");
+    assertThatThrownBy(() -> withSet("kafka.application.server", "x:1"))
+        .hasMessageEndingWith("use http.advertised.host and http.port");
+    assertThatThrownBy(() -> withSet("kafka.task.assignor.class", "x.Other"))
+        .hasMessageContaining("keeps all tasks of a partition on one instance");
   }
 
   @Test

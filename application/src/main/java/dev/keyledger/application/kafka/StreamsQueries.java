@@ -85,6 +85,22 @@ public final class StreamsQueries implements StateQueries {
     return tenantView(tenantId).map(TenantView::state);
   }
 
+  /** From the global table of the platform topic: the same on every instance. */
+  @Override
+  public QueryResult<TenantState> platformState() {
+    try {
+      ReadOnlyKeyValueStore<String, TenantState> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  Topics.PLATFORM_STORE, QueryableStoreTypes.<String, TenantState>keyValueStore()));
+      return QueryResult.ofNullable(store.get(TenantIds.PLATFORM));
+    } catch (InvalidStateStoreException | IllegalStateException e) {
+      // IllegalStateException: KafkaStreams is not running (starting, shutting down)
+      return new QueryResult.Unavailable<>(
+          "the platform's state is not readable yet", RETRY_AFTER_SECONDS);
+    }
+  }
+
   /**
    * From the fold's own {@link LocalTenantViews} when it wrote the tenant since the last
    * assignment; otherwise from the owner's store.

@@ -6,10 +6,12 @@ import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.SystemCommands;
+import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.kafka.CommandGateway;
 import dev.keyledger.application.kafka.KeyEventsListener;
 import dev.keyledger.application.kafka.LocalTenantViews;
+import dev.keyledger.application.kafka.StreamsOwnership;
 import dev.keyledger.application.kafka.StreamsQueries;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.engine.crypto.PlatformKey;
@@ -70,6 +72,7 @@ public final class EngineRuntime implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
   private StreamsQueries queries;
+  private StreamsOwnership ownership;
   private CommandGateway gateway;
   private KeyEventsListener keyEvents;
   private Commands commands;
@@ -108,7 +111,10 @@ public final class EngineRuntime implements AutoCloseable {
       TopicsAdmin.ensure(admin, topics, s.topics(), TOPICS_TIMEOUT);
     }
     String instanceId = InstanceId.loadOrCreate(s.dataDir());
-    SecretBytes platformSecret = PlatformKey.loadOrCreate(s.dataDir());
+    SecretBytes platformSecret =
+        s.platformKey().isPresent()
+            ? copy(s.platformKey().get())
+            : PlatformKey.loadOrCreate(s.dataDir());
     resources.push(platformSecret::destroy);
     platformKey = PlatformKeyWrapper.create(platformSecret);
 
@@ -124,6 +130,7 @@ public final class EngineRuntime implements AutoCloseable {
     streams = StreamsRunner.start(s, topics, self, instanceId, views, material::arrived, metrics);
     resources.push(streams);
     queries = new StreamsQueries(streams.streams(), self, views);
+    ownership = new StreamsOwnership(streams.streams(), self);
 
     gateway = new CommandGateway(s.kafka(), topics, instanceId, metrics);
     resources.push(gateway);
@@ -189,6 +196,16 @@ public final class EngineRuntime implements AutoCloseable {
     workers.start();
   }
 
+  /** A copy the engine may destroy on close without touching the settings' key. */
+  private static SecretBytes copy(SecretBytes key) {
+    byte[] bytes = key.toByteArray();
+    try {
+      return SecretBytes.copyOf(bytes);
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
   /**
    * Every KMS call needs the platform's own credentials (also to assume customer roles): say so at
    * start.
@@ -236,6 +253,11 @@ public final class EngineRuntime implements AutoCloseable {
   /** Registers something to close with the engine, before the parts started so far. */
   public void closeWithEngine(AutoCloseable resource) {
     resources.push(resource);
+  }
+
+  /** Which instance owns a tenant: the edge forwards tenant-scoped requests there. */
+  public TenantOwnership ownership() {
+    return ownership;
   }
 
   EngineSettings settings() {

@@ -4,10 +4,12 @@ import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.engine.workers.WorkerSettings;
+import dev.keyledger.envelope.SecretBytes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the engine of one instance needs to run (the edge's own settings are apart).
@@ -24,6 +26,8 @@ import java.util.Map;
  * @param usageFlush how often data-plane counts are folded into the tenant's state
  * @param workers periods of the seal watcher, the CMK validator and the rewrap worker
  * @param clock the time of commands and key TTLs (the system UTC clock; tests move their own)
+ * @param platformKey the platform key from configuration (copied at start); empty = {@code
+ *     <dataDir>/platform.key}, created on first start (dev mode)
  */
 public record EngineSettings(
     Path dataDir,
@@ -36,4 +40,5 @@ public record EngineSettings(
     KeyringSettings keyring,
     Duration usageFlush,
     WorkerSettings workers,
-    Clock clock) {}
+    Clock clock,
+    Optional<SecretBytes> platformKey) {}

@@ -173,6 +173,11 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   }
 
   @Override
+  public synchronized QueryResult<TenantState> platformState() {
+    return tenantState(TenantIds.PLATFORM);
+  }
+
+  @Override
   public synchronized QueryResult<TenantView> tenantView(String tenantId) {
     return unavailableOr(
         () -> {

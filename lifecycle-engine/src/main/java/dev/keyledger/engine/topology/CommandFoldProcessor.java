@@ -94,6 +94,9 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
       context().forward(new Record<>(tenant, event, now), LifecycleTopology.EVENTS_SINK);
     }
     context().forward(new Record<>(tenant, result.outcome(), now), LifecycleTopology.OUTCOMES_SINK);
+    if (TenantIds.PLATFORM.equals(tenant)) {
+      context().forward(new Record<>(tenant, result.state(), now), LifecycleTopology.PLATFORM_SINK);
+    }
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason) {

@@ -1,6 +1,7 @@
 package dev.keyledger.engine.topology;
 
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.state.TenantState;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -12,9 +13,11 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The lifecycle fold: commands topic -> {@code tenant-state} and {@code tenant-deks} (RocksDB) ->
- * one named sink per output (event log, outcomes, key-material tombstones, dead letters), each
- * writing with its {@link Topic}'s serdes; plus the key-material table the workers and the edge
- * unwrap from. {@code KafkaStreams} is created elsewhere, so TopologyTestDriver can run this.
+ * one named sink per output (event log, outcomes, key-material tombstones, the platform's state,
+ * dead letters), each writing with its {@link Topic}'s serdes; plus the key-material table the
+ * workers and the edge unwrap from, and the platform's state as a global table (every instance
+ * reads the waiver versions in force). {@code KafkaStreams} is created elsewhere, so
+ * TopologyTestDriver can run this.
  */
 public final class LifecycleTopology {
 
@@ -32,6 +35,9 @@ public final class LifecycleTopology {
 
   /** The node that tells of each record the key-material table stored. */
   public static final String KEY_MATERIAL_ARRIVALS = "key-material-arrivals";
+
+  /** Sink of the platform's state after each platform command (waiver versions). */
+  public static final String PLATFORM_SINK = "platform-sink";
 
   /** Sink of the commands that could not be folded, as they arrived, with their own key. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -96,14 +102,16 @@ public final class LifecycleTopology {
         topics.keyMaterial().name(),
         produced(KEY_MATERIAL_TOMBSTONES_SINK, topics.keyMaterial())
             .withStreamPartitioner(byTenant));
+    folded.to(
+        topics.platform().name(),
+        produced(PLATFORM_SINK, topics.platform()).withStreamPartitioner(byTenant));
     // A dead letter's key may be anything, even null: the producer's default partitioning copes.
     folded.to(topics.deadLetter().name(), produced(DEAD_LETTER_SINK, topics.deadLetter()));
 
     // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
     // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no
-    // changelog
-    // ever holds a copy, so a tombstone plus compaction is a complete erasure. No record cache
-    // either: a record is in the store, and its arrival told, as soon as it is read.
+    // changelog ever holds a copy, so a tombstone plus compaction is a complete erasure. No record
+    // cache either: a record is in the store, and its arrival told, as soon as it is read.
     builder
         .table(
             topics.keyMaterial().name(),
@@ -117,6 +125,21 @@ public final class LifecycleTopology {
         .foreach(
             (materialKey, material) -> arrivals.arrived(materialKey),
             Named.as(KEY_MATERIAL_ARRIVALS));
+
+    platformTable(builder, topics);
+  }
+
+  /**
+   * The platform's state on every instance: a global table of the platform topic, in memory
+   * (restored from the compacted topic on start; it holds one small record).
+   */
+  private static void platformTable(StreamsBuilder builder, Topics topics) {
+    builder.globalTable(
+        topics.platform().name(),
+        Consumed.with(topics.platform().keySerde(), topics.platform().valueSerde()),
+        Materialized.<String, TenantState>as(Stores.inMemoryKeyValueStore(Topics.PLATFORM_STORE))
+            .withKeySerde(topics.platform().keySerde())
+            .withValueSerde(topics.platform().valueSerde()));
   }
 
   // Safe: CommandFoldProcessor forwards to each sink only values of that sink's topic.

@@ -20,16 +20,19 @@ public final class StreamsProperties {
    *
    * <ol>
    *   <li>defaults the operator may override: {@code commit.interval.ms} 100 (outcomes reach the
-   *       edge quickly) and {@code statestore.cache.max.bytes} 10 MiB (the record cache of the
-   *       fold's and the tenant view's stores: a tenant's several writes within one commit reach
-   *       the changelog once);
+   *       edge quickly), {@code statestore.cache.max.bytes} 10 MiB (the record cache of the fold's
+   *       and the tenant view's stores: a tenant's several writes within one commit reach the
+   *       changelog once), and a main consumer {@code session.timeout.ms} of 6 s (the broker's
+   *       minimum by default) with heartbeats every second (a static member that dies is replaced
+   *       after the session timeout, so this bounds failover);
    *   <li>{@code kafka}, the operator's Kafka client settings (at least {@code bootstrap.servers});
    *   <li>settings KeyLedger depends on, which nothing overrides: the application id and state
    *       directory, {@code exactly_once_v2}, {@code application.server} (for interactive queries
    *       and forwarding), the replication factor of internal topics, the optimization {@code
    *       reuse.ktable.source.topics} (the key-material table has no changelog, so a tombstone plus
-   *       compaction is a complete erasure) and static membership of the main consumer as {@code
-   *       keyledger-<instanceId>}.
+   *       compaction is a complete erasure), the {@link PartitionAffineAssignor} (all tasks of a
+   *       partition on one instance, so one instance owns everything about a tenant) and static
+   *       membership of the main consumer as {@code keyledger-<instanceId>}.
    * </ol>
    *
    * @param kafka Kafka client settings given by the operator
@@ -50,6 +53,8 @@ public final class StreamsProperties {
     Properties props = new Properties();
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
     props.putAll(kafka); // Kafka settings given by the operator override the defaults above
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -57,6 +62,7 @@ public final class StreamsProperties {
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+    props.put(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, PartitionAffineAssignor.class.getName());
     // Static membership: a restarted instance (even after kill -9) takes its own place in the group
     // at
     // once instead of waiting for the broker to time the old member out.

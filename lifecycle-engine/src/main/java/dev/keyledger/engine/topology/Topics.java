@@ -4,6 +4,7 @@ import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.alert.Alert;
+import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.schemas.Codecs;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,6 +21,12 @@ public final class Topics {
   /** The fold's DEK records, keyed by {@link DekKeys}: beside the tenant state, not in it. */
   public static final String TENANT_DEKS_STORE = "tenant-deks";
 
+  /**
+   * The platform's state ({@code TenantIds.PLATFORM}: published waiver versions), a global table
+   * materialized from the platform topic on every instance.
+   */
+  public static final String PLATFORM_STORE = "platform-state";
+
   /** Wrapped TMK bytes by {@code tenant/tmk_id}, materialized from the key-material topic. */
   public static final String KEY_MATERIAL_STORE = "key-material";
 
@@ -29,6 +36,7 @@ public final class Topics {
   private final Topic<String, KeyMaterial> keyMaterial;
   private final Topic<String, byte[]> deadLetter;
   private final Topic<String, Alert> alerts;
+  private final Topic<String, TenantState> platform;
 
   public Topics(String prefix) {
     this.commands = new Topic<>(prefix + ".commands", Serdes.String(), Serdes.ByteArray(), false);
@@ -44,6 +52,9 @@ public final class Topics {
         new Topic<>(prefix + ".dead-letter", Serdes.String(), Serdes.ByteArray(), false);
     this.alerts =
         new Topic<>(prefix + ".alerts", Serdes.String(), new CodecSerde<>(Codecs.ALERTS), false);
+    this.platform =
+        new Topic<>(
+            prefix + ".platform", Serdes.String(), new CodecSerde<>(Codecs.TENANT_STATE), true);
   }
 
   public static Topics defaults() {
@@ -80,7 +91,15 @@ public final class Topics {
     return alerts;
   }
 
+  /**
+   * Compacted; the platform's latest state under its key ({@code TenantIds.PLATFORM}), written by
+   * the fold with each platform command, read by every instance as a global table.
+   */
+  public Topic<String, TenantState> platform() {
+    return platform;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(commands, events, outcomes, keyMaterial, deadLetter, alerts);
+    return List.of(commands, events, outcomes, keyMaterial, deadLetter, alerts, platform);
   }
 }

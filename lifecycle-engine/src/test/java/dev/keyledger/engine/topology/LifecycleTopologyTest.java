@@ -11,7 +11,10 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.MaterialKeys;
+import dev.keyledger.engine.domain.TenantIds;
+import dev.keyledger.engine.domain.Waivers;
 import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.schemas.Codecs;
 import java.nio.ByteBuffer;
@@ -132,11 +135,27 @@ class LifecycleTopologyTest {
             entry("events-sink", "keyledger.events"),
             entry("outcomes-sink", "keyledger.outcomes"),
             entry("key-material-tombstones-sink", "keyledger.key-material"),
+            entry("platform-sink", "keyledger.platform"),
             entry("dead-letter-sink", "keyledger.dead-letter"));
     assertThat(fold).isNotNull();
     assertThat(fold.successors())
         .extracting(TopologyDescription.Node::name)
         .containsExactlyInAnyOrderElementsOf(sinks.keySet());
+  }
+
+  @Test
+  void aPublishedWaiverReachesThePlatformTopicAndTheGlobalTableATenantsCommandDoesNot() {
+    TestOutputTopic<String, TenantState> platformOut = output(topics.platform());
+    send(acme.register(KEY_ARN, 1));
+    assertThat(platformOut.isEmpty()).isTrue();
+
+    send(new TestCommands(TenantIds.PLATFORM).publishWaiver("2.0"));
+
+    KeyValue<String, TenantState> written = platformOut.readKeyValue();
+    assertThat(written.key).isEqualTo(TenantIds.PLATFORM);
+    assertThat(Waivers.current(written.value).getWaiverVersion()).isEqualTo("2.0");
+    KeyValueStore<String, TenantState> global = driver.getKeyValueStore(Topics.PLATFORM_STORE);
+    assertThat(Waivers.current(global.get(TenantIds.PLATFORM)).getWaiverVersion()).isEqualTo("2.0");
   }
 
   @Test

@@ -40,6 +40,10 @@ class StreamsPropertiesTest {
         .containsEntry(
             StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS)
         .containsEntry("main.consumer.group.instance.id", "keyledger-node-1")
-        .hasSize(10);
+        .containsEntry(
+            StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, PartitionAffineAssignor.class.getName())
+        .containsEntry("main.consumer.session.timeout.ms", 6_000)
+        .containsEntry("main.consumer.heartbeat.interval.ms", 1_000)
+        .hasSize(13);
   }
 }
