@@ -167,6 +167,7 @@ public final class FaultTrials {
 
   private static final String HOST = "127.0.0.1";
   private static final Duration READY = Duration.ofMinutes(3);
+  private static final Duration USAGE_FLUSH = Duration.ofSeconds(5);
   private static final List<String> NODE_JVM = List.of("-Xmx768m", "-XX:+UseSerialGC");
 
   private final Options options;
@@ -274,6 +275,7 @@ public final class FaultTrials {
       }
       pause(3, 3);
       load.close();
+      awaitUsageFlush();
       LogVerdict.Figures figures = new LogVerdict(api, HOST + ":" + kafka, ledger).judge();
       return new Phase(
           "process kills (dev mode, kill -9)",
@@ -366,6 +368,7 @@ public final class FaultTrials {
         }
         pause(3, 3);
         load.close();
+        awaitUsageFlush();
         if (!node.alive()) {
           throw new IOException(
               "the serve node exited during the broker faults; see " + dir.resolve("node.log"));
@@ -383,6 +386,14 @@ public final class FaultTrials {
             figures);
       }
     }
+  }
+
+  /**
+   * Lets the node's usage flush (every 5 s) run twice after the last encryption, so that the folded
+   * counts the verdict reads hold every encryption the node still has in memory.
+   */
+  private static void awaitUsageFlush() throws InterruptedException {
+    Thread.sleep(USAGE_FLUSH.multipliedBy(2).plusSeconds(1).toMillis());
   }
 
   private void pause(double minSeconds, double maxSeconds) throws InterruptedException {
