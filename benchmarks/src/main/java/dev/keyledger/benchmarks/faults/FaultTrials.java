@@ -36,9 +36,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * </ol>
  *
  * <p>Prints one summary line: {@code trials=... faults=... commands=... lost=... duplicated=...
- * chain_breaks=... state_mismatch=... undecryptable=... unresolved_202=...}, then the per-DEK usage
- * count and restart-to-ready times. Exit 0 when lost, duplicated, chain breaks, state mismatches,
- * undecryptable ciphertexts and unresolved 202s are all 0; 1 otherwise.
+ * chain_breaks=... state_mismatch=... undecryptable=... unresolved_202=...}, the usage counts
+ * (encryptions answered, folded, DEKs under) and each phase's restart-to-ready times. Exit 0 when
+ * lost, duplicated, chain breaks, state mismatches, undecryptable ciphertexts and unresolved 202s
+ * are all 0; 1 otherwise.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.faults.FaultTrials
  * --process-kills 50 --broker-kills 20 [--threads 4] [--tenants-per-thread 5] [--uptime 2-10]
@@ -112,6 +113,7 @@ public final class FaultTrials {
 
   /** One phase's faults, load and verdict. */
   public record Phase(
+      String key,
       String name,
       int faults,
       long requests,
@@ -143,25 +145,34 @@ public final class FaultTrials {
     public String summary() {
       int faults = phases.stream().mapToInt(Phase::faults).sum();
       return String.format(
-          Locale.ROOT,
-          "faults: trials=%d faults=%d commands=%d lost=%d duplicated=%d chain_breaks=%d"
-              + " state_mismatch=%d undecryptable=%d/%d unresolved_202=%d/%d"
-              + " encryptions=%d counted=%d undercounted_deks=%d/%d",
-          faults,
-          faults,
-          sum(LogVerdict.Figures::commands),
-          sum(LogVerdict.Figures::lost),
-          sum(LogVerdict.Figures::duplicated),
-          sum(LogVerdict.Figures::chainBreaks),
-          sum(LogVerdict.Figures::stateMismatches),
-          sum(LogVerdict.Figures::undecryptable),
-          sum(LogVerdict.Figures::ciphertexts),
-          sum(LogVerdict.Figures::unresolved),
-          sum(LogVerdict.Figures::pending),
-          sum(LogVerdict.Figures::encryptions),
-          sum(LogVerdict.Figures::encryptionsCounted),
-          sum(LogVerdict.Figures::deksUndercounted),
-          sum(LogVerdict.Figures::deks));
+              Locale.ROOT,
+              "faults: trials=%d faults=%d commands=%d lost=%d duplicated=%d chain_breaks=%d"
+                  + " state_mismatch=%d undecryptable=%d/%d unresolved_202=%d/%d"
+                  + " encryptions=%d counted=%d undercounted_deks=%d/%d",
+              faults,
+              faults,
+              sum(LogVerdict.Figures::commands),
+              sum(LogVerdict.Figures::lost),
+              sum(LogVerdict.Figures::duplicated),
+              sum(LogVerdict.Figures::chainBreaks),
+              sum(LogVerdict.Figures::stateMismatches),
+              sum(LogVerdict.Figures::undecryptable),
+              sum(LogVerdict.Figures::ciphertexts),
+              sum(LogVerdict.Figures::unresolved),
+              sum(LogVerdict.Figures::pending),
+              sum(LogVerdict.Figures::encryptions),
+              sum(LogVerdict.Figures::encryptionsCounted),
+              sum(LogVerdict.Figures::deksUndercounted),
+              sum(LogVerdict.Figures::deks))
+          + phases.stream()
+              .map(
+                  p ->
+                      " "
+                          + p.key()
+                          + "_restart_to_ready=["
+                          + Markdown.stats(p.restartSeconds())
+                          + "]")
+              .collect(java.util.stream.Collectors.joining());
     }
   }
 
@@ -278,6 +289,7 @@ public final class FaultTrials {
       awaitUsageFlush();
       LogVerdict.Figures figures = new LogVerdict(api, HOST + ":" + kafka, ledger).judge();
       return new Phase(
+          "process",
           "process kills (dev mode, kill -9)",
           options.processKills(),
           ledger.requests(),
@@ -376,6 +388,7 @@ public final class FaultTrials {
         LogVerdict.Figures figures =
             new LogVerdict(api, cluster.bootstrapServers(), ledger).judge();
         return new Phase(
+            "broker",
             "broker kills (3 brokers, RF 3, minISR 2, SIGKILL)",
             options.brokerKills(),
             ledger.requests(),
