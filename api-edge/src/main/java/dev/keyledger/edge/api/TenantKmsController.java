@@ -56,8 +56,8 @@ public final class TenantKmsController {
     }
   }
 
-  /** The answer of {@code GET /admin/tenant-kms}. */
-  record KmsConfig(Config config, RewrapView rewrap, List<Key> keys) {
+  /** The answer of {@code GET /admin/tenant-kms} (also rendered from a replay of the event log). */
+  public record KmsConfig(Config config, RewrapView rewrap, List<Key> keys) {
 
     record Config(
         String provider,
@@ -87,7 +87,8 @@ public final class TenantKmsController {
       }
     }
 
-    static KmsConfig of(TenantState state) {
+    /** The view of a bound tenant's state. */
+    public static KmsConfig of(TenantState state) {
       BindingState b = state.getBinding();
       CmkBinding cmk = b.getCmk();
       Config config =

@@ -10,6 +10,7 @@ import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.edge.node.NodeSettings;
 import dev.keyledger.engine.keys.KeyringSettings;
 import dev.keyledger.engine.kms.AwsKmsSettings;
+import dev.keyledger.engine.topology.MisconfiguredTopicException;
 import dev.keyledger.engine.topology.TopicsAdmin;
 import dev.keyledger.engine.workers.WorkerSettings;
 import dev.keyledger.localkms.LocalKms;
@@ -151,6 +152,10 @@ public final class DevCommand implements Callable<Integer> {
                           WorkerSettings.defaults().validation(),
                           WorkerSettings.defaults().rewrap(),
                           WorkerSettings.defaults().rewrapBatch())));
+    } catch (MisconfiguredTopicException e) {
+      closeAll(node, kms, broker);
+      e.problems().forEach(problem -> System.err.println("keyledger dev: " + problem));
+      return 1;
     } catch (Exception | Error e) {
       closeAll(node, kms, broker);
       throw e;

@@ -8,6 +8,7 @@ import dev.keyledger.edge.config.Setting;
 import dev.keyledger.edge.dev.PortInUseException;
 import dev.keyledger.edge.node.KeyLedgerNode;
 import dev.keyledger.edge.node.NodeSecrets;
+import dev.keyledger.engine.topology.MisconfiguredTopicException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -96,6 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
       node = start();
     } catch (PortInUseException | KafkaUnreachableException e) {
       err().println("keyledger serve: " + e.getMessage());
+      return 1;
+    } catch (MisconfiguredTopicException e) {
+      e.problems().forEach(problem -> err().println("keyledger serve: " + problem));
       return 1;
     }
     if (node == null) {

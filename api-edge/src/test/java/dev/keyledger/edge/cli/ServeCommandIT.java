@@ -26,6 +26,9 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -150,6 +153,63 @@ class ServeCommandIT {
       return i;
     }
     return -1;
+  }
+
+  @Test
+  void anExistingKeyMaterialTopicThatIsNotCompactedStopsServeWithOneLineAndNoStackTrace()
+      throws Exception {
+    try (KafkaFixture kafka = KafkaFixture.start(dir.resolve("kafka"));
+        Admin admin = Admin.create(kafka.clientProps())) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("keyledger.key-material", 3, (short) 1)
+                      .configs(
+                          Map.of(
+                              "cleanup.policy",
+                              "delete",
+                              "segment.ms",
+                              "3600000",
+                              "max.compaction.lag.ms",
+                              "3600000"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      StringWriter err = new StringWriter();
+      CommandLine cli =
+          new CommandLine(
+              new ServeCommand(
+                  Map.of(
+                      "KEYLEDGER_PLATFORM_KEY", Base64.getEncoder().encodeToString(new byte[32]))));
+      cli.setErr(new PrintWriter(err, true));
+      cli.setOut(new PrintWriter(new StringWriter(), true));
+
+      int exit =
+          cli.execute(
+              "--http-port",
+              "0",
+              "--data-dir",
+              dir.resolve("data").toString(),
+              "--set",
+              "management.port=0",
+              "--set",
+              "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+              "--set",
+              "topic.replication.factor=1",
+              "--set",
+              "auth.mode=shared-secret");
+
+      assertThat(exit).isEqualTo(1);
+      assertThat(err.toString())
+          .isEqualTo(
+              "keyledger serve: topic keyledger.key-material: cleanup.policy=delete, but key"
+                  + " material must be compacted, and only compacted: a tombstone is how a key is"
+                  + " erased, and deletion by age would drop keys still in use. Fix:"
+                  + " kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics"
+                  + " --entity-name keyledger.key-material --add-config cleanup.policy=compact"
+                  + System.lineSeparator());
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .containsExactly("keyledger.key-material");
+    }
   }
 
   @Test

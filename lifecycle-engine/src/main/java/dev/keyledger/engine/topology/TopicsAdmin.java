@@ -2,6 +2,7 @@ package dev.keyledger.engine.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,14 +10,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates KeyLedger's topics when they are missing, with the settings their roles need: the event
- * log kept forever, key material compacted (a tombstone is erasure), the rest retained for a while.
- * Existing topics are left as they are.
+ * log kept forever, key material compacted (a tombstone is erasure) with every compaction lag at 1
+ * h, the rest retained for a while. Topics that exist are not changed but checked ({@link
+ * TopicCheck}): a setting that breaks a guarantee stops the start with {@link
+ * MisconfiguredTopicException}.
  */
 public final class TopicsAdmin {
 
@@ -37,18 +43,31 @@ public final class TopicsAdmin {
 
   private TopicsAdmin() {}
 
+  /**
+   * Checks the topics that exist and creates the missing ones.
+   *
+   * @throws MisconfiguredTopicException if an existing topic has a setting that breaks a guarantee
+   *     (every such setting is named, with its fix); nothing is created then
+   */
   public static void ensure(Admin admin, Topics topics, Settings settings, Duration timeout)
-      throws InterruptedException, ExecutionException, TimeoutException {
+      throws InterruptedException,
+          ExecutionException,
+          TimeoutException,
+          MisconfiguredTopicException {
     Set<String> existing =
         admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     List<NewTopic> missing = new ArrayList<>();
+    List<String> present = new ArrayList<>();
     for (Topic<?, ?> topic : topics.all()) {
-      if (!existing.contains(topic.name())) {
+      if (existing.contains(topic.name())) {
+        present.add(topic.name());
+      } else {
         missing.add(
             new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor())
                 .configs(configOf(topics, topic, settings)));
       }
     }
+    check(admin, topics, present, timeout);
     if (missing.isEmpty()) {
       return;
     }
@@ -58,6 +77,35 @@ public final class TopicsAdmin {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e; // another instance creating the same topics at the same time is fine
       }
+    }
+  }
+
+  private static void check(Admin admin, Topics topics, List<String> present, Duration timeout)
+      throws InterruptedException,
+          ExecutionException,
+          TimeoutException,
+          MisconfiguredTopicException {
+    if (present.isEmpty()) {
+      return;
+    }
+    Map<String, TopicDescription> descriptions =
+        admin
+            .describeTopics(present)
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Map<ConfigResource, Config> configs =
+        admin
+            .describeConfigs(
+                present.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                    .toList())
+            .all()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Map<String, Config> byName = new HashMap<>();
+    configs.forEach((resource, config) -> byName.put(resource.name(), config));
+    List<String> problems = new TopicCheck(topics).problems(descriptions.values(), byName);
+    if (!problems.isEmpty()) {
+      throw new MisconfiguredTopicException(problems);
     }
   }
 
@@ -71,7 +119,7 @@ public final class TopicsAdmin {
     }
     if (topic.equals(topics.keyMaterial())) {
       Map<String, String> config =
-          new java.util.HashMap<>(
+          new HashMap<>(
               Map.of(
                   TopicConfig.CLEANUP_POLICY_CONFIG,
                   TopicConfig.CLEANUP_POLICY_COMPACT,
@@ -82,6 +130,9 @@ public final class TopicsAdmin {
                   TopicConfig.DELETE_RETENTION_MS_CONFIG,
                   "3600000",
                   TopicConfig.SEGMENT_MS_CONFIG,
+                  "3600000",
+                  // Without a maximum lag a quiet topic never reaches the cleaner's dirty ratio.
+                  TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
                   "3600000"));
       config.putAll(settings.keyMaterialOverrides());
       return config;
