@@ -23,12 +23,11 @@ public final class SystemCommands implements CommandSink {
       if (submission instanceof Submission.Decided decided) {
         return decided.outcome();
       }
-      throw new CommandSinkException(
+      throw CommandSinkException.undecided(
           "command "
               + ((Submission.Pending) submission).commandId()
               + " not decided within "
-              + commands.waitTime(),
-          null);
+              + commands.waitTime());
     } catch (LogUnavailableException e) {
       throw new CommandSinkException(e.getMessage(), e);
     }

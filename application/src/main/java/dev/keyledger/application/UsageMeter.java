@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Counts data-plane operations in memory and reports them in batches ({@code RecordUsage}, one per
  * tenant per flush), so {@code encryption_count}, {@code decryption_count} and {@code last_used}
  * reach the folded state without one command per operation, with the requests that failed (they
- * feed the Encryption failures alert). Counts that fail to send are kept for the next flush.
+ * feed the Encryption failures alert). Counts that were not written are kept for the next flush; a
+ * report that was written but not decided in time is not sent again (the fold counts it).
  */
 public final class UsageMeter {
 
@@ -106,6 +107,12 @@ public final class UsageMeter {
           try {
             sink.submit(tenant, record, List.of());
           } catch (CommandSinkException e) {
+            if (e.written()) {
+              // Written, only not decided yet: the fold counts it, so sending it again would
+              // count it twice.
+              LOG.warn("usage report of tenant {} not decided yet: {}", tenant, e.getMessage());
+              return;
+            }
             LOG.warn(
                 "usage of tenant {} not reported, kept for the next flush: {}",
                 tenant,
