@@ -88,6 +88,7 @@ public final class KeyLedgerApp {
 
           config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
           config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
+          config.routes.get("/admin/tenant-kms/external-id", c.tenantKms()::externalId);
           config.routes.post("/admin/tenant-kms/rotate", c.rotation()::rotateAdmin);
           config.routes.post("/admin/tenant-kms/unseal", c.rotation()::unseal);
           config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);

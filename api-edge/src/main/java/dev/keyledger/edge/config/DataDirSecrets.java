@@ -15,15 +15,20 @@ import java.util.Base64;
 
 /**
  * Puts the configured secrets where the node reads them: the JWT secret ({@code
- * auth.jwt.secret.file}) at {@code <data.dir>/secrets/jwt-hs256.key} and the platform key ({@code
- * platform.key.file} or {@code platform.key}) at {@code <data.dir>/platform.key}, mode 0600. This
- * is how every instance of a cluster gets the same secrets: the node itself only reads its data
- * dir. A data dir that already holds a different secret is a conflict and fails: switching the
- * platform key would make every TMK wrapped by the old one unreadable, switching the JWT secret
- * invalidates every token. Unset keys leave the data dir alone (the node then creates its own
- * secret on first start). Secret bytes are never logged nor put in messages.
+ * auth.jwt.secret.file}) at {@code <data.dir>/secrets/jwt-hs256.key}, the external id secret
+ * ({@code kms.external.id.secret.file}) at {@code <data.dir>/secrets/external-id-hmac.key} and the
+ * platform key ({@code platform.key.file} or {@code platform.key}) at {@code
+ * <data.dir>/platform.key}, mode 0600. This is how every instance of a cluster gets the same
+ * secrets: the node itself only reads its data dir. A data dir that already holds a different
+ * secret is a conflict and fails: switching the platform key would make every TMK wrapped by the
+ * old one unreadable, switching the JWT secret invalidates every token. Unset keys leave the data
+ * dir alone (the node then creates its own secret on first start). Secret bytes are never logged
+ * nor put in messages.
  */
 public final class DataDirSecrets {
+
+  /** The name of the external id secret in {@code <data.dir>/secrets/}. */
+  public static final String EXTERNAL_ID_SECRET_NAME = "external-id-hmac.key";
 
   private DataDirSecrets() {}
 
@@ -34,8 +39,13 @@ public final class DataDirSecrets {
     Path dataDir = config.dataDir();
     if (config.jwtSecretFile().isPresent()) {
       Setting setting = config.setting(ConfigKey.AUTH_JWT_SECRET_FILE.key()).orElseThrow();
-      byte[] secret = decodeJwtSecret(setting, read(setting, config.jwtSecretFile().get()));
+      byte[] secret = decodeSecret(setting, read(setting, config.jwtSecretFile().get()));
       install(setting, secret, dataDir.resolve("secrets").resolve("jwt-hs256.key"));
+    }
+    if (config.externalIdSecretFile().isPresent()) {
+      Setting setting = config.setting(ConfigKey.KMS_EXTERNAL_ID_SECRET_FILE.key()).orElseThrow();
+      byte[] secret = decodeSecret(setting, read(setting, config.externalIdSecretFile().get()));
+      install(setting, secret, dataDir.resolve("secrets").resolve(EXTERNAL_ID_SECRET_NAME));
     }
     if (config.platformKeyFile().isPresent()) {
       Setting setting = config.setting(ConfigKey.PLATFORM_KEY_FILE.key()).orElseThrow();
@@ -63,7 +73,7 @@ public final class DataDirSecrets {
     }
   }
 
-  private static byte[] decodeJwtSecret(Setting setting, byte[] raw) {
+  private static byte[] decodeSecret(Setting setting, byte[] raw) {
     try {
       byte[] secret =
           Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII).strip());

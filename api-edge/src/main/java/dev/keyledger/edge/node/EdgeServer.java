@@ -1,6 +1,7 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.application.AgentSessions;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.edge.KeyLedgerApp;
@@ -24,15 +25,21 @@ import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.edge.auth.SecretFile;
 import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.auth.TokenVerifier;
+import dev.keyledger.edge.config.DataDirSecrets;
 import dev.keyledger.edge.http.HttpMetrics;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.ratelimit.RateLimiter;
+import dev.keyledger.envelope.SecretBytes;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -49,6 +56,25 @@ public final class EdgeServer {
     TokenIssuer issuer = new TokenIssuer(keys, clock);
     return (sub, tenant, ttl) ->
         issuer.issueAccess(new Principal(sub, tenant, EnumSet.of(Role.AGENT)), ttl);
+  }
+
+  /**
+   * The platform's identity to customers ({@code GET /admin/tenant-kms/external-id}), external ids
+   * derived from the secret {@code <dataDir>/secrets/external-id-hmac.key} (created on first use;
+   * {@code kms.external.id.secret.file} installs a configured one).
+   */
+  public static PlatformIdentity platformIdentity(Path dataDir, String platformPrincipalArn)
+      throws IOException {
+    byte[] secret =
+        SecretFile.loadOrCreate(
+            dataDir,
+            DataDirSecrets.EXTERNAL_ID_SECRET_NAME,
+            "every tenant's external id changes and their roles' trust policies must follow");
+    try {
+      return new PlatformIdentity(SecretBytes.copyOf(secret), platformPrincipalArn);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
   }
 
   /**
@@ -86,6 +112,7 @@ public final class EdgeServer {
    */
   public static Javalin create(
       UseCases useCases,
+      PlatformIdentity platform,
       Supplier<Readiness> readiness,
       MeterRegistry metrics,
       AccessControl access,
@@ -107,7 +134,7 @@ public final class EdgeServer {
             new WaiverController(guard, useCases.waiver()),
             new AuditController(guard, useCases.audit()),
             new CommandsController(guard, useCases.audit()),
-            new TenantKmsController(guard, useCases.onboarding(), useCases.keys()),
+            new TenantKmsController(guard, useCases.onboarding(), useCases.keys(), platform),
             new DataPlaneController(guard, useCases.dataPlane()),
             new DataKeysController(guard, useCases.dataKeys(), clock),
             new RotationController(guard, useCases.rotations(), useCases.unseal()),

@@ -79,6 +79,7 @@ public final class KeyLedgerNode implements AutoCloseable {
       Javalin http =
           EdgeServer.create(
               useCases,
+              EdgeServer.platformIdentity(s.dataDir(), s.kms().platformPrincipalArn()),
               running::readiness,
               metrics,
               EdgeServer.accessControl(jwtKeys, s.identityProvider(), s.clock()),

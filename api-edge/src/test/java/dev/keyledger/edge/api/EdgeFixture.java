@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.CountedRefusals;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
@@ -99,6 +100,9 @@ final class EdgeFixture implements AutoCloseable {
   /** What {@code /readyz} answers: the in-memory log is always ready. */
   final Readiness readiness = new Readiness(Map.of("log", Readiness.Part.up("in memory")));
 
+  /** The platform's identity to customers, its external id secret fresh for each fixture. */
+  final PlatformIdentity platformIdentity;
+
   private final AwsCustomerKms kms;
   private final SecretBytes platformSecret = Keys.newAes256();
   private final UnwrapReporter unwrapReporter;
@@ -114,6 +118,7 @@ final class EdgeFixture implements AutoCloseable {
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
     localKms = LocalKms.start(kmsConfig);
     customer = new CustomerAccount(localKms.endpoint());
+    platformIdentity = new PlatformIdentity(Keys.newAes256(), kmsConfig.platformPrincipalArn());
     kms =
         new AwsCustomerKms(
             AwsKmsSettings.defaults()
@@ -178,7 +183,15 @@ final class EdgeFixture implements AutoCloseable {
   /** A fresh, not started, app authenticating requests with {@code access}. */
   Javalin app(RateLimitConfig limits, AccessControl access) {
     return EdgeServer.create(
-        useCases, () -> readiness, metrics, access, limits, clock, "127.0.0.1", 0);
+        useCases,
+        platformIdentity,
+        () -> readiness,
+        metrics,
+        access,
+        limits,
+        clock,
+        "127.0.0.1",
+        0);
   }
 
   /** A fresh, not started, management app on the fixture's registry. */

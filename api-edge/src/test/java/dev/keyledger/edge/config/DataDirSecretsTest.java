@@ -3,7 +3,10 @@ package dev.keyledger.edge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyledger.application.Caller;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.edge.auth.JwtKeys;
+import dev.keyledger.edge.node.EdgeServer;
 import dev.keyledger.engine.crypto.PlatformKey;
 import dev.keyledger.envelope.SecretBytes;
 import java.io.IOException;
@@ -55,6 +58,24 @@ class DataDirSecretsTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(installed)))
         .isEqualTo("rw-------");
     assertThat(JwtKeys.loadOrCreate(dir.resolve("data"))).isNotNull();
+  }
+
+  @Test
+  void installsTheExternalIdSecretSoEveryInstanceIssuesTheSameIds() throws IOException {
+    Path secret = secretFile("external-id.key", KEY_B);
+
+    DataDirSecrets.install(config("kms.external.id.secret.file", secret.toString()));
+
+    Path installed = dir.resolve("data/secrets/external-id-hmac.key");
+    assertThat(Files.readString(installed).strip()).isEqualTo(KEY_B);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(installed)))
+        .isEqualTo("rw-------");
+    Caller caller = new Caller("admin@acme", "acme", List.of("admin"), null, null);
+    String principal = "arn:aws:iam::123456789012:role/keyledger-service";
+    PlatformIdentity configured =
+        new PlatformIdentity(SecretBytes.copyOf(Base64.getDecoder().decode(KEY_B)), principal);
+    assertThat(EdgeServer.platformIdentity(dir.resolve("data"), principal).forTenant(caller))
+        .isEqualTo(configured.forTenant(caller));
   }
 
   @Test
