@@ -5,6 +5,7 @@ import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.ConsoleController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.ProbesController;
@@ -36,7 +37,8 @@ public final class KeyLedgerApp {
       DataKeysController dataKeys,
       RotationController rotation,
       AgentController agent,
-      AlertsController alerts) {}
+      AlertsController alerts,
+      ConsoleController console) {}
 
   private KeyLedgerApp() {}
 
@@ -94,6 +96,9 @@ public final class KeyLedgerApp {
           config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);
           config.routes.post("/agent/v1/session", c.agent()::session);
           config.routes.put("/admin/legal-waiver", c.waiver()::publish);
+
+          config.routes.get("/console", c.console()::index);
+          config.routes.get("/console/{asset}", c.console()::asset);
         });
   }
 }

@@ -10,6 +10,7 @@ import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.ConsoleController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.Guard;
@@ -139,7 +140,8 @@ public final class EdgeServer {
             new DataKeysController(guard, useCases.dataKeys(), clock),
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
             new AgentController(guard, useCases.agents()),
-            new AlertsController(guard, useCases.alerts())),
+            new AlertsController(guard, useCases.alerts()),
+            new ConsoleController()),
         new HttpMetrics(metrics),
         host,
         port);

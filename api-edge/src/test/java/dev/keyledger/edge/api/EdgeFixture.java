@@ -564,7 +564,16 @@ final class EdgeFixture implements AutoCloseable {
     private static Reply reply(Response response) {
       Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (String name :
-          List.of("Retry-After", "X-Request-Id", "Content-Type", "Allow", "Cache-Control")) {
+          List.of(
+              "Retry-After",
+              "X-Request-Id",
+              "Content-Type",
+              "Allow",
+              "Cache-Control",
+              "Location",
+              "Content-Security-Policy",
+              "X-Content-Type-Options",
+              "Referrer-Policy")) {
         List<String> values = response.headers().get(name);
         if (values != null && !values.isEmpty()) {
           headers.put(name, values);
