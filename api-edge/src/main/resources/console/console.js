@@ -354,7 +354,7 @@
       Statement: [{
         Sid: 'KeyLedgerAssumeRole',
         Effect: 'Allow',
-        Principal: { AWS: platform.platform_principal_arn || 'PLATFORM_PRINCIPAL_ARN' },
+        Principal: { AWS: 'arn:aws:iam::' + (platform.platform_account_id || 'PLATFORM_ACCOUNT') + ':root' },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': externalId } },
       }],
