@@ -177,6 +177,7 @@
 
   function showPage(page) {
     state.page = page;
+    show($('notice'), false);
     for (const button of document.querySelectorAll('#nav button')) {
       if (button.dataset.page === page) button.setAttribute('aria-current', 'page');
       else button.removeAttribute('aria-current');
@@ -249,13 +250,13 @@
       select.appendChild(option);
     }
     if (chosen) select.value = chosen;
-    $('action-revoke').disabled = select.options.length === 0;
+    show($('revoke-controls'), select.options.length > 0);
     $('action-unseal').disabled = c.status !== 'sealed';
 
     const sealed = c.status === 'sealed' || !!c.sealed_since;
     $('sealed-banner-text').textContent =
       'KeyLedger cannot use this tenant\'s key' + (c.sealed_since ? ' since ' + when(c.sealed_since) : '') +
-      (c.last_verify_error ? ': ' + c.last_verify_error : '.') +
+      (c.last_verify_error ? ': ' + c.last_verify_error.replace(/\.?\s*$/, '.') : '.') +
       ' Encryption and decryption fail closed until access is restored; KeyLedger unseals by itself once the key answers again.';
     show($('sealed-banner'), sealed);
     if (previous && previous !== c.status) refreshWaiver();
@@ -370,7 +371,7 @@
           Resource: '*',
         },
         {
-          Sid: 'KeyLedger: only tenant ' + (state.tenant || 'TENANT_ID'),
+          Sid: 'KeyLedgerOnlyThisTenant',
           Effect: 'Deny',
           Principal: { AWS: roleArn },
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],

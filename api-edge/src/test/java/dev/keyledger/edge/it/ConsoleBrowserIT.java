@@ -104,7 +104,7 @@ class ConsoleBrowserIT {
         .contains("\"kms:EncryptionContext:tenant_id\": \"" + tenant + "\"")
         .contains(roleArn)
         .contains("arn:aws:iam::" + CustomerAccount.ACCOUNT + ":root");
-    screenshot("add-provider-aws");
+    screenshot("add-provider-aws", "aws-form");
 
     // the customer applies exactly those policies
     kl.customer.iam.createRole(r -> r.roleName(roleName).assumeRolePolicyDocument(trustPolicy));
@@ -119,7 +119,7 @@ class ConsoleBrowserIT {
         .contains("sts:AssumeRole");
     assertThat(find(By.cssSelector("#onboard-error .error-hint")).getText())
         .contains("sts:ExternalId condition must match the external_id you entered");
-    screenshot("refusal");
+    screenshot("refusal", "onboard-error");
     assertThat(find(By.id("kms-status")).isDisplayed()).as("nothing was saved").isFalse();
 
     // the issued one: verified and saved, then the waiver
@@ -175,7 +175,7 @@ class ConsoleBrowserIT {
     assertThat(find(By.id("confirm-submit")).isEnabled()).as("a wrong slug").isFalse();
     type("confirm-slug", tenant);
     wait.until(elementToBeClickable(By.id("confirm-submit")));
-    screenshot("rotate-confirmation");
+    screenshot("rotate-confirmation", "confirm-dialog");
     click("confirm-submit");
     wait.until(invisibilityOfElementLocated(By.id("confirm-dialog")));
     wait.until(d -> keyVersions().size() == 2);
@@ -204,7 +204,7 @@ class ConsoleBrowserIT {
     wait.until(textToBe(By.id("kms-field-status"), "pending_waiver"));
     assertThat(keyVersions()).hasSize(1);
     for (String write :
-        List.of("add-provider", "action-rotate", "action-unseal", "action-revoke", "aws-form")) {
+        List.of("add-provider", "action-rotate", "action-unseal", "revoke-controls", "aws-form")) {
       assertThat(find(By.id(write)).isDisplayed()).as(write).isFalse();
     }
     assertThat(find(By.id("waiver")).isDisplayed()).isFalse();
@@ -318,10 +318,23 @@ class ConsoleBrowserIT {
     return ((JavascriptExecutor) browser).executeScript(js);
   }
 
+  /** A PNG of the page from its top (with the banner and the navigation). */
   private void screenshot(String name) throws IOException {
+    screenshot(name, null);
+  }
+
+  /** A PNG with element {@code id} at the top of the window, or from the top when null. */
+  private void screenshot(String name, String id) throws IOException {
     File dir = HeadlessChromium.screenshotDir().orElse(null);
     if (dir == null) {
       return;
+    }
+    if (id == null) {
+      script("window.scrollTo(0, 0);");
+    } else {
+      ((JavascriptExecutor) browser)
+          .executeScript(
+              "arguments[0].scrollIntoView({block: 'start'});", browser.findElement(By.id(id)));
     }
     Files.createDirectories(dir.toPath());
     Files.write(dir.toPath().resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
