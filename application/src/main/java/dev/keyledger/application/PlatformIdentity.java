@@ -36,8 +36,9 @@ public final class PlatformIdentity {
    * What the platform tells a tenant's admin to put in the customer's policies.
    *
    * @param externalId the {@code sts:ExternalId} the trust policy of the tenant's role requires
-   * @param platformPrincipalArn the IAM principal the platform calls KMS and STS as
-   * @param platformAccountId the AWS account of that principal
+   * @param platformPrincipalArn the IAM principal the platform calls KMS and STS as; null when not
+   *     configured ({@code kms.platform.principal.arn})
+   * @param platformAccountId the AWS account of that principal; null when it is not configured
    */
   public record ForTenant(
       String externalId, String platformPrincipalArn, String platformAccountId) {}
@@ -49,7 +50,7 @@ public final class PlatformIdentity {
   /**
    * @param secret the platform's external id secret, at least {@link #MIN_SECRET_BYTES} bytes;
    *     kept, not copied
-   * @param platformPrincipalArn an IAM role or user ARN
+   * @param platformPrincipalArn an IAM role or user ARN, or null when it is not configured
    * @throws IllegalArgumentException on a short secret or an ARN that is not an IAM principal
    */
   public PlatformIdentity(SecretBytes secret, String platformPrincipalArn) {
@@ -58,13 +59,17 @@ public final class PlatformIdentity {
       throw new IllegalArgumentException(
           "the external id secret needs at least " + MIN_SECRET_BYTES + " bytes");
     }
-    var principal = IAM_PRINCIPAL.matcher(Objects.requireNonNull(platformPrincipalArn));
-    if (!principal.matches()) {
-      throw new IllegalArgumentException("not an IAM role or user ARN: " + platformPrincipalArn);
+    String account = null;
+    if (platformPrincipalArn != null) {
+      var principal = IAM_PRINCIPAL.matcher(platformPrincipalArn);
+      if (!principal.matches()) {
+        throw new IllegalArgumentException("not an IAM role or user ARN: " + platformPrincipalArn);
+      }
+      account = principal.group(1);
     }
     this.secret = secret;
     this.platformPrincipalArn = platformPrincipalArn;
-    this.platformAccountId = principal.group(1);
+    this.platformAccountId = account;
   }
 
   /** The platform's identity and the external id of the caller's tenant. */

@@ -49,6 +49,16 @@ class PlatformIdentityTest {
   }
 
   @Test
+  void anUnconfiguredPrincipalStillGivesTheExternalId() {
+    PlatformIdentity.ForTenant identity = identity(secret(1), null).forTenant(caller("acme"));
+
+    assertThat(identity.platformPrincipalArn()).isNull();
+    assertThat(identity.platformAccountId()).isNull();
+    assertThat(identity.externalId())
+        .isEqualTo(identity(secret(1), PRINCIPAL).forTenant(caller("acme")).externalId());
+  }
+
+  @Test
   void refusesAShortSecretAndANonIamPrincipal() {
     assertThatThrownBy(() -> new PlatformIdentity(SecretBytes.copyOf(new byte[16]), PRINCIPAL))
         .isInstanceOf(IllegalArgumentException.class)
