@@ -1,6 +1,7 @@
 package dev.keyledger.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.openqa.selenium.support.ui.ExpectedConditions.attributeContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
@@ -9,12 +10,15 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.engine.testing.CustomerAccount;
+import dev.keyledger.localkms.LocalKmsConfig;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +34,17 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * The admin console in headless Chromium against a whole dev-mode node (real broker, local-kms
@@ -46,18 +61,23 @@ class ConsoleBrowserIT {
 
   @TempDir static Path dataDir;
   @TempDir static Path profile;
+  private Optional<HeadlessChromium> chromium;
   private EdgeHarness kl;
   private ChromeDriver browser;
   private WebDriverWait wait;
 
   @BeforeAll
   void start() throws Exception {
-    kl = new EdgeHarness(dataDir);
+    chromium = HeadlessChromium.installed();
+    if (chromium.isPresent()) {
+      kl = new EdgeHarness(dataDir);
+    }
   }
 
   @BeforeEach
   void openBrowser() throws IOException {
-    browser = HeadlessChromium.start(Files.createTempDirectory(profile, "chromium"));
+    browser =
+        HeadlessChromium.require(chromium).start(Files.createTempDirectory(profile, "chromium"));
     wait = new WebDriverWait(browser, WAIT);
   }
 
@@ -70,7 +90,9 @@ class ConsoleBrowserIT {
 
   @AfterAll
   void stop() throws Exception {
-    kl.close();
+    if (kl != null) {
+      kl.close();
+    }
   }
 
   @Test
@@ -141,6 +163,7 @@ class ConsoleBrowserIT {
     wait.until(textToBe(By.id("kms-field-status"), "active"));
     assertThat(text("kms-field-wrap-method")).isNotEqualTo("—");
     screenshot("tenant-kms");
+    assertTheKeyPolicyPinsTheRoleToTheTenant(roleArn, externalId, keyArn, tenant);
 
     // the customer removes the role's policy: the live health check fails and the banner shows
     kl.customer.removeInlinePolicy(roleArn);
@@ -246,6 +269,63 @@ class ConsoleBrowserIT {
                         + " <= window.innerWidth;"));
     screenshot("narrow-window");
     browser.manage().window().setSize(new Dimension(1280, 800));
+  }
+
+  /**
+   * The key policy the page showed lets the role use the key under this tenant's encryption context
+   * only: another tenant's context is an explicit deny.
+   */
+  private void assertTheKeyPolicyPinsTheRoleToTheTenant(
+      String roleArn, String externalId, String keyArn, String tenant) {
+    LocalKmsConfig platform = LocalKmsConfig.defaults();
+    try (SdkHttpClient http = UrlConnectionHttpClient.create();
+        StsClient sts =
+            StsClient.builder()
+                .endpointOverride(kl.kms.endpoint())
+                .region(Region.US_EAST_1)
+                .httpClient(http)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(
+                            platform.platformAccessKeyId(), platform.platformSecretAccessKey())))
+                .build()) {
+      Credentials session =
+          sts.assumeRole(
+                  r -> r.roleArn(roleArn).roleSessionName("console-it").externalId(externalId))
+              .credentials();
+      try (KmsClient asRole =
+          KmsClient.builder()
+              .endpointOverride(kl.kms.endpoint())
+              .region(Region.US_EAST_1)
+              .httpClient(http)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsSessionCredentials.create(
+                          session.accessKeyId(),
+                          session.secretAccessKey(),
+                          session.sessionToken())))
+              .build()) {
+        SdkBytes plaintext = SdkBytes.fromUtf8String("pinned");
+        assertThat(
+                asRole
+                    .encrypt(
+                        r ->
+                            r.keyId(keyArn)
+                                .plaintext(plaintext)
+                                .encryptionContext(Map.of("tenant_id", tenant)))
+                    .ciphertextBlob())
+            .isNotNull();
+        assertThatThrownBy(
+                () ->
+                    asRole.encrypt(
+                        r ->
+                            r.keyId(keyArn)
+                                .plaintext(plaintext)
+                                .encryptionContext(Map.of("tenant_id", "another-tenant"))))
+            .isInstanceOf(KmsException.class)
+            .hasMessageContaining("explicit deny");
+      }
+    }
   }
 
   private void onboardByHttp(String tenant) throws IOException {

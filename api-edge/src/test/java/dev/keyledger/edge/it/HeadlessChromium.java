@@ -25,30 +25,52 @@ final class HeadlessChromium {
   private static final List<String> DRIVERS =
       List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
 
-  private HeadlessChromium() {}
+  private final Path browser;
+  private final Path driver;
 
-  /** A new browser session; skips (or fails under CI) when Chromium or its driver is missing. */
-  static ChromeDriver start(Path profile) {
+  private HeadlessChromium(Path browser, Path driver) {
+    this.browser = browser;
+    this.driver = driver;
+  }
+
+  /** The installed browser and driver, if both are there. */
+  static Optional<HeadlessChromium> installed() {
     Optional<Path> browser = executable("CHROMIUM_BIN", BROWSERS);
     Optional<Path> driver = executable("CHROMEDRIVER_BIN", DRIVERS);
-    if (browser.isEmpty() || driver.isEmpty()) {
+    return browser.isPresent() && driver.isPresent()
+        ? Optional.of(new HeadlessChromium(browser.get(), driver.get()))
+        : Optional.empty();
+  }
+
+  /**
+   * {@code installed}, or the calling test is skipped (failed under {@code CI=true}) naming what is
+   * missing.
+   */
+  static HeadlessChromium require(Optional<HeadlessChromium> installed) {
+    if (installed.isEmpty()) {
       String missing =
           "the console's browser tests need Chromium and chromedriver (apt-get install chromium"
-              + " chromium-driver, or set CHROMIUM_BIN and CHROMEDRIVER_BIN); not found: "
-              + (browser.isEmpty() ? BROWSERS + " " : "")
-              + (driver.isEmpty() ? DRIVERS : "");
+              + " chromium-driver, or set CHROMIUM_BIN and CHROMEDRIVER_BIN); looked for "
+              + BROWSERS
+              + " and "
+              + DRIVERS;
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail("CI=true: " + missing);
       }
       assumeTrue(false, "skipped: " + missing);
     }
+    return installed.get();
+  }
+
+  /** A new headless browser session with its profile in {@code profile}. */
+  ChromeDriver start(Path profile) {
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(driver.get().toFile())
+            .usingDriverExecutable(driver.toFile())
             .usingAnyFreePort()
             .build();
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(browser.get().toFile());
+    options.setBinary(browser.toFile());
     options.addArguments(
         "--headless=new",
         "--window-size=1280,800",
