@@ -549,7 +549,7 @@
 
   async function refreshAudit() {
     show($('audit-error'), false);
-    const query = new URLSearchParams({ limit: '20' });
+    const query = new URLSearchParams({ limit: $('audit-limit').value });
     const operation = $('audit-operation').value.trim();
     if (operation) query.set('operation', operation);
     if ($('audit-start').value) query.set('start_date', $('audit-start').value);
