@@ -5,6 +5,7 @@ import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.ConsoleController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.ProbesController;
@@ -37,7 +38,8 @@ public final class KeyLedgerApp {
       DataKeysController dataKeys,
       RotationController rotation,
       AgentController agent,
-      AlertsController alerts) {}
+      AlertsController alerts,
+      ConsoleController console) {}
 
   private KeyLedgerApp() {}
 
@@ -100,11 +102,15 @@ public final class KeyLedgerApp {
 
           config.routes.post("/admin/tenant-kms", c.tenantKms()::onboard);
           config.routes.get("/admin/tenant-kms", c.tenantKms()::get);
+          config.routes.get("/admin/tenant-kms/external-id", c.tenantKms()::externalId);
           config.routes.post("/admin/tenant-kms/rotate", c.rotation()::rotateAdmin);
           config.routes.post("/admin/tenant-kms/unseal", c.rotation()::unseal);
           config.routes.post("/admin/tenant-kms/revoke", c.rotation()::revoke);
           config.routes.post("/agent/v1/session", c.agent()::session);
           config.routes.put("/admin/legal-waiver", c.waiver()::publish);
+
+          config.routes.get("/console", c.console()::index);
+          config.routes.get("/console/{asset}", c.console()::asset);
         });
   }
 }

@@ -4,6 +4,7 @@ import dev.keyledger.application.Caller;
 import dev.keyledger.application.KeyOnboarding;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.OnboardingRequest;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.avro.CmkBinding;
 import dev.keyledger.avro.state.BindingState;
 import dev.keyledger.avro.state.TenantState;
@@ -109,11 +110,14 @@ public final class TenantKmsController {
   private final Guard guard;
   private final KeyOnboarding onboarding;
   private final KeyStatus keys;
+  private final PlatformIdentity platform;
 
-  public TenantKmsController(Guard guard, KeyOnboarding onboarding, KeyStatus keys) {
+  public TenantKmsController(
+      Guard guard, KeyOnboarding onboarding, KeyStatus keys, PlatformIdentity platform) {
     this.guard = guard;
     this.onboarding = onboarding;
     this.keys = keys;
+    this.platform = platform;
   }
 
   public void onboard(Context ctx) {
@@ -153,6 +157,15 @@ public final class TenantKmsController {
     Caller caller =
         guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN, Role.AUDITOR);
     Outcomes.respond(ctx, keys.kmsConfig(caller), KmsConfig::of);
+  }
+
+  /**
+   * {@code GET /admin/tenant-kms/external-id}: the external id the platform issues for the caller's
+   * tenant, with the principal and account its customer's policies name.
+   */
+  public void externalId(Context ctx) {
+    Caller caller = guard.caller(ctx, RateLimitConfig.KEYS_READ, Role.OWNER, Role.ADMIN);
+    ctx.json(platform.forTenant(caller));
   }
 
   private static void checkProvider(String provider) {

@@ -201,6 +201,7 @@ public final class DevCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Dev token (org " + org + ", roles owner,admin,auditor, valid 12 h):");
     System.out.println("  export KL_TOKEN=" + token);
+    System.out.println("Admin console: " + base + "/console/ (sign in with this token)");
     System.out.println("Try:");
     System.out.println(
         "  curl -s " + base + "/api/v1/byok/legal-waiver -H \"Authorization: Bearer $KL_TOKEN\"");

@@ -44,6 +44,7 @@ public enum ConfigKey {
   AUTH_CLOCK_SKEW("auth.clock.skew", "60s"),
   AUTH_STEPUP_ACR("auth.stepup.acr", null),
   AUTH_JWT_SECRET_FILE("auth.jwt.secret.file", null),
+  KMS_EXTERNAL_ID_SECRET_FILE("kms.external.id.secret.file", null),
   PLATFORM_KEY_FILE("platform.key.file", null),
   PLATFORM_KEY("platform.key", null);
 

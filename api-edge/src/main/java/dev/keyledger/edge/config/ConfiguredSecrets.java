@@ -1,6 +1,7 @@
 package dev.keyledger.edge.config;
 
 import dev.keyledger.edge.auth.JwtKeys;
+import dev.keyledger.edge.node.EdgeServer;
 import dev.keyledger.edge.node.NodeSecrets;
 import dev.keyledger.engine.crypto.PlatformKey;
 import dev.keyledger.envelope.SecretBytes;
@@ -15,14 +16,14 @@ import java.util.Optional;
 
 /**
  * Reads the configured secrets into memory for the node: the JWT secret ({@code
- * auth.jwt.secret.file}) and the platform key ({@code platform.key.file} or {@code platform.key}).
- * Nothing is written to the data dir: a secret exists where the operator keeps it (a mounted
- * secret, the environment) and in the process. A data dir that already holds a different secret
- * (created there by an instance started without it configured, or installed by an earlier version)
- * is a conflict and fails: switching the platform key would make every TMK wrapped by the old one
- * unreadable, switching the JWT secret invalidates every token. Unset keys are read from (or
- * created in) the data dir by the node, as in dev mode. Secret bytes are never logged nor put in
- * messages.
+ * auth.jwt.secret.file}), the external id secret ({@code kms.external.id.secret.file}) and the
+ * platform key ({@code platform.key.file} or {@code platform.key}). Nothing is written to the data
+ * dir: a secret exists where the operator keeps it (a mounted secret, the environment) and in the
+ * process. A data dir that already holds a different secret (created there by an instance started
+ * without it configured, or installed by an earlier version) is a conflict and fails: switching the
+ * platform key would make every TMK wrapped by the old one unreadable, switching the JWT secret
+ * invalidates every token. Unset keys are read from (or created in) the data dir by the node, as in
+ * dev mode. Secret bytes are never logged nor put in messages.
  */
 public final class ConfiguredSecrets {
 
@@ -40,6 +41,20 @@ public final class ConfiguredSecrets {
       try {
         requireNoOther(setting, secret, dataDir.resolve("secrets").resolve("jwt-hs256.key"));
         jwt = Optional.of(JwtKeys.of(secret));
+      } finally {
+        Arrays.fill(secret, (byte) 0);
+      }
+    }
+    Optional<SecretBytes> externalId = Optional.empty();
+    if (config.externalIdSecretFile().isPresent()) {
+      Setting setting = config.setting(ConfigKey.KMS_EXTERNAL_ID_SECRET_FILE.key()).orElseThrow();
+      byte[] secret = decodeJwtSecret(setting, read(setting, config.externalIdSecretFile().get()));
+      try {
+        requireNoOther(
+            setting,
+            secret,
+            dataDir.resolve("secrets").resolve(EdgeServer.EXTERNAL_ID_SECRET_FILE));
+        externalId = Optional.of(SecretBytes.copyOf(secret));
       } finally {
         Arrays.fill(secret, (byte) 0);
       }
@@ -67,7 +82,7 @@ public final class ConfiguredSecrets {
         Arrays.fill(platform, (byte) 0);
       }
     }
-    return new NodeSecrets(jwt, platformKey);
+    return new NodeSecrets(jwt, platformKey, externalId);
   }
 
   private static byte[] read(Setting setting, Path file) {

@@ -85,6 +85,7 @@ public final class KeyLedgerConfig {
   private final RateLimitConfig rateLimits;
   private final Optional<OidcSettings> identityProvider;
   private final Optional<Path> jwtSecretFile;
+  private final Optional<Path> externalIdSecretFile;
   private final Optional<Path> platformKeyFile;
 
   private KeyLedgerConfig(Map<String, Setting> settings) {
@@ -138,6 +139,7 @@ public final class KeyLedgerConfig {
     usageFlush = required(ConfigKey.USAGE_FLUSH, Durations::parse);
     rateLimits = rateLimits(settings);
     jwtSecretFile = optional(ConfigKey.AUTH_JWT_SECRET_FILE, KeyLedgerConfig::path);
+    externalIdSecretFile = optional(ConfigKey.KMS_EXTERNAL_ID_SECRET_FILE, KeyLedgerConfig::path);
     platformKeyFile = optional(ConfigKey.PLATFORM_KEY_FILE, KeyLedgerConfig::path);
     if (platformKeyFile.isPresent()
         && optional(ConfigKey.PLATFORM_KEY, KeyLedgerConfig::nonBlank).isPresent()) {
@@ -259,6 +261,11 @@ public final class KeyLedgerConfig {
 
   public Optional<Path> jwtSecretFile() {
     return jwtSecretFile;
+  }
+
+  /** The file of the secret external ids are derived from ({@code kms.external.id.secret.file}). */
+  public Optional<Path> externalIdSecretFile() {
+    return externalIdSecretFile;
   }
 
   public Optional<Path> platformKeyFile() {

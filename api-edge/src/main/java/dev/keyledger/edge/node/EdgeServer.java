@@ -1,6 +1,7 @@
 package dev.keyledger.edge.node;
 
 import dev.keyledger.application.AgentSessions;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.runtime.UseCases;
@@ -10,6 +11,7 @@ import dev.keyledger.edge.api.AlertsController;
 import dev.keyledger.edge.api.AuditController;
 import dev.keyledger.edge.api.ByokKeysController;
 import dev.keyledger.edge.api.CommandsController;
+import dev.keyledger.edge.api.ConsoleController;
 import dev.keyledger.edge.api.DataKeysController;
 import dev.keyledger.edge.api.DataPlaneController;
 import dev.keyledger.edge.api.Guard;
@@ -25,6 +27,7 @@ import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.edge.auth.OidcSettings;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.edge.auth.SecretFile;
 import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.auth.TokenIssuer;
 import dev.keyledger.edge.auth.TokenVerifier;
@@ -34,10 +37,14 @@ import dev.keyledger.edge.http.routing.RequestForwarder;
 import dev.keyledger.edge.http.routing.TenantRouter;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.edge.ratelimit.RateLimiter;
+import dev.keyledger.envelope.SecretBytes;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -54,6 +61,31 @@ public final class EdgeServer {
     TokenIssuer issuer = new TokenIssuer(keys, clock);
     return (sub, tenant, ttl) ->
         issuer.issueAccess(new Principal(sub, tenant, EnumSet.of(Role.AGENT)), ttl);
+  }
+
+  /** The file in {@code <dataDir>/secrets/} of the secret external ids are derived from. */
+  public static final String EXTERNAL_ID_SECRET_FILE = "external-id-hmac.key";
+
+  /**
+   * The platform's identity to customers ({@code GET /admin/tenant-kms/external-id}), external ids
+   * derived from the configured secret ({@code kms.external.id.secret.file}), else from {@code
+   * <dataDir>/secrets/external-id-hmac.key} (created on first use).
+   */
+  public static PlatformIdentity platformIdentity(
+      Path dataDir, Optional<SecretBytes> configured, String platformPrincipalArn)
+      throws IOException {
+    byte[] secret =
+        configured.isPresent()
+            ? configured.get().toByteArray()
+            : SecretFile.loadOrCreate(
+                dataDir,
+                EXTERNAL_ID_SECRET_FILE,
+                "every tenant's external id changes and their roles' trust policies must follow");
+    try {
+      return new PlatformIdentity(SecretBytes.copyOf(secret), platformPrincipalArn);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
   }
 
   /**
@@ -113,6 +145,7 @@ public final class EdgeServer {
    */
   public static Javalin create(
       UseCases useCases,
+      PlatformIdentity platform,
       Supplier<Readiness> readiness,
       MeterRegistry metrics,
       AccessControl access,
@@ -120,16 +153,17 @@ public final class EdgeServer {
       Clock clock,
       String host,
       int port) {
-    return create(useCases, readiness, metrics, access, limits, clock, null, host, port);
+    return create(useCases, platform, readiness, metrics, access, limits, clock, null, host, port);
   }
 
   /**
-   * As {@link #create(UseCases, Supplier, MeterRegistry, AccessControl, RateLimitConfig, Clock,
-   * String, int)}, serving each tenant-scoped request on the instance that owns the tenant ({@code
-   * router}; null = every tenant is served here).
+   * As {@link #create(UseCases, PlatformIdentity, Supplier, MeterRegistry, AccessControl,
+   * RateLimitConfig, Clock, String, int)}, serving each tenant-scoped request on the instance that
+   * owns the tenant ({@code router}; null = every tenant is served here).
    */
   public static Javalin create(
       UseCases useCases,
+      PlatformIdentity platform,
       Supplier<Readiness> readiness,
       MeterRegistry metrics,
       AccessControl access,
@@ -152,12 +186,13 @@ public final class EdgeServer {
             new WaiverController(guard, useCases.waiver()),
             new AuditController(guard, useCases.audit()),
             new CommandsController(guard, useCases.audit()),
-            new TenantKmsController(guard, useCases.onboarding(), useCases.keys()),
+            new TenantKmsController(guard, useCases.onboarding(), useCases.keys(), platform),
             new DataPlaneController(guard, useCases.dataPlane()),
             new DataKeysController(guard, useCases.dataKeys(), clock),
             new RotationController(guard, useCases.rotations(), useCases.unseal()),
             new AgentController(guard, useCases.agents()),
-            new AlertsController(guard, useCases.alerts())),
+            new AlertsController(guard, useCases.alerts()),
+            new ConsoleController()),
         router == null ? ctx -> {} : router::route,
         new HttpMetrics(metrics),
         host,

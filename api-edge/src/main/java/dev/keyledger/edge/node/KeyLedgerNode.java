@@ -82,6 +82,8 @@ public final class KeyLedgerNode implements AutoCloseable {
       Javalin http =
           EdgeServer.create(
               useCases,
+              EdgeServer.platformIdentity(
+                  s.dataDir(), s.secrets().externalIdSecret(), s.kms().platformPrincipalArn()),
               running::readiness,
               metrics,
               access,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.Commands;
 import dev.keyledger.application.CountedRefusals;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.application.QueryResult;
 import dev.keyledger.application.Readiness;
 import dev.keyledger.application.SystemCommands;
@@ -100,6 +101,9 @@ final class EdgeFixture implements AutoCloseable {
   /** What {@code /readyz} answers: the in-memory log is always ready. */
   final Readiness readiness = new Readiness(Map.of("log", Readiness.Part.up("in memory")));
 
+  /** The platform's identity to customers, its external id secret fresh for each fixture. */
+  final PlatformIdentity platformIdentity;
+
   private final AwsCustomerKms kms;
   private final SecretBytes platformSecret = Keys.newAes256();
   private final UnwrapReporter unwrapReporter;
@@ -115,6 +119,7 @@ final class EdgeFixture implements AutoCloseable {
     LocalKmsConfig kmsConfig = LocalKmsConfig.defaults().withPort(0);
     localKms = LocalKms.start(kmsConfig);
     customer = new CustomerAccount(localKms.endpoint());
+    platformIdentity = new PlatformIdentity(Keys.newAes256(), kmsConfig.platformPrincipalArn());
     kms =
         new AwsCustomerKms(
             AwsKmsSettings.defaults()
@@ -179,7 +184,15 @@ final class EdgeFixture implements AutoCloseable {
   /** A fresh, not started, app authenticating requests with {@code access}. */
   Javalin app(RateLimitConfig limits, AccessControl access) {
     return EdgeServer.create(
-        useCases, () -> readiness, metrics, access, limits, clock, "127.0.0.1", 0);
+        useCases,
+        platformIdentity,
+        () -> readiness,
+        metrics,
+        access,
+        limits,
+        clock,
+        "127.0.0.1",
+        0);
   }
 
   /**
@@ -190,6 +203,7 @@ final class EdgeFixture implements AutoCloseable {
     AccessControl access = EdgeServer.accessControl(jwtKeys, Optional.empty(), clock);
     return EdgeServer.create(
         useCases,
+        platformIdentity,
         () -> readiness,
         metrics,
         access,
@@ -570,7 +584,16 @@ final class EdgeFixture implements AutoCloseable {
     private static Reply reply(Response response) {
       Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (String name :
-          List.of("Retry-After", "X-Request-Id", "Content-Type", "Allow", "Cache-Control")) {
+          List.of(
+              "Retry-After",
+              "X-Request-Id",
+              "Content-Type",
+              "Allow",
+              "Cache-Control",
+              "Location",
+              "Content-Security-Policy",
+              "X-Content-Type-Options",
+              "Referrer-Policy")) {
         List<String> values = response.headers().get(name);
         if (values != null && !values.isEmpty()) {
           headers.put(name, values);

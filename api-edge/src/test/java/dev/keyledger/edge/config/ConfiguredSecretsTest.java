@@ -3,13 +3,17 @@ package dev.keyledger.edge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyledger.application.Caller;
+import dev.keyledger.application.PlatformIdentity;
 import dev.keyledger.edge.auth.HmacTokenVerifier;
 import dev.keyledger.edge.auth.JwtKeys;
 import dev.keyledger.edge.auth.Principal;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.auth.TokenIssuer;
+import dev.keyledger.edge.node.EdgeServer;
 import dev.keyledger.edge.node.NodeSecrets;
 import dev.keyledger.engine.crypto.PlatformKey;
+import dev.keyledger.envelope.SecretBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +53,39 @@ class ConfiguredSecretsTest {
     Path file = dir.resolve(name);
     Files.writeString(file, content + "\n");
     return file;
+  }
+
+  @Test
+  void theExternalIdSecretIsReadIntoMemorySoEveryInstanceIssuesTheSameIds() throws Exception {
+    Path secret = secretFile("external-id.key", KEY_B);
+
+    NodeSecrets secrets =
+        ConfiguredSecrets.load(config("kms.external.id.secret.file", secret.toString()));
+
+    assertThat(dir.resolve("data")).doesNotExist();
+    Caller caller = new Caller("admin@acme", "acme", List.of("admin"), null, null);
+    String principal = "arn:aws:iam::123456789012:role/keyledger-service";
+    PlatformIdentity expected =
+        new PlatformIdentity(SecretBytes.copyOf(Base64.getDecoder().decode(KEY_B)), principal);
+    assertThat(
+            EdgeServer.platformIdentity(dir.resolve("data"), secrets.externalIdSecret(), principal)
+                .forTenant(caller))
+        .isEqualTo(expected.forTenant(caller));
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void anExternalIdSecretOtherThanTheOneInTheDataDirIsRefused() throws Exception {
+    Path inDataDir = dir.resolve("data/secrets/" + EdgeServer.EXTERNAL_ID_SECRET_FILE);
+    Files.createDirectories(inDataDir.getParent());
+    Files.writeString(inDataDir, KEY_A + "\n");
+    Path secret = secretFile("external-id.key", KEY_B);
+
+    assertThatThrownBy(
+            () -> ConfiguredSecrets.load(config("kms.external.id.secret.file", secret.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("differs from the secret already in")
+        .hasMessageNotContaining(KEY_B);
   }
 
   @Test
