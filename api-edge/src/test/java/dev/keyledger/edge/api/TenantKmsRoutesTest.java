@@ -182,8 +182,16 @@ class TenantKmsRoutesTest {
               .startsWith("Cannot access CMK")
               .contains("AccessDenied");
           assertThat(error.path("reason").asText()).isEqualTo("role_assumption_denied");
-          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-          assertThat(auditTrail(http, admin)).containsExactly("register:failure");
+          JsonNode none = http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+          assertThat(none.path("reason").asText())
+              .as("no BYOK key; the tenant's keys are platform-managed")
+              .isEqualTo("platform_managed");
+          assertThat(auditTrail(http, admin))
+              .containsExactly(
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success",
+                  "register:failure");
         });
   }
 
@@ -301,9 +309,9 @@ class TenantKmsRoutesTest {
                 .doesNotContain(secret)
                 .doesNotContain("FwoGZXIvYXdzEXAMPLE");
           }
-          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
           List<CommandEnvelope> logged =
               edge.log.written().stream().filter(c -> c.getTenantId().equals(tenant)).toList();
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
           assertThat(logged)
               .as("only the audited refusals reached the log, without the credentials")
               .isNotEmpty()
