@@ -49,6 +49,7 @@ class EndByokRoutesTest {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
     edge.http(
+        EdgeFixture.UNLIMITED, // DELETE is limited to 1/h per sub; this test deletes twice
         http -> {
           String keyArn = edge.active(http, owner);
           edge.customer.kms.disableKey(r -> r.keyId(keyArn));
@@ -85,7 +86,8 @@ class EndByokRoutesTest {
           String ciphertext = encrypted.json().path("ciphertext").asText();
           edge.seal(tenant);
 
-          Reply ended = http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 1));
+          Reply ended =
+              http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 1));
           assertThat(ended.status()).as(ended.text()).isEqualTo(200);
           assertThat(ended.json().path("binding_status").asText()).isEqualTo("revoked");
           assertThat(ended.json().path("destroyed_versions").toString()).isEqualTo("[1]");
@@ -136,17 +138,11 @@ class EndByokRoutesTest {
           for (Role role : new Role[] {Role.AGENT, Role.AUDITOR, Role.PLATFORM}) {
             String sub = role.wireName() + "@" + tenant;
             http.postStepUp(
-                    REVOKE,
-                    edge.token(tenant, sub, role),
-                    edge.stepUp(tenant, sub, role),
-                    body)
+                    REVOKE, edge.token(tenant, sub, role), edge.stepUp(tenant, sub, role), body)
                 .assertError(403, "forbidden");
           }
           http.postStepUp(
-                  REVOKE,
-                  owner,
-                  edge.ownerStepUp(tenant),
-                  "{\"version\":1,\"end_byok\":true}")
+                  REVOKE, owner, edge.ownerStepUp(tenant), "{\"version\":1,\"end_byok\":true}")
               .assertError(400, "confirmation_required");
           Reply otherTenant =
               http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(other, 1));
