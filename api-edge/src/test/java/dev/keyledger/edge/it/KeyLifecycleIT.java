@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +61,10 @@ class KeyLifecycleIT {
       assertThat(noByok.error()).isEqualTo("no_kms_config");
       assertThat(noByok.body().path("error").path("reason").asText()).isEqualTo("platform_managed");
 
-      String keyArn = kl.customer.keyGrantingPlatform();
+      String keyArn = kl.customer.keyWithDefaultPolicy();
+      String externalId = UUID.randomUUID().toString();
+      String roleArn = kl.customer.roleTrustingPlatform(externalId);
+      kl.customer.allowEncryptDecrypt(roleArn, keyArn);
       Http.Response onboarded =
           kl.http()
               .post(
@@ -68,7 +72,11 @@ class KeyLifecycleIT {
                   admin,
                   "{\"provider\":\"aws\",\"kms_key_ref\":\""
                       + keyArn
-                      + "\",\"config\":{\"region\":\"us-east-1\"}}");
+                      + "\",\"config\":{\"region\":\"us-east-1\",\"role_arn\":\""
+                      + roleArn
+                      + "\",\"external_id\":\""
+                      + externalId
+                      + "\"}}");
       assertThat(onboarded.status()).as(onboarded.body().toString()).isEqualTo(200);
       assertThat(onboarded.body().path("new_key_version").asInt()).isEqualTo(2);
       assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("enqueued");
