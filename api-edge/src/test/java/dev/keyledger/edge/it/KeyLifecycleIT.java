@@ -114,7 +114,13 @@ class KeyLifecycleIT {
           .contains("\"end_byok\": true");
 
       kl.customer.kms.enableKey(r -> r.keyId(keyArn));
-      Http.Response deleted = kl.http().delete("/api/v1/byok/keys", admin, stepUp);
+      // DELETE is limited to 1/h per sub: the owner, not the admin refused above, retries.
+      Http.Response deleted =
+          kl.http()
+              .delete(
+                  "/api/v1/byok/keys",
+                  kl.token(tenant, "owner@" + tenant, Role.OWNER),
+                  kl.stepUp(tenant, "owner@" + tenant, Role.OWNER));
       assertThat(deleted.status()).as(deleted.body().toString()).isEqualTo(200);
       assertThat(deleted.body().path("migration_status").asText()).isEqualTo("completed");
       JsonNode keys = kl.http().get("/api/v1/byok/keys", admin).body();
