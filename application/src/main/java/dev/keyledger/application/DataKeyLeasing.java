@@ -38,7 +38,7 @@ public final class DataKeyLeasing {
    */
   public static final Duration MIN_LEASE = Duration.ofSeconds(60);
 
-  private final TenantReader reader;
+  private final PlatformKeys platformKeys;
   private final Commands commands;
   private final TenantKeyring keyring;
   private final UsageMeter usage;
@@ -49,13 +49,13 @@ public final class DataKeyLeasing {
    * @param retireActiveDek asks (asynchronously) for an automatic DEK rotation of a tenant
    */
   public DataKeyLeasing(
-      TenantReader reader,
+      PlatformKeys platformKeys,
       Commands commands,
       TenantKeyring keyring,
       UsageMeter usage,
       Consumer<String> retireActiveDek,
       Clock clock) {
-    this.reader = reader;
+    this.platformKeys = platformKeys;
     this.commands = commands;
     this.keyring = keyring;
     this.usage = usage;
@@ -100,7 +100,7 @@ public final class DataKeyLeasing {
     String tenant = caller.tenant();
     return Stop.outcome(
         () -> {
-          TenantView view = reader.view(tenant).orElseThrow(() -> Stop.refused(Refusals.noKey()));
+          TenantView view = platformKeys.ensureView(caller);
           TenantState state = view.state();
           BindingStatus status = TenantStates.status(state);
           if (status == BindingStatus.SEALED) {

@@ -4,10 +4,8 @@ import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
-import dev.keyledger.engine.domain.BindingStatus;
 import dev.keyledger.engine.domain.DekStatus;
 import dev.keyledger.engine.domain.Refusals;
-import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.envelope.DataAead;
 import dev.keyledger.envelope.DataEnvelope;
@@ -27,7 +25,7 @@ import java.util.function.Consumer;
  */
 public final class DataPlane {
 
-  private final TenantReader reader;
+  private final PlatformKeys platformKeys;
   private final TenantKeyring keyring;
   private final UsageMeter usage;
   private final CountedRefusals refusals;
@@ -39,13 +37,13 @@ public final class DataPlane {
    *     active DEK)
    */
   public DataPlane(
-      TenantReader reader,
+      PlatformKeys platformKeys,
       TenantKeyring keyring,
       UsageMeter usage,
       CountedRefusals refusals,
       Consumer<String> retireActiveDek,
       Clock clock) {
-    this.reader = reader;
+    this.platformKeys = platformKeys;
     this.keyring = keyring;
     this.usage = usage;
     this.refusals = refusals;
@@ -56,11 +54,9 @@ public final class DataPlane {
   /** A ciphertext and the key version that made it. */
   public record Encrypted(byte[] ciphertext, int dekVersion, String dekId, int tmkVersion) {}
 
-  /** Refusals that say nothing about the tenant's keys: none active, or a malformed request. */
+  /** Refusals that say nothing about the tenant's keys: a malformed request. */
   private static final Set<String> NOT_KEY_FAILURES =
       Set.of(
-          Refusals.noKey().getType(),
-          Refusals.notActive(BindingStatus.PENDING_WAIVER).getType(),
           ServiceRefusals.plaintextTooLarge(0).getType(),
           ServiceRefusals.invalidContext("").getType());
 
@@ -81,7 +77,7 @@ public final class DataPlane {
                 throw Stop.refused(ServiceRefusals.plaintextTooLarge(plaintext.length));
               }
               checkContext(context);
-              TenantView view = usableView(tenant);
+              TenantView view = usableView(caller);
               TenantState state = view.state();
               dev.keyledger.avro.DekRef active = state.getActiveDek();
               if (active == null) {
@@ -138,7 +134,7 @@ public final class DataPlane {
                     ServiceRefusals.invalidCiphertext(
                         "the ciphertext is not a KeyLedger envelope (truncated or corrupted)"));
               }
-              TenantView view = usableView(tenant);
+              TenantView view = usableView(caller);
               TenantState state = view.state();
               DekState dek =
                   TenantReader.dek(view, needed.version())
@@ -175,8 +171,8 @@ public final class DataPlane {
 
   /**
    * Counts a request that failed for a tenant with keys, for the failures alert (usage reports) and
-   * the audit (one entry per kind of refusal per minute); a tenant without an active key (none
-   * bound, waiver pending) is not a failure of its keys.
+   * the audit (one entry per kind of refusal per minute); a malformed request is not a failure of
+   * its keys.
    */
   private <T> Outcome<T> countingFailures(Caller caller, String operation, Outcome<T> outcome) {
     Refusal refusal =
@@ -198,13 +194,12 @@ public final class DataPlane {
     }
   }
 
-  /** The tenant's state when its keys may be used; sealed tenants go on with cached keys only. */
-  private TenantView usableView(String tenant) {
-    TenantView view = reader.view(tenant).orElseThrow(() -> Stop.refused(Refusals.noKey()));
-    BindingStatus status = TenantStates.status(view.state());
-    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(view.state()).isEmpty()) {
-      throw Stop.refused(Refusals.notActive(status));
-    }
-    return view;
+  /**
+   * The tenant's state with keys: platform-managed ones are made on its first use. A registration
+   * waiting for its waiver does not stop the data plane (paperwork never cuts a tenant off); sealed
+   * tenants go on with cached keys only.
+   */
+  private TenantView usableView(Caller caller) {
+    return platformKeys.ensureView(caller);
   }
 }

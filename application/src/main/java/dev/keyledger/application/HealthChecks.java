@@ -6,14 +6,17 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.crypto.Keys;
+import dev.keyledger.engine.crypto.PlatformKeyWrapper;
+import dev.keyledger.engine.crypto.WrapContext;
 import dev.keyledger.engine.domain.BindingStatus;
-import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.engine.keys.TmkContext;
 import dev.keyledger.engine.kms.CmkProbe;
 import dev.keyledger.engine.kms.KmsException;
 import dev.keyledger.engine.kms.ProbeResult;
+import dev.keyledger.envelope.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,16 +52,26 @@ public final class HealthChecks {
   private static final String REPORTER = "health_check";
 
   private final TenantReader reader;
+  private final PlatformKeys platformKeys;
   private final CmkProbe probe;
+  private final PlatformKeyWrapper platformKey;
   private final TenantKeyring keyring;
   private final Commands commands;
   private final Clock clock;
   private final AsyncCache<String, LiveCheck> recent;
 
   public HealthChecks(
-      TenantReader reader, CmkProbe probe, TenantKeyring keyring, Commands commands, Clock clock) {
+      TenantReader reader,
+      PlatformKeys platformKeys,
+      CmkProbe probe,
+      PlatformKeyWrapper platformKey,
+      TenantKeyring keyring,
+      Commands commands,
+      Clock clock) {
     this.reader = reader;
+    this.platformKeys = platformKeys;
     this.probe = probe;
+    this.platformKey = platformKey;
     this.keyring = keyring;
     this.commands = commands;
     this.clock = clock;
@@ -72,18 +85,20 @@ public final class HealthChecks {
             .buildAsync();
   }
 
-  /** The tenant's health: refused {@code no_byok_key} without a binding. */
+  /**
+   * The tenant's health; a tenant without keys gets platform-managed ones first. Under BYOK the
+   * live check is a round trip to the CMK; with platform-managed keys it is a round trip of the
+   * platform key (a probe wrapped, and the active TMK unwrapped from its stored material).
+   */
   public Outcome<HealthReport> check(Caller caller) {
     return Stop.outcome(
         () -> {
-          TenantState state = bound(caller);
+          TenantState state = platformKeys.ensure(caller);
           TenantState platform = reader.platform().orElse(null);
-          if (!usesCustomerKms(state)) {
-            return HealthReport.of(state, platform, null, false);
-          }
           String tenant = caller.tenant();
           CompletableFuture<LiveCheck> before = recent.getIfPresent(tenant);
-          Instant sealedSince = state.getBinding().getSealedSince();
+          Instant sealedSince =
+              state.getBinding() == null ? null : state.getBinding().getSealedSince();
           if (before != null
               && before.isDone()
               && !before.isCompletedExceptionally()
@@ -106,7 +121,7 @@ public final class HealthChecks {
             }
           }
           LiveCheck check = (live ? mine : shared).join();
-          TenantState now = live ? bound(caller) : state;
+          TenantState now = live ? reader.tenant(tenant).orElse(state) : state;
           return HealthReport.of(now, platform, check, !live);
         });
   }
@@ -114,12 +129,16 @@ public final class HealthChecks {
   private LiveCheck liveCheck(Caller caller, TenantState state) {
     Instant at = clock.instant();
     LiveCheck check;
-    try {
-      ProbeResult result =
-          probe.probe(TmkContext.refOf(state.getBinding().getCmk()), state.getTenantId());
-      check = LiveCheck.ok(at, result.encryptMillis(), result.decryptMillis());
-    } catch (KmsException e) {
-      check = LiveCheck.failed(at, e);
+    if (usesCustomerKms(state)) {
+      try {
+        ProbeResult result =
+            probe.probe(TmkContext.refOf(state.getBinding().getCmk()), state.getTenantId());
+        check = LiveCheck.ok(at, result.encryptMillis(), result.decryptMillis());
+      } catch (KmsException e) {
+        check = LiveCheck.failed(at, e);
+      }
+    } else {
+      check = platformRoundTrip(at, state);
     }
     record(
         caller,
@@ -136,6 +155,34 @@ public final class HealthChecks {
       unseal(caller, state);
     }
     return check;
+  }
+
+  /**
+   * The platform key's round trip: a random probe wrapped and unwrapped under the tenant's context
+   * (encrypt), and the active TMK unwrapped from its stored material, bypassing the cache
+   * (decrypt).
+   */
+  private LiveCheck platformRoundTrip(Instant at, TenantState state) {
+    long started = System.nanoTime();
+    try {
+      probePlatformKey(state.getTenantId());
+      long wrapped = System.nanoTime();
+      keyring.verifyCmk(state);
+      long unwrapped = System.nanoTime();
+      return LiveCheck.ok(at, (wrapped - started) / 1_000_000, (unwrapped - wrapped) / 1_000_000);
+    } catch (GeneralSecurityException e) {
+      return LiveCheck.platformFailed(at, e.getMessage());
+    }
+  }
+
+  private void probePlatformKey(String tenant) throws GeneralSecurityException {
+    SecretBytes probe = Keys.newAes256();
+    WrapContext context = new WrapContext(tenant, "health_probe", 1, WrapContext.Purpose.TMK);
+    try {
+      platformKey.unwrap(platformKey.wrap(probe, context), context).destroy();
+    } finally {
+      probe.destroy();
+    }
   }
 
   private void unseal(Caller caller, TenantState state) {
@@ -167,13 +214,6 @@ public final class HealthChecks {
           caller.tenant(),
           stop.getClass().getSimpleName());
     }
-  }
-
-  private TenantState bound(Caller caller) {
-    return reader
-        .tenant(caller.tenant())
-        .filter(s -> s.getBinding() != null)
-        .orElseThrow(() -> Stop.refused(Refusals.noKey()));
   }
 
   /** Only a key the customer's KMS wraps can be checked there; a deregistered one cannot. */

@@ -13,8 +13,8 @@ import java.time.Instant;
  * judged here so every reader of health says the same.
  *
  * <ul>
- *   <li>{@code unhealthy}: no usable key (not bound, sealed, the CMK refused the probe, KMS not
- *       reachable) or no valid DEK;
+ *   <li>{@code unhealthy}: no usable key (sealed, the CMK refused the probe, KMS not reachable, the
+ *       platform key does not unwrap the tenant's TMK) or no valid DEK;
  *   <li>{@code degraded}: usable, but the check was inconclusive (throttled), KMS is slow (over
  *       {@value KmsLatency#SLOW_MILLIS} ms), the waiver needs re-acknowledgment or is pending;
  *   <li>{@code healthy} otherwise.
@@ -23,8 +23,8 @@ import java.time.Instant;
  * Each check is {@code pass}, {@code fail} or {@code unknown} (not tried: no live check possible,
  * or the answer says nothing about it).
  *
- * @param check the live check; null when none applies (the key is not wrapped by the customer's
- *     KMS)
+ * @param check the live check (a CMK round trip under BYOK, a platform-key round trip otherwise);
+ *     null when none applies
  * @param cached the check is a remembered one, not made for this request
  * @param error the seed's words for what is wrong, null when healthy
  * @param reason the KMS failure kind ({@code access_denied}, {@code throttled}...), null without
@@ -52,8 +52,10 @@ public record HealthReport(
     BindingStatus status = TenantStates.status(state);
     boolean sealed = status == BindingStatus.SEALED;
     boolean dekValid = TenantStates.activeDek(state).isPresent();
-    String access = check == null ? (sealed ? FAIL : UNKNOWN) : cmkAccess(check);
-    String connection = check == null ? UNKNOWN : kmsConnection(check);
+    // With platform-managed keys there is no CMK and no KMS to reach: those checks stay unknown.
+    boolean byok = status.isBound();
+    String access = check == null || !byok ? (sealed ? FAIL : UNKNOWN) : cmkAccess(check);
+    String connection = check == null || !byok ? UNKNOWN : kmsConnection(check);
     boolean slow =
         check != null && check.ok() && KmsLatency.isSlow(check.encryptMs(), check.decryptMs());
     boolean reack = Waivers.requiresReacknowledgment(binding, platform);
@@ -66,10 +68,10 @@ public record HealthReport(
       String why = check != null && !check.ok() ? check.message() : binding.getLastVerifyError();
       error = "CMK inaccessible" + (why == null ? "" : ": " + why);
       fix = check != null && !check.ok() ? check.hint() : null;
-    } else if (!status.isBound()) {
+    } else if (!byok && check != null && !check.ok()) {
       overall = "unhealthy";
-      error = "No customer key is bound (status " + status.wire() + ")";
-      fix = "Register a key: POST /api/v1/byok/keys";
+      error = check.message();
+      fix = check.hint();
     } else if (FAIL.equals(connection)) {
       overall = "unhealthy";
       error = check.failure().summary() + ": " + check.message();

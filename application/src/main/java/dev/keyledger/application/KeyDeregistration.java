@@ -29,7 +29,10 @@ import java.util.List;
 /**
  * Unbinding a tenant's CMK ({@code DELETE /api/v1/byok/keys}): every live TMK version is unwrapped
  * through the CMK and wrapped under the platform key before the command is sent, so data stays
- * readable once BYOK ends. Needs the CMK one last time; refused (and audited) without a binding.
+ * readable once BYOK ends. Needs the CMK one last time; refused (and audited) without a binding,
+ * and with 409 {@code cmk_inaccessible} when the CMK refuses (a sealed tenant): its hint names the
+ * two ways out, restoring access and retrying, or ending BYOK by erasure ({@link
+ * KeyRotations#endByok}).
  */
 public final class KeyDeregistration {
 
@@ -75,7 +78,7 @@ public final class KeyDeregistration {
       }
       String movedId = KeyMint.newId("tmk");
       CmkRef wrappedBy = TmkContext.cmkOf(state, version).map(TmkContext::refOf).orElse(cmkRef);
-      byte[] wrapped = rewrapUnderPlatformKey(caller, wrappedBy, current, movedId);
+      byte[] wrapped = rewrapUnderPlatformKey(caller, state, wrappedBy, current, movedId);
       TmkRef moved =
           TmkRef.newBuilder()
               .setTmkId(movedId)
@@ -103,12 +106,16 @@ public final class KeyDeregistration {
    * Unwraps a TMK version through the CMK and wraps it under the platform key as {@code newTmkId}.
    */
   private byte[] rewrapUnderPlatformKey(
-      Caller caller, CmkRef cmkRef, TmkRef current, String newTmkId) {
+      Caller caller, TenantState state, CmkRef cmkRef, TmkRef current, String newTmkId) {
     KeyMaterial stored =
         TenantReader.value(
                 reader.queries().keyMaterial(MaterialKeys.tmk(caller.tenant(), current.getTmkId())))
             .orElseThrow(
-                () -> Stop.refused(ServiceRefusals.keyMaterialMissing(current.getVersion())));
+                () ->
+                    commands.refuse(
+                        caller,
+                        Operations.DEREGISTER,
+                        ServiceRefusals.keyMaterialMissing(current.getVersion())));
     byte[] plaintext = null;
     SecretBytes tmk = null;
     try {
@@ -123,7 +130,14 @@ public final class KeyDeregistration {
           new WrapContext(
               caller.tenant(), newTmkId, current.getVersion(), WrapContext.Purpose.TMK));
     } catch (KmsException e) {
-      throw Stop.refused(ServiceRefusals.cmkInaccessibleToDeregister(current.getVersion(), e));
+      // Sealed or not, the CMK refuses: audited, with both ways out (restore access, or erasure).
+      throw commands.refuse(
+          caller,
+          Operations.DEREGISTER,
+          ServiceRefusals.cmkInaccessibleToDeregister(
+              current.getVersion(),
+              TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion(),
+              e));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("platform key wrapping failed", e);
     } finally {

@@ -46,12 +46,19 @@ public final class KeyRotations {
   }
 
   private final TenantReader reader;
+  private final PlatformKeys platformKeys;
   private final TenantKeyring keyring;
   private final KeyMint mint;
   private final Commands commands;
 
-  public KeyRotations(TenantReader reader, TenantKeyring keyring, KeyMint mint, Commands commands) {
+  public KeyRotations(
+      TenantReader reader,
+      PlatformKeys platformKeys,
+      TenantKeyring keyring,
+      KeyMint mint,
+      Commands commands) {
     this.reader = reader;
+    this.platformKeys = platformKeys;
     this.keyring = keyring;
     this.mint = mint;
     this.commands = commands;
@@ -80,8 +87,7 @@ public final class KeyRotations {
   public Outcome<Rotated> rotate(Caller caller, Type type, String reason, boolean automatic) {
     return Stop.outcome(
         () -> {
-          TenantState state =
-              reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
+          TenantState state = platformKeys.ensure(caller);
           Optional<Refusal> refused = KeyRotation.checkRotatable(state);
           if (refused.isEmpty() && !automatic) {
             // An automatic rotation keeps the data plane going; it never waits on paperwork.
@@ -204,6 +210,51 @@ public final class KeyRotations {
                   d ->
                       d.getDek().getTmkVersion() == version && DekStatus.LOST.equals(d.getStatus()))
               .count();
+        });
+  }
+
+  /**
+   * What ending BYOK destroyed.
+   *
+   * @param destroyedVersions the TMK versions the CMK wrapped, now destroyed
+   * @param deksLost the DEKs only those versions wrapped: their data is unrecoverable
+   */
+  public record EndedByok(List<Integer> destroyedVersions, long deksLost) {}
+
+  /**
+   * Ends BYOK by cryptographic erasure, in any bound state (sealed included): every TMK version the
+   * CMK wraps is destroyed with its DEKs, the binding becomes {@code revoked}, and the tenant's
+   * next use gets new platform-managed keys. Irreversible, so the request names the active version
+   * and repeats the tenant's id; a mismatch is refused and audited before anything is sent.
+   *
+   * @param confirmTenant must equal the caller's tenant
+   */
+  public Outcome<EndedByok> endByok(
+      Caller caller, int version, String confirmTenant, String reason) {
+    return Stop.outcome(
+        () -> {
+          if (!caller.tenant().equals(confirmTenant)) {
+            throw commands.refuse(
+                caller,
+                Operations.REVOKE,
+                ServiceRefusals.endByokNotConfirmed(caller.tenant(), version));
+          }
+          TenantState before =
+              reader.tenant(caller.tenant()).orElse(TenantStates.empty(caller.tenant()));
+          commands.run(
+              caller,
+              RevokeTmkVersion.newBuilder()
+                  .setVersion(version)
+                  .setReason(reason)
+                  .setAllowDataLoss(true)
+                  .setEndByok(true)
+                  .build(),
+              List.of());
+          keyring.purge(caller.tenant());
+          List<TmkVersionState> destroyed = KeyRotation.endedByErasure(before);
+          return new EndedByok(
+              destroyed.stream().map(v -> v.getTmk().getVersion()).toList(),
+              destroyed.stream().mapToLong(TmkVersionState::getLiveDeks).sum());
         });
   }
 

@@ -1,8 +1,10 @@
 package dev.keyledger.application;
 
+import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.domain.Waivers;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +13,11 @@ import java.util.Optional;
 public final class KeyStatus {
 
   private final TenantReader reader;
+  private final PlatformKeys platformKeys;
 
-  public KeyStatus(TenantReader reader) {
+  public KeyStatus(TenantReader reader, PlatformKeys platformKeys) {
     this.reader = reader;
+    this.platformKeys = platformKeys;
   }
 
   /**
@@ -51,7 +55,12 @@ public final class KeyStatus {
     List<DekState> newestFirst(int beforeVersion, int limit);
   }
 
-  /** The tenant API's view: refused {@code no_byok_key} without a binding. */
+  /**
+   * The tenant API's view: refused {@code no_byok_key} without a binding. A tenant without keys
+   * gets platform-managed ones first (a key call is a first use); the 404 of a tenant whose keys
+   * are platform-managed says so ({@code reason: platform_managed}, the TMK version in the
+   * message).
+   */
   public Outcome<BoundKey> byokKey(Caller caller, DekPage page) {
     return Stop.outcome(
         () ->
@@ -88,18 +97,27 @@ public final class KeyStatus {
         deks.size() == page.limit() && oldest > 1 ? oldest : null);
   }
 
-  /** The admin API's view: refused {@code no_kms_config} without a binding. */
+  /**
+   * The admin API's view: refused {@code no_kms_config} without a binding, saying so when the
+   * tenant's keys are platform-managed (as {@link #byokKey(Caller, DekPage)}).
+   */
   public Outcome<TenantState> kmsConfig(Caller caller) {
     return Stop.outcome(() -> bound(caller, true));
   }
 
   private TenantState bound(Caller caller, boolean admin) {
-    return requireBound(reader.tenant(caller.tenant()), admin);
+    return requireBound(Optional.of(platformKeys.ensure(caller)), admin);
   }
 
   private static TenantState requireBound(Optional<TenantState> state, boolean admin) {
-    return state
-        .filter(s -> s.getBinding() != null)
-        .orElseThrow(() -> Stop.refused(admin ? ServiceRefusals.noKmsConfig() : Refusals.noKey()));
+    if (state.isPresent() && state.get().getBinding() != null) {
+      return state.get();
+    }
+    Refusal notFound = admin ? ServiceRefusals.noKmsConfig() : Refusals.noKey();
+    throw Stop.refused(
+        state
+            .flatMap(TenantStates::activeTmk)
+            .map(v -> ServiceRefusals.platformManaged(notFound, v.getTmk().getVersion()))
+            .orElse(notFound));
   }
 }

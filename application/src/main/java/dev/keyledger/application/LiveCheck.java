@@ -29,6 +29,19 @@ public record LiveCheck(
     return new LiveCheck(at, 0, 0, e.failure(), e.getMessage(), e.awsErrorCode(), e.hint());
   }
 
+  /** A round trip of the platform key that failed (the stored TMK does not unwrap). */
+  static LiveCheck platformFailed(Instant at, String message) {
+    return new LiveCheck(
+        at,
+        0,
+        0,
+        KmsFailure.OTHER,
+        "Platform key round trip failed: " + message,
+        null,
+        "The tenant's platform-wrapped TMK does not unwrap: check the platform key configured for"
+            + " this instance (platform.key) and the key-material topic");
+  }
+
   public boolean ok() {
     return failure == null;
   }

@@ -107,6 +107,38 @@ final class ServiceRefusals {
         "Onboard a key: POST /admin/tenant-kms.");
   }
 
+  /**
+   * The 404 of a key read ({@code no_byok_key}, {@code no_kms_config}) for a tenant whose keys are
+   * platform-managed: no BYOK key, as before, with what protects the tenant said in the body.
+   */
+  static Refusal platformManaged(Refusal notFound, int activeTmkVersion) {
+    return Refusal.newBuilder(notFound)
+        .setReason("platform_managed")
+        .setMessage(
+            notFound.getMessage()
+                + ": the tenant's keys are platform-managed (TMK v"
+                + activeTmkVersion
+                + ", wrap method platform)")
+        .build();
+  }
+
+  /**
+   * Ending BYOK destroys data: the request must repeat the tenant's id in {@code confirm_tenant}.
+   */
+  static Refusal endByokNotConfirmed(String tenant, int version) {
+    return Refusals.of(
+        "confirmation_required",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "Ending BYOK destroys every TMK version the CMK wraps and the data under them:"
+            + " confirm_tenant must name this tenant",
+        "Send {\"version\": "
+            + version
+            + ", \"end_byok\": true, \"confirm_tenant\": \""
+            + tenant
+            + "\"} if that is what you want.");
+  }
+
   static Refusal keyMaterialMissing(int tmkVersion) {
     return Refusals.of(
         "key_material_missing",
@@ -116,7 +148,7 @@ final class ServiceRefusals {
         "Retry in a few seconds; if it persists, the key-material topic lost this record.");
   }
 
-  static Refusal cmkInaccessibleToDeregister(int tmkVersion, KmsException e) {
+  static Refusal cmkInaccessibleToDeregister(int tmkVersion, int activeVersion, KmsException e) {
     return Refusals.of(
         "cmk_inaccessible",
         null,
@@ -125,7 +157,12 @@ final class ServiceRefusals {
             + tmkVersion
             + " to move it under the platform key: "
             + e.getMessage(),
-        "Restore the platform's access to the key (" + e.hint() + "), then retry DELETE.");
+        "Either restore the platform's access to the key ("
+            + e.hint()
+            + "), then retry DELETE; or end BYOK by cryptographic erasure (the data under the"
+            + " key becomes unrecoverable): POST /admin/tenant-kms/revoke {\"version\": "
+            + activeVersion
+            + ", \"end_byok\": true, \"confirm_tenant\": \"<tenant id>\"} with a step-up token.");
   }
 
   /**

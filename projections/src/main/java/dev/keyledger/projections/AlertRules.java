@@ -4,6 +4,7 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.alert.Alert;
 import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.alert.FailureCount;
+import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
@@ -133,7 +134,7 @@ public final class AlertRules {
     if (p instanceof KeyRegistered || p instanceof DekCreated || p instanceof TmkVersionAdded) {
       change.lastRotation = at;
       change.resolve(Rule.KEY_ROTATION_NEEDED);
-    } else if (p instanceof KeyDeregistered) {
+    } else if (p instanceof KeyDeregistered || p instanceof ByokEnded) {
       change.sealed = false;
       change.lastRotation = null;
       change.resolve(Rule.KEY_ROTATION_NEEDED);

@@ -2,6 +2,7 @@ package dev.keyledger.projections;
 
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.DataKeyLeased;
@@ -12,6 +13,7 @@ import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyValidated;
 import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.KeysProvisioned;
 import dev.keyledger.avro.event.RewrapCompleted;
 import dev.keyledger.avro.event.RewrapStarted;
 import dev.keyledger.avro.event.TenantSealed;
@@ -44,6 +46,9 @@ public final class AuditEntries {
   public static final String ENCRYPT = "encrypt";
 
   public static final String DECRYPT = "decrypt";
+
+  /** BYOK ended by cryptographic erasure (also found by {@code revoke}). */
+  public static final String END_BYOK = "end_byok";
 
   private AuditEntries() {}
 
@@ -93,6 +98,10 @@ public final class AuditEntries {
       return Operations.HEALTH_CHECK;
     } else if (p instanceof DataKeyLeased) {
       return Operations.LEASE_DATA_KEY;
+    } else if (p instanceof KeysProvisioned) {
+      return Operations.PROVISION;
+    } else if (p instanceof ByokEnded) {
+      return END_BYOK;
     }
     return p.getClass().getSimpleName();
   }
@@ -112,6 +121,7 @@ public final class AuditEntries {
           p instanceof DekCreated || p instanceof TmkVersionAdded || p instanceof RewrapStarted;
       case ENCRYPT -> p instanceof UsageRecorded u && u.getEncryptions() > 0;
       case DECRYPT -> p instanceof UsageRecorded u && u.getDecryptions() > 0;
+      case Operations.REVOKE -> p instanceof ByokEnded;
       case Operations.USAGE -> p instanceof UsageRecorded;
       default -> false;
     };
@@ -143,6 +153,8 @@ public final class AuditEntries {
       return a.getKeyId();
     } else if (p instanceof KeyDeregistered d) {
       return d.getKeyId();
+    } else if (p instanceof ByokEnded e) {
+      return e.getKeyId();
     } else if (p instanceof DekCreated d) {
       return d.getDek().getDekId();
     } else if (p instanceof DataKeyLeased d) {

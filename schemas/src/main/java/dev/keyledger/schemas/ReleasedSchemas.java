@@ -22,7 +22,8 @@ public final class ReleasedSchemas {
           "keyledger-v2.avsc",
           "keyledger-v3.avsc",
           "keyledger-v4.avsc",
-          "keyledger-v5.avsc");
+          "keyledger-v5.avsc",
+          "keyledger-v6.avsc");
 
   private static final String DIR = "/dev/keyledger/schemas/released/";
 

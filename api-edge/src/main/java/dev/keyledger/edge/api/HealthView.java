@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.keyledger.application.HealthReport;
 import dev.keyledger.application.LiveCheck;
 import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,7 @@ import java.time.Instant;
 record HealthView(
     String status,
     String keyStatus,
+    String wrapMethod,
     boolean cmkAccessible,
     boolean sealed,
     Instant sealedSince,
@@ -37,16 +39,20 @@ record HealthView(
     Latency latency =
         check != null && check.ok()
             ? new Latency(check.encryptMs(), check.decryptMs())
-            : new Latency(b.getProbeEncryptMs(), b.getProbeDecryptMs());
+            : b == null
+                ? new Latency(0, 0)
+                : new Latency(b.getProbeEncryptMs(), b.getProbeDecryptMs());
+    Instant sealedSince = b == null ? null : b.getSealedSince();
     return new HealthView(
         report.status(),
-        b.getStatus(),
+        TenantStates.status(report.state()).wire(),
+        TenantStates.activeTmk(report.state()).map(v -> v.getTmk().getWrapMethod()).orElse(null),
         report.cmkAccessible(),
-        b.getSealedSince() != null,
-        b.getSealedSince(),
+        sealedSince != null,
+        sealedSince,
         latency,
         new Checks(report.cmkAccess(), report.dekValid(), report.kmsConnection()),
-        b.getLastVerifiedAt(),
+        b != null ? b.getLastVerifiedAt() : check != null && check.ok() ? check.at() : null,
         report.checkedAt(),
         report.cached(),
         report.error(),

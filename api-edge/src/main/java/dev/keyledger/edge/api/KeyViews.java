@@ -71,6 +71,7 @@ public final class KeyViews {
   public record Key(
       String keyId,
       String status,
+      String wrapMethod,
       String keyArn,
       String keyAlias,
       String description,
@@ -106,6 +107,7 @@ public final class KeyViews {
       return new Key(
           b.getKeyId(),
           b.getStatus(),
+          TenantStates.activeTmk(state).map(v -> v.getTmk().getWrapMethod()).orElse(null),
           cmk.getKeyArn(),
           cmk.getKeyAlias(),
           cmk.getDescription(),

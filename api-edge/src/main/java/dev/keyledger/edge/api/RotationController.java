@@ -8,7 +8,9 @@ import dev.keyledger.edge.auth.StepUpVerifier;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
+import dev.keyledger.engine.domain.BindingStatus;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Locale;
 
 /** Rotation in both dialects, the manual unseal and cryptographic erasure (SPEC §3a, §3b). */
@@ -18,7 +20,12 @@ public final class RotationController {
   public record RotateRequest(String rotationType, String reason) {}
 
   /** Body of {@code POST /admin/tenant-kms/revoke}. */
-  public record RevokeRequest(Integer version, String reason, Boolean allowDataLoss) {}
+  public record RevokeRequest(
+      Integer version,
+      String reason,
+      Boolean allowDataLoss,
+      Boolean endByok,
+      String confirmTenant) {}
 
   record ByokRotated(
       String rotationId,
@@ -46,6 +53,15 @@ public final class RotationController {
   record Unsealed(boolean unsealed) {}
 
   record Revoked(boolean revoked, int version, String status, long deksLost) {}
+
+  record ByokEnded(
+      boolean revoked,
+      int version,
+      String status,
+      String bindingStatus,
+      List<Integer> destroyedVersions,
+      long deksLost,
+      String message) {}
 
   private final Guard guard;
   private final KeyRotations rotations;
@@ -97,6 +113,26 @@ public final class RotationController {
           "invalid_request",
           "version (a TMK version number) is required",
           "GET /admin/tenant-kms lists them.");
+    }
+    if (Boolean.TRUE.equals(body.endByok())) {
+      Outcomes.respond(
+          ctx,
+          rotations.endByok(
+              caller,
+              body.version(),
+              Bodies.bounded(body.confirmTenant(), "confirm_tenant"),
+              Bodies.bounded(body.reason(), "reason")),
+          ended ->
+              new ByokEnded(
+                  true,
+                  body.version(),
+                  "destroyed",
+                  BindingStatus.REVOKED.wire(),
+                  ended.destroyedVersions(),
+                  ended.deksLost(),
+                  "BYOK ended by cryptographic erasure: data under the destroyed versions is"
+                      + " unrecoverable; new data gets platform-managed keys."));
+      return;
     }
     Outcomes.respond(
         ctx,

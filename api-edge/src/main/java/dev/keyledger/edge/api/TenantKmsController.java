@@ -14,6 +14,7 @@ import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.TenantStates;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class TenantKmsController {
   }
 
   /** The answer of {@code GET /admin/tenant-kms} (also rendered from a replay of the event log). */
-  public record KmsConfig(Config config, RewrapView rewrap, List<Key> keys) {
+  public record KmsConfig(Config config, String wrapMethod, RewrapView rewrap, List<Key> keys) {
 
     record Config(
         String provider,
@@ -103,7 +104,10 @@ public final class TenantKmsController {
               b.getLastVerifiedAt(),
               b.getLastVerifyError());
       return new KmsConfig(
-          config, RewrapView.of(state), state.getTmkVersions().stream().map(Key::of).toList());
+          config,
+          TenantStates.activeTmk(state).map(v -> v.getTmk().getWrapMethod()).orElse(null),
+          RewrapView.of(state),
+          state.getTmkVersions().stream().map(Key::of).toList());
     }
   }
 

@@ -129,9 +129,16 @@ class ByokKeysRoutesTest {
               .contains("aws kms describe-key --key-id alias/");
 
           http.post("/api/v1/byok/keys", owner, "{}").assertError(400, "invalid_arn", "BYOK_001");
-          http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key", "BYOK_005");
+          assertPlatformManaged(http.get("/api/v1/byok/keys", owner));
           assertThat(auditTrail(http, owner))
-              .containsExactly("register:refused", "register:refused", "register:refused");
+              .as("the refusals, then the platform-managed keys of the first key call")
+              .containsExactly(
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success",
+                  "register:refused",
+                  "register:refused",
+                  "register:refused");
         });
   }
 
@@ -152,8 +159,13 @@ class ByokKeysRoutesTest {
               .contains("AccessDeniedException");
           assertThat(error.path("reason").asText()).isEqualTo("access_denied");
           assertThat(error.path("hint").asText()).contains("aws kms get-key-policy");
-          http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key", "BYOK_005");
-          assertThat(auditTrail(http, owner)).containsExactly("register:failure");
+          assertPlatformManaged(http.get("/api/v1/byok/keys", owner));
+          assertThat(auditTrail(http, owner))
+              .containsExactly(
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success",
+                  "register:failure");
         });
   }
 
@@ -333,7 +345,10 @@ class ByokKeysRoutesTest {
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          http.get("/api/v1/byok/health", owner).assertError(404, "no_byok_key", "BYOK_005");
+          JsonNode platformManaged = http.get("/api/v1/byok/health", owner).json();
+          assertThat(platformManaged.path("status").asText()).isEqualTo("healthy");
+          assertThat(platformManaged.path("key_status").asText()).isEqualTo("none");
+          assertThat(platformManaged.path("wrap_method").asText()).isEqualTo("platform");
           edge.registered(http, owner);
           JsonNode pending = http.get("/api/v1/byok/health", owner).json();
           assertThat(pending.path("status").asText()).isEqualTo("degraded");
@@ -399,7 +414,7 @@ class ByokKeysRoutesTest {
               .isEqualTo(404);
           assertThat(http.get("/api/v1/byok/health", owner).status())
               .as("another limit")
-              .isEqualTo(404);
+              .isEqualTo(200);
           http.get("/api/v1/byok/health", owner).assertError(429, "rate_limit_exceeded");
         });
   }
@@ -490,11 +505,17 @@ class ByokKeysRoutesTest {
           accessKey.assertError(400, "static_credentials_rejected");
           assertThat(accessKey.text()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
 
-          http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key");
+          assertPlatformManaged(http.get("/api/v1/byok/keys", owner));
           assertThat(edge.log.state(tenant))
               .as("no key was registered; only the refusals were audited")
               .hasValueSatisfying(state -> assertThat(state.getBinding()).isNull());
-          assertThat(auditTrail(http, owner)).isNotEmpty().containsOnly("register:refused");
+          assertThat(auditTrail(http, owner))
+              .isNotEmpty()
+              .containsOnly(
+                  "register:refused",
+                  "provision:success",
+                  "create_tmk_version:success",
+                  "create_dek:success");
           assertThat(
                   edge.log.written().stream()
                       .filter(c -> c.getTenantId().equals(tenant))
@@ -510,8 +531,14 @@ class ByokKeysRoutesTest {
     edge.http(
         http -> {
           edge.registered(http, edge.owner(a));
-          http.get("/api/v1/byok/keys", edge.owner(b)).assertError(404, "no_byok_key");
-          http.get("/api/v1/byok/health", edge.owner(b)).assertError(404, "no_byok_key");
+          assertPlatformManaged(http.get("/api/v1/byok/keys", edge.owner(b)));
+          assertThat(
+                  http.get("/api/v1/byok/health", edge.owner(b))
+                      .json()
+                      .path("wrap_method")
+                      .asText())
+              .as("B's own platform-managed keys, not A's CMK")
+              .isEqualTo("platform");
           assertThat(
                   http.post(
                           "/api/v1/byok/keys",
@@ -526,5 +553,15 @@ class ByokKeysRoutesTest {
               .as("A untouched")
               .isEqualTo("pending_waiver");
         });
+  }
+
+  /**
+   * A tenant without BYOK: still 404 {@code no_byok_key} (clients that test for a BYOK key keep
+   * working), saying that platform-managed keys protect it.
+   */
+  private static void assertPlatformManaged(Reply reply) {
+    JsonNode error = reply.assertError(404, "no_byok_key", "BYOK_005");
+    assertThat(error.path("reason").asText()).isEqualTo("platform_managed");
+    assertThat(error.path("message").asText()).contains("platform-managed").contains("TMK v1");
   }
 }

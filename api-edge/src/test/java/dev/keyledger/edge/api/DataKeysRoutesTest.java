@@ -308,18 +308,20 @@ class DataKeysRoutesTest {
   }
 
   @Test
-  void withoutAKeyThereIsNothingToLease() {
+  void aTenantWithoutByokLeasesItsPlatformManagedDekForAnHour() {
     String tenant = EdgeFixture.tenant();
     edge.http(
         http -> {
-          lease(http, agent(tenant), "{}").assertError(404, "no_byok_key");
-          edge.registered(http, edge.owner(tenant));
-          Reply pending = lease(http, agent(tenant), "{}");
+          Reply leased = lease(http, agent(tenant), "{}");
+          assertThat(leased.status()).as(leased.text()).isEqualTo(200);
+          assertThat(leased.json().path("ttl_seconds").asLong()).isEqualTo(3600);
+          assertThat(leased.json().path("key_version").asInt()).isEqualTo(1);
           Reply encrypt =
               http.post("/api/v1/byok/encrypt", agent(tenant), "{\"plaintext\":\"AA==\"}");
-          assertThat(encrypt.status()).isGreaterThanOrEqualTo(400);
-          pending.assertError(encrypt.status(), encrypt.errorType());
-          assertThat(pending.json().has("key")).isFalse();
+          assertThat(encrypt.json().path("dek_id").asText())
+              .as("the data plane uses the same platform-managed DEK")
+              .isEqualTo(leased.json().path("dek_id").asText());
+          assertThat(encrypt.json().path("tmk_version").asInt()).isEqualTo(1);
         });
   }
 }

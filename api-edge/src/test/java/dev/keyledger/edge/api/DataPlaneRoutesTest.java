@@ -145,8 +145,8 @@ class DataPlaneRoutesTest {
               .startsWith("IncorrectKeyException")
               .contains(" v1");
           assertThat(byB.json().has("plaintext")).isFalse();
-          decrypt(http, edge.owner(c), ciphertext, null)
-              .assertError(404, "no_byok_key", "BYOK_005");
+          // C, without BYOK, has platform-managed keys of its own: not A's.
+          decrypt(http, edge.owner(c), ciphertext, null).assertError(400, "incorrect_key");
           assertThat(
                   unb64(
                       decrypt(http, edge.owner(a), ciphertext, null)
@@ -158,15 +158,25 @@ class DataPlaneRoutesTest {
   }
 
   @Test
-  void theDataPlaneNeedsAnActiveKeyAndADataRole() {
+  void theDataPlaneWorksFromTheFirstCallWithoutByokAndNeedsADataRole() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          encrypt(http, owner, "x", null).assertError(404, "no_byok_key", "BYOK_005");
+          Reply first = encrypt(http, owner, "before byok", null);
+          assertThat(first.status()).as(first.text()).isEqualTo(200);
+          assertThat(first.json().path("tmk_version").asInt())
+              .as("platform-managed TMK v1")
+              .isEqualTo(1);
+          String before = first.json().path("ciphertext").asText();
           decrypt(http, owner, b64("x".repeat(64)), null).assertError(400, "invalid_ciphertext");
           edge.registered(http, owner);
-          encrypt(http, owner, "x", null).assertError(400, "waiver_not_acknowledged", "BYOK_004");
+          Reply pending = encrypt(http, owner, "x", null);
+          assertThat(pending.status())
+              .as("a registration waiting for its waiver does not cut the data plane off")
+              .isEqualTo(200);
+          assertThat(unb64(decrypt(http, owner, before, null).json().path("plaintext").asText()))
+              .isEqualTo("before byok");
           assertThat(
                   http.post(
                           "/api/v1/byok/legal-waiver",

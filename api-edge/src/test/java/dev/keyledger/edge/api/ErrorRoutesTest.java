@@ -145,22 +145,33 @@ class ErrorRoutesTest {
           List<String> trail = EdgeFixture.auditTrail(http, owner);
           int events = edge.log.events(tenant).size();
 
+          // The other tenant's first call gives it platform-managed keys of its own.
           http.get("/api/v1/byok/keys", otherOwner).assertError(404, "no_byok_key", "BYOK_005");
-          http.get("/api/v1/byok/health", otherOwner).assertError(404, "no_byok_key", "BYOK_005");
+          assertThat(
+                  http.get("/api/v1/byok/health", otherOwner).json().path("wrap_method").asText())
+              .isEqualTo("platform");
           http.get("/admin/tenant-kms", otherOwner).assertError(404, "no_kms_config");
-          assertThat(http.get("/api/v1/byok/audit", otherOwner).json().path("entries").size())
-              .as("the other tenant's trail is its own (empty)")
-              .isZero();
+          assertThat(EdgeFixture.auditTrail(http, otherOwner))
+              .as("the other tenant's trail is its own")
+              .doesNotContain("register:success", "activate:success")
+              .contains("provision:success");
           assertThat(
                   http.get("/api/v1/byok/audit/verify", otherOwner).json().path("checked").asLong())
-              .isZero();
-          http.post("/api/v1/byok/keys/rotate", otherOwner, "{}").assertError(404, "no_byok_key");
+              .isEqualTo(edge.log.events(other).size());
+          String othersDek = edge.log.state(other).orElseThrow().getActiveDek().getDekId();
+          assertThat(
+                  http.post("/api/v1/byok/keys/rotate", otherOwner, "{}")
+                      .json()
+                      .path("previous_dek_id")
+                      .asText())
+              .as("rotates its own DEK")
+              .isEqualTo(othersDek);
           http.postStepUp(
                   "/admin/tenant-kms/revoke",
                   otherOwner,
                   edge.ownerStepUp(other),
                   "{\"version\":1}")
-              .assertError(404, "unknown_key_version");
+              .assertError(409, "active_version");
           http.delete("/api/v1/byok/keys", otherOwner, edge.ownerStepUp(other))
               .assertError(404, "no_byok_key");
 

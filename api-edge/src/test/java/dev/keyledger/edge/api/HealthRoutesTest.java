@@ -331,12 +331,24 @@ class HealthRoutesTest {
   }
 
   @Test
-  void aPendingWaiverIsDegradedAndATenantWithoutAKeyIs404() {
+  void aTenantWithoutByokChecksThePlatformKeyAndAPendingWaiverIsDegraded() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          http.get(HEALTH, owner).assertError(404, "no_byok_key");
+          long kmsBefore = kmsCalls();
+          JsonNode platform = ok(http.get(HEALTH, owner));
+          assertThat(platform.path("status").asText()).isEqualTo("healthy");
+          assertThat(platform.path("wrap_method").asText()).isEqualTo("platform");
+          assertThat(platform.path("key_status").asText()).isEqualTo("none");
+          assertThat(platform.path("cmk_accessible").asBoolean()).isFalse();
+          assertThat(platform.path("checks").path("dek_valid").asText()).isEqualTo("pass");
+          assertThat(platform.path("checks").path("cmk_access").asText()).isEqualTo("unknown");
+          assertThat(platform.path("cached").asBoolean()).isFalse();
+          assertThat(kmsCalls())
+              .as("the platform key's round trip calls no KMS")
+              .isEqualTo(kmsBefore);
+          assertThat(EdgeFixture.auditTrail(http, owner)).contains("health_check:success");
           edge.registered(http, owner);
           JsonNode pending = ok(http.get(HEALTH, owner));
           assertThat(pending.path("status").asText()).isEqualTo("degraded");

@@ -198,13 +198,17 @@ class RotationRoutesTest {
   }
 
   @Test
-  void rotationIsRefusedWithoutAnActiveKeyOrWhileSealedAndTheRefusalsAreAudited() throws Exception {
+  void rotationWorksWithoutByokIsRefusedPendingTheWaiverOrWhileSealedAndRefusalsAreAudited()
+      throws Exception {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          http.post("/api/v1/byok/keys/rotate", owner, "{}")
-              .assertError(404, "no_byok_key", "BYOK_005");
+          Reply platform = http.post("/api/v1/byok/keys/rotate", owner, "{}");
+          assertThat(platform.status()).as(platform.text()).isEqualTo(200);
+          assertThat(platform.json().path("previous_dek_id").asText())
+              .as("the platform-managed DEK v1 of the first call")
+              .startsWith("dek_");
           edge.registered(http, owner);
           http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}")
               .assertError(400, "waiver_not_acknowledged", "BYOK_004");
@@ -225,8 +229,8 @@ class RotationRoutesTest {
               .startsWith("rotate:refused", "rotate:refused", "seal:failure")
               .contains("rotate:refused", "rotate:refused");
           assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_tmk_version").asInt())
-              .as("nothing rotated")
-              .isEqualTo(1);
+              .as("the registration's TMK v2; nothing rotated since")
+              .isEqualTo(2);
         });
   }
 
@@ -318,10 +322,21 @@ class RotationRoutesTest {
           assertThat(rotated.json().path("rewrap_lease_id").asLong()).isPositive();
           assertThat(http.get("/admin/tenant-kms", owner).json().path("keys")).hasSize(2);
 
-          String keyless = EdgeFixture.tenant();
-          http.postStepUp(
-                  "/admin/tenant-kms/rotate", edge.owner(keyless), edge.ownerStepUp(keyless), "")
-              .assertError(404, "no_byok_key");
+          String withoutByok = EdgeFixture.tenant();
+          Reply platform =
+              http.postStepUp(
+                  "/admin/tenant-kms/rotate",
+                  edge.owner(withoutByok),
+                  edge.ownerStepUp(withoutByok),
+                  "");
+          assertThat(platform.status()).as(platform.text()).isEqualTo(200);
+          assertThat(platform.json().path("new_version").asInt())
+              .as("a master rotation of platform-managed keys: TMK v2 under the platform key")
+              .isEqualTo(2);
+          assertThat(
+                  edge.log.state(withoutByok).orElseThrow().getTmkVersions().stream()
+                      .map(v -> v.getTmk().getWrapMethod()))
+              .containsOnly("platform");
         });
   }
 

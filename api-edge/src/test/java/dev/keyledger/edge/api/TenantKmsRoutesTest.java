@@ -182,8 +182,16 @@ class TenantKmsRoutesTest {
               .startsWith("Cannot access CMK")
               .contains("AccessDenied");
           assertThat(error.path("reason").asText()).isEqualTo("role_assumption_denied");
-          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
-          assertThat(auditTrail(http, admin)).containsExactly("register:failure");
+          JsonNode none = http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
+          assertThat(none.path("reason").asText())
+              .as("no BYOK key; the tenant's keys are platform-managed")
+              .isEqualTo("platform_managed");
+          assertThat(auditTrail(http, admin))
+              .containsExactly(
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success",
+                  "register:failure");
         });
   }
 
@@ -301,9 +309,9 @@ class TenantKmsRoutesTest {
                 .doesNotContain(secret)
                 .doesNotContain("FwoGZXIvYXdzEXAMPLE");
           }
-          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
           List<CommandEnvelope> logged =
               edge.log.written().stream().filter(c -> c.getTenantId().equals(tenant)).toList();
+          http.get("/admin/tenant-kms", admin).assertError(404, "no_kms_config");
           assertThat(logged)
               .as("only the audited refusals reached the log, without the credentials")
               .isNotEmpty()
@@ -315,7 +323,14 @@ class TenantKmsRoutesTest {
                         .doesNotContain(secret)
                         .doesNotContain("FwoGZXIvYXdzEXAMPLE");
                   });
-          assertThat(auditTrail(http, admin)).isNotEmpty().containsOnly("register:refused");
+          assertThat(auditTrail(http, admin))
+              .as("the refusals, then the platform-managed keys of the GET")
+              .containsOnly(
+                  "register:refused",
+                  "provision:success",
+                  "create_tmk_version:success",
+                  "create_dek:success")
+              .contains("register:refused");
         });
   }
 

@@ -161,8 +161,11 @@ class ByokLifecycleIT {
         .contains("kms:Encrypt");
     assertThat(denied.body().path("error").path("hint").asText())
         .contains("aws kms get-key-policy");
-    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("error").path("code").asText())
-        .isEqualTo("BYOK_005");
+    JsonNode noByok = kl.http().get("/api/v1/byok/keys", token).body().path("error");
+    assertThat(noByok.path("code").asText()).isEqualTo("BYOK_005");
+    assertThat(noByok.path("reason").asText())
+        .as("the GET, a key call, gave the tenant platform-managed keys")
+        .isEqualTo("platform_managed");
 
     assertThat(
             kl.http()
@@ -183,15 +186,22 @@ class ByokLifecycleIT {
     assertThat(second.body().path("error").path("message").asText())
         .isEqualTo("Organization already has BYOK key");
 
-    assertThat(auditOperations(tenant, token, 7))
+    // The registration migrated the platform-managed DEK: 12 entries once the rewrap completed.
+    List<String> trail = auditOperations(tenant, token, 12);
+    assertThat(trail)
+        .filteredOn(op -> op.startsWith("register"))
         .containsExactly(
             "register:refused",
-            "create_dek:success",
-            "create_tmk_version:success",
             "register:success",
             "register:failure",
             "register:refused",
             "register:refused");
+    assertThat(trail)
+        .contains(
+            "provision:success",
+            "create_dek:success",
+            "rewrap_started:success",
+            "rewrap_completed:success");
   }
 
   @Test
@@ -214,16 +224,20 @@ class ByokLifecycleIT {
         kl.http().post("/admin/tenant-kms", admin, onboard(alias, roleArn, externalId));
     assertThat(onboarded.status()).as(onboarded.body().toString()).isEqualTo(200);
     assertThat(onboarded.body().path("ok").asBoolean()).isTrue();
-    assertThat(onboarded.body().path("new_key_version").asInt()).isEqualTo(1);
+    assertThat(onboarded.body().path("new_key_version").asInt())
+        .as("the GET after the failed probe gave the tenant platform-managed TMK v1")
+        .isEqualTo(2);
     assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("enqueued");
 
     JsonNode config = kl.http().get("/admin/tenant-kms", admin).body();
     assertThat(config.path("config").path("kms_key_ref").asText()).isEqualTo(alias);
     assertThat(config.path("config").path("key_arn").asText()).isEqualTo(keyArn);
     assertThat(config.path("config").path("sealed_since").isNull()).isTrue();
-    assertThat(config.path("keys"))
-        .singleElement()
-        .satisfies(k -> assertThat(k.path("status").asText()).isEqualTo("active"));
+    assertThat(config.path("wrap_method").asText()).isEqualTo("customer_kms");
+    assertThat(config.path("keys")).hasSize(2);
+    assertThat(config.path("keys").get(0).path("wrap_method").asText()).isEqualTo("platform");
+    assertThat(config.path("keys").get(0).path("status").asText()).isEqualTo("retired");
+    assertThat(config.path("keys").get(1).path("status").asText()).isEqualTo("active");
     // Both dialects are views of one state.
     assertThat(kl.http().get("/api/v1/byok/keys", admin).body().path("key_arn").asText())
         .isEqualTo(keyArn);

@@ -43,29 +43,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ErasureIT {
 
+  /** Topic settings under which the key-material topic is compacted within seconds. */
+  static final Map<String, String> FAST_COMPACTION =
+      Map.of(
+          "segment.ms",
+          "100",
+          "min.cleanable.dirty.ratio",
+          "0.01",
+          "delete.retention.ms",
+          "100",
+          "min.compaction.lag.ms",
+          "0",
+          "max.compaction.lag.ms",
+          "100",
+          "file.delete.delay.ms",
+          "0");
+
   @TempDir Path dataDir;
 
   @Test
   void aRevokedVersionLeavesNoCopyOfItsWrappedBytesAnywhere() throws Exception {
-    Map<String, String> fastCompaction =
-        Map.of(
-            "segment.ms",
-            "100",
-            "min.cleanable.dirty.ratio",
-            "0.01",
-            "delete.retention.ms",
-            "100",
-            "min.compaction.lag.ms",
-            "0",
-            "max.compaction.lag.ms",
-            "100",
-            "file.delete.delay.ms",
-            "0");
     try (EdgeHarness kl =
         new EdgeHarness(
             dataDir,
             s ->
-                s.withTopics(new TopicsAdmin.Settings(3, (short) 1, fastCompaction))
+                s.withTopics(new TopicsAdmin.Settings(3, (short) 1, FAST_COMPACTION))
                     // no background rewrap during this test: the data under v1 must still depend on
                     // v1 when it is revoked
                     .withWorkers(
@@ -107,7 +109,9 @@ class ErasureIT {
               .asText();
       List<byte[]> v1Copies = wrappedBytesOf(kl, tenant, 1);
       assertThat(v1Copies).as("TMK v1 and DEK v1 under it").hasSize(2);
-      assertThat(filesContaining(v1Copies)).as("the bytes are on disk before").isNotEmpty();
+      assertThat(filesContaining(dataDir, v1Copies))
+          .as("the bytes are on disk before")
+          .isNotEmpty();
 
       assertThat(kl.http().postWithStepUp("/admin/tenant-kms/rotate", owner, stepUp, "{}").status())
           .isEqualTo(200);
@@ -145,24 +149,7 @@ class ErasureIT {
                   .asText())
           .isEqualTo("destroyed");
 
-      try (KafkaProducer<String, byte[]> nudger =
-          new KafkaProducer<>(
-              kl.kafka.clientProps(), new StringSerializer(), new ByteArraySerializer())) {
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(500))
-            .untilAsserted(
-                () -> {
-                  // Compaction never touches the active segment: a write rolls it once segment.ms
-                  // has passed.
-                  for (int p = 0; p < 3; p++) {
-                    nudger
-                        .send(new ProducerRecord<>("kl.key-material", p, "compaction-nudge", null))
-                        .get();
-                  }
-                  assertThat(filesContaining(v1Copies)).isEmpty();
-                });
-      }
+      awaitCompactedAway(kl, dataDir, v1Copies);
       Http.Response healing =
           kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
       assertThat(healing.status())
@@ -185,7 +172,33 @@ class ErasureIT {
    * The wrapped bytes of TMK {@code version} and of the DEKs it wrapped, read from the key-material
    * topic.
    */
-  private static List<byte[]> wrappedBytesOf(EdgeHarness kl, String tenant, int version) {
+  /**
+   * Waits until no file under {@code dataDir} holds any of {@code copies}: compaction of the
+   * key-material topic removed the tombstoned records.
+   */
+  static void awaitCompactedAway(EdgeHarness kl, Path dataDir, List<byte[]> copies)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> nudger =
+        new KafkaProducer<>(
+            kl.kafka.clientProps(), new StringSerializer(), new ByteArraySerializer())) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                // Compaction never touches the active segment: a write rolls it once segment.ms
+                // has passed.
+                for (int p = 0; p < 3; p++) {
+                  nudger
+                      .send(new ProducerRecord<>("kl.key-material", p, "compaction-nudge", null))
+                      .get();
+                }
+                assertThat(filesContaining(dataDir, copies)).isEmpty();
+              });
+    }
+  }
+
+  static List<byte[]> wrappedBytesOf(EdgeHarness kl, String tenant, int version) {
     Map<String, Object> props = new HashMap<>(kl.kafka.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<byte[]> found = new ArrayList<>();
@@ -216,10 +229,10 @@ class ErasureIT {
   }
 
   /**
-   * Every file under the data dir (Kafka logs, Streams state, secrets) holding any of the byte
+   * Every file under {@code dataDir} (Kafka logs, Streams state, secrets) holding any of the byte
    * strings.
    */
-  private List<Path> filesContaining(List<byte[]> needles) throws IOException {
+  static List<Path> filesContaining(Path dataDir, List<byte[]> needles) throws IOException {
     List<Path> found = new ArrayList<>();
     Files.walkFileTree(
         dataDir,

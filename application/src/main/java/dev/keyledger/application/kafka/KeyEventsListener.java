@@ -2,6 +2,7 @@ package dev.keyledger.application.kafka;
 
 import dev.keyledger.application.Readiness;
 import dev.keyledger.avro.EventEnvelope;
+import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.TmkDestroyed;
 import dev.keyledger.engine.keys.TenantKeyring;
@@ -35,7 +36,8 @@ public final class KeyEventsListener implements AutoCloseable {
     try {
       EventEnvelope event = Codecs.EVENTS.decode(record.value());
       if (event.getPayload() instanceof KeyDeregistered
-          || event.getPayload() instanceof TmkDestroyed) {
+          || event.getPayload() instanceof TmkDestroyed
+          || event.getPayload() instanceof ByokEnded) {
         keyring.purge(event.getTenantId());
       }
     } catch (UndecodableRecordException e) {

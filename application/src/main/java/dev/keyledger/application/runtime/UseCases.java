@@ -14,6 +14,7 @@ import dev.keyledger.application.KeyRotations;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.LegalWaiver;
 import dev.keyledger.application.ManualUnseal;
+import dev.keyledger.application.PlatformKeys;
 import dev.keyledger.application.StateQueries;
 import dev.keyledger.application.TenantAlerts;
 import dev.keyledger.application.TenantReader;
@@ -82,7 +83,8 @@ public record UseCases(
       Consumer<AutoCloseable> closer) {
     TenantReader reader = new TenantReader(queries);
     KeyMint mint = new KeyMint(kms, platformKey);
-    KeyRotations rotations = new KeyRotations(reader, keyring, mint, commands);
+    PlatformKeys platformKeys = new PlatformKeys(reader, mint, commands);
+    KeyRotations rotations = new KeyRotations(reader, platformKeys, keyring, mint, commands);
     DekAutoRotation autoRotation = new DekAutoRotation(rotations);
     closer.accept(autoRotation);
     return new UseCases(
@@ -90,10 +92,10 @@ public record UseCases(
         new KeyDeregistration(kms, platformKey, commands, reader),
         rotations,
         new ManualUnseal(reader, keyring, commands),
-        new DataPlane(reader, keyring, usage, refusals, autoRotation::request, clock),
-        new DataKeyLeasing(reader, commands, keyring, usage, autoRotation::request, clock),
-        new KeyStatus(reader),
-        new HealthChecks(reader, probe, keyring, commands, clock),
+        new DataPlane(platformKeys, keyring, usage, refusals, autoRotation::request, clock),
+        new DataKeyLeasing(platformKeys, commands, keyring, usage, autoRotation::request, clock),
+        new KeyStatus(reader, platformKeys),
+        new HealthChecks(reader, platformKeys, probe, platformKey, keyring, commands, clock),
         new TenantAlerts(queries),
         refusals,
         new LegalWaiver(reader, commands),

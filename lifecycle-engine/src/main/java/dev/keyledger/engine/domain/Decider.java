@@ -6,6 +6,7 @@ import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
+import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
@@ -27,6 +28,7 @@ import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
 import dev.keyledger.avro.event.KeyValidated;
 import dev.keyledger.avro.event.KeyVerificationFailed;
+import dev.keyledger.avro.event.KeysProvisioned;
 import dev.keyledger.avro.event.TenantSealed;
 import dev.keyledger.avro.event.TenantUnsealed;
 import dev.keyledger.avro.event.TmkRewrapped;
@@ -70,6 +72,9 @@ public final class Decider {
     }
     if (platform) {
       return refuse(Operations.of(payload), Refusals.reservedTenant());
+    }
+    if (payload instanceof ProvisionKeys provision) {
+      return provision(state, provision);
     }
     if (payload instanceof RegisterKey register) {
       return register(state, register);
@@ -140,6 +145,40 @@ public final class Decider {
       return healthChecked(state, check);
     }
     throw new IllegalArgumentException("no rule for command " + payload.getClass().getName());
+  }
+
+  /**
+   * Platform-managed keys for a tenant without an active TMK (never had keys, or BYOK ended by
+   * erasure). A tenant that has one already (a concurrent first call won) is left as it is: the
+   * command is a no-op and its unused key material is tombstoned ({@link Erasure}).
+   */
+  private static Decision provision(TenantState state, ProvisionKeys provision) {
+    if (TenantStates.activeTmk(state).isPresent()) {
+      return Decision.accept();
+    }
+    TmkRef tmk = provision.getTmk();
+    if (!"platform".equals(tmk.getWrapMethod())) {
+      return refuse(Operations.PROVISION, Refusals.notPlatformWrapped(tmk.getWrapMethod()));
+    }
+    int expected = TenantStates.nextTmkVersion(state);
+    if (tmk.getVersion() != expected) {
+      return refuse(Operations.PROVISION, Refusals.staleVersion(expected, tmk.getVersion()));
+    }
+    if (!KeyRotation.fitsNextDek(state, provision.getDek(), tmk.getVersion())) {
+      return refuse(
+          Operations.PROVISION, KeyRotation.staleDek(state, provision.getDek(), tmk.getVersion()));
+    }
+    return Decision.accept(
+        KeysProvisioned.newBuilder()
+            .setTmkVersion(tmk.getVersion())
+            .setDekVersion(provision.getDek().getVersion())
+            .build(),
+        TmkVersionAdded.newBuilder().setTmk(tmk).build(),
+        DekCreated.newBuilder()
+            .setDek(provision.getDek())
+            .setReason("provisioned")
+            .setAutomatic(true)
+            .build());
   }
 
   private static Decision register(TenantState state, RegisterKey register) {
@@ -276,11 +315,12 @@ public final class Decider {
   }
 
   /**
-   * A live health check is recorded for every bound tenant; one whose failure proves the key
-   * unusable seals an active tenant, as an unwrap failure would.
+   * A live health check is recorded for every tenant with keys (a CMK round trip under BYOK, a
+   * platform-key round trip otherwise); one whose failure proves the key unusable seals an active
+   * tenant, as an unwrap failure would.
    */
   private static Decision healthChecked(TenantState state, RecordHealthCheck check) {
-    if (!TenantStates.status(state).isBound()) {
+    if (TenantStates.activeTmk(state).isEmpty()) {
       return refuse(Operations.HEALTH_CHECK, Refusals.noKey());
     }
     List<Object> events = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.DekRef;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.Deregister;
+import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RevokeTmkVersion;
@@ -14,6 +15,8 @@ import dev.keyledger.avro.state.TmkVersionState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which key-material records a command leaves without an owner, so the fold tombstones them: what a
@@ -46,12 +49,23 @@ final class Erasure {
           erased.add(dekKey(tenant, moved));
         }
       }
+    } else if (payload instanceof ProvisionKeys provision
+        && (!accepted || TenantStates.activeTmk(before).isPresent())) {
+      // Refused, or a no-op because another first call provisioned the tenant meanwhile.
+      erased.add(MaterialKeys.tmk(tenant, provision.getTmk().getTmkId()));
+      erased.add(dekKey(tenant, provision.getDek()));
     } else if (payload instanceof RevokeTmkVersion revoke && accepted) {
+      Set<Integer> destroyed =
+          revoke.getEndByok()
+              ? KeyRotation.endedByErasure(before).stream()
+                  .map(v -> v.getTmk().getVersion())
+                  .collect(Collectors.toSet())
+              : Set.of(revoke.getVersion());
       before.getTmkVersions().stream()
-          .filter(v -> v.getTmk().getVersion() == revoke.getVersion())
+          .filter(v -> destroyed.contains(v.getTmk().getVersion()))
           .forEach(v -> erased.add(MaterialKeys.tmk(tenant, v.getTmk().getTmkId())));
       deks.all().stream()
-          .filter(d -> d.getDek().getTmkVersion() == revoke.getVersion())
+          .filter(d -> destroyed.contains(d.getDek().getTmkVersion()))
           .forEach(d -> erased.add(dekKey(tenant, d.getDek())));
     } else if (payload instanceof Deregister deregister) {
       List<String> known =

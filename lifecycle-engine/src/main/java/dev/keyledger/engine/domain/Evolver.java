@@ -5,6 +5,7 @@ import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
@@ -126,6 +127,18 @@ public final class Evolver {
               .setSealedSince(null)
               .setSealedReason(null)
               .build());
+    } else if (payload instanceof ByokEnded ended) {
+      next.setBinding(
+          BindingState.newBuilder(binding)
+              .setStatus(BindingStatus.REVOKED.wire())
+              .setDeregisteredAt(at)
+              .setSealedSince(null)
+              .setSealedReason(null)
+              .build());
+      if (state.getRewrap() != null
+          && ended.getDestroyedVersions().contains(state.getRewrap().getToTmkVersion())) {
+        next.setRewrap(null); // its target is gone: nothing is left to move there
+      }
     } else if (payload instanceof TenantSealed sealed) {
       next.setBinding(
           BindingState.newBuilder(binding)

@@ -7,6 +7,7 @@ import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
 import dev.keyledger.avro.event.RewrapCompleted;
@@ -144,6 +145,9 @@ public final class KeyRotation {
   }
 
   static Decision revoke(TenantState state, RevokeTmkVersion revoke) {
+    if (revoke.getEndByok()) {
+      return endByok(state, revoke);
+    }
     int version = revoke.getVersion();
     Optional<TmkVersionState> target = TenantStates.tmk(state, version);
     if (target.isEmpty()) {
@@ -170,16 +174,61 @@ public final class KeyRotation {
   }
 
   /**
-   * Rotation needs a usable active TMK: not sealed, BYOK active (or ended, back on the platform
-   * key). Public so a sender can refuse before it makes keys; the fold applies the same rule.
+   * Ends BYOK by cryptographic erasure, in any bound state (sealed included: nothing needs the
+   * CMK): every TMK version the CMK wraps is destroyed with the DEKs under it, and the binding
+   * becomes {@code revoked}. Versions the platform key wraps (from before onboarding) are kept with
+   * whatever they still wrap. The request names the active version, so it cannot act on a state it
+   * did not see.
+   */
+  private static Decision endByok(TenantState state, RevokeTmkVersion revoke) {
+    if (!TenantStates.status(state).isBound()) {
+      return Decider.refuse(Operations.REVOKE, Refusals.noKey());
+    }
+    int active = TenantStates.activeTmk(state).orElseThrow().getTmk().getVersion();
+    if (revoke.getVersion() != active) {
+      return Decider.refuse(
+          Operations.REVOKE, Refusals.endByokNeedsActiveVersion(active, revoke.getVersion()));
+    }
+    List<Object> events = new ArrayList<>();
+    List<Integer> destroyed = new ArrayList<>();
+    for (TmkVersionState version : endedByErasure(state)) {
+      destroyed.add(version.getTmk().getVersion());
+      events.add(
+          TmkDestroyed.newBuilder()
+              .setVersion(version.getTmk().getVersion())
+              .setTmkId(version.getTmk().getTmkId())
+              .setDeksLost(version.getLiveDeks())
+              .setReason(revoke.getReason())
+              .build());
+    }
+    events.add(
+        ByokEnded.newBuilder()
+            .setKeyId(state.getBinding().getKeyId())
+            .setDestroyedVersions(destroyed)
+            .setReason(revoke.getReason())
+            .build());
+    return new Decision(events, Optional.empty());
+  }
+
+  /** The TMK versions that ending BYOK destroys: every live one the CMK wraps. */
+  public static List<TmkVersionState> endedByErasure(TenantState state) {
+    return state.getTmkVersions().stream()
+        .filter(v -> !TmkStatus.DESTROYED.wire().equals(v.getStatus()))
+        .filter(v -> "customer_kms".equals(v.getTmk().getWrapMethod()))
+        .toList();
+  }
+
+  /**
+   * Rotation needs a usable active TMK: not sealed, and no registration waiting for its waiver
+   * (BYOK active, or platform-managed keys: before BYOK, or after it ended). Public so a sender can
+   * refuse before it makes keys; the fold applies the same rule.
    */
   public static Optional<Refusal> checkRotatable(TenantState state) {
     BindingStatus status = TenantStates.status(state);
     if (status == BindingStatus.SEALED) {
       return Optional.of(Refusals.sealed(state));
     }
-    if (status != BindingStatus.ACTIVE && status != BindingStatus.DISABLED
-        || TenantStates.activeTmk(state).isEmpty()) {
+    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
       return Optional.of(Refusals.notActive(status));
     }
     return Optional.empty();

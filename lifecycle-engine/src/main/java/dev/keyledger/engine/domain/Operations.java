@@ -3,6 +3,7 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
+import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
@@ -34,6 +35,7 @@ public final class Operations {
   public static final String USAGE = "usage";
   public static final String VALIDATE = "validate";
   public static final String LEASE_DATA_KEY = "lease_data_key";
+  public static final String PROVISION = "provision";
 
   private Operations() {}
 
@@ -65,6 +67,8 @@ public final class Operations {
       return HEALTH_CHECK;
     } else if (commandPayload instanceof LeaseDataKey) {
       return LEASE_DATA_KEY;
+    } else if (commandPayload instanceof ProvisionKeys) {
+      return PROVISION;
     } else if (commandPayload instanceof RecordVerificationFailure failure) {
       return failure.getOperation();
     } else if (commandPayload instanceof RejectRequest reject) {

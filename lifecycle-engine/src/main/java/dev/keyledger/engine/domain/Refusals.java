@@ -239,6 +239,35 @@ public final class Refusals {
         null);
   }
 
+  /**
+   * Ending BYOK destroys the active version and must name it, so a stale request cannot end BYOK
+   * after a rotation it did not see.
+   */
+  public static Refusal endByokNeedsActiveVersion(int active, int given) {
+    return of(
+        "conflict",
+        null,
+        RefusalKind.CONFLICT,
+        "Ending BYOK destroys the active TMK version "
+            + active
+            + "; the request names version "
+            + given,
+        "Send {\"version\": "
+            + active
+            + ", \"end_byok\": true, \"confirm_tenant\": \"<tenant id>\"} (GET /admin/tenant-kms lists"
+            + " the versions).");
+  }
+
+  /** Platform-managed keys are wrapped by the platform key, never by a CMK. */
+  public static Refusal notPlatformWrapped(String wrapMethod) {
+    return of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "Platform-managed keys must be wrapped by the platform key, not by " + wrapMethod,
+        null);
+  }
+
   public static Refusal dataWouldBeLost(int version, int deks, boolean rewrapRunning) {
     return of(
         "data_would_be_lost",

@@ -11,6 +11,7 @@ import dev.keyledger.avro.WaiverText;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
+import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordHealthCheck;
 import dev.keyledger.avro.command.RecordRewrapBatch;
@@ -215,6 +216,26 @@ public final class TestCommands {
 
   public CommandEnvelope revoke(int tmkVersion) {
     return envelope(RevokeTmkVersion.newBuilder().setVersion(tmkVersion).build());
+  }
+
+  /** Platform-managed keys: TMK {@code tmkVersion} wrapped by the platform key, a DEK under it. */
+  public CommandEnvelope provision(int tmkVersion, int dekVersion) {
+    return envelope(
+        ProvisionKeys.newBuilder()
+            .setTmk(tmk(tmkVersion, "platform", null))
+            .setDek(dek(dekVersion, tmkVersion))
+            .build());
+  }
+
+  /** Ends BYOK by erasure, naming {@code tmkVersion} as the active version. */
+  public CommandEnvelope endByok(int tmkVersion) {
+    return envelope(
+        RevokeTmkVersion.newBuilder()
+            .setVersion(tmkVersion)
+            .setAllowDataLoss(true)
+            .setEndByok(true)
+            .setReason("customer left")
+            .build());
   }
 
   public CommandEnvelope revokeAllowingDataLoss(int tmkVersion) {

@@ -9,6 +9,7 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
@@ -243,6 +244,38 @@ class LifecycleTopologyTest {
             .build());
     keyMaterialIn.pipeInput(materialKey, null);
     assertThat(materialArrivals).containsExactly(materialKey + " stored", materialKey + " gone");
+  }
+
+  @Test
+  void aSecondConcurrentProvisionIsANoOpAndItsKeyMaterialIsTombstoned() {
+    send(acme.provision(1, 1));
+    events.readKeyValuesToList();
+    CommandEnvelope second = acme.provision(1, 1);
+    ProvisionKeys payload = (ProvisionKeys) second.getPayload();
+    String tmkKey = MaterialKeys.tmk("acme", payload.getTmk().getTmkId());
+    String dekKey = MaterialKeys.dek("acme", payload.getDek().getDekId(), 1);
+    send(second);
+    assertThat(outcomes.readValuesToList())
+        .extracting(CommandOutcome::getAccepted)
+        .containsExactly(true, true);
+    assertThat(events.isEmpty()).as("the second appends nothing").isTrue();
+    assertThat(keyMaterialOut.readKeyValuesToList())
+        .containsExactlyInAnyOrder(new KeyValue<>(tmkKey, null), new KeyValue<>(dekKey, null));
+  }
+
+  @Test
+  void endingByokTombstonesEveryCmkWrappedVersionAndTheDeksUnderIt() {
+    send(acme.registerWithDek(KEY_ARN, 1, 1));
+    send(acme.acknowledge("1.0"));
+    send(acme.unwrapFailed());
+    keyMaterialOut.readRecordsToList();
+    send(acme.endByok(1));
+    assertThat(outcomes.readValuesToList())
+        .extracting(CommandOutcome::getAccepted)
+        .containsOnly(true);
+    assertThat(keyMaterialOut.readKeyValuesToList())
+        .containsExactlyInAnyOrder(
+            new KeyValue<>("acme/tmk-1-customer_kms", null), new KeyValue<>("acme/dek-1@1", null));
   }
 
   @Test
