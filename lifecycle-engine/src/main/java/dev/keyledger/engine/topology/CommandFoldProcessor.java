@@ -4,14 +4,18 @@ import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.CommandOutcome;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
+import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -58,6 +62,27 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
                 LifecycleTopology.FOLD,
                 LifecycleTopology.DEAD_LETTERS_METRIC,
                 Sensor.RecordingLevel.INFO);
+    // The platform's state reaches the platform topic after every platform command, and once more
+    // when a task starts: a state from before the topic existed (an upgraded instance) then
+    // reaches every instance's global table without waiting for the next publication.
+    Cancellable[] once = new Cancellable[1];
+    once[0] =
+        context.schedule(
+            Duration.ofMillis(1),
+            PunctuationType.WALL_CLOCK_TIME,
+            now -> {
+              once[0].cancel();
+              republishPlatformState(now);
+            });
+  }
+
+  private void republishPlatformState(long now) {
+    TenantState platform = stores.state(TenantIds.PLATFORM);
+    if (platform.getSeq() > 0) {
+      context()
+          .forward(
+              new Record<>(TenantIds.PLATFORM, platform, now), LifecycleTopology.PLATFORM_SINK);
+    }
   }
 
   @Override

@@ -13,14 +13,18 @@ import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.DekRecords;
+import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.domain.TenantIds;
+import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.domain.Waivers;
 import dev.keyledger.engine.testing.TestCommands;
 import dev.keyledger.schemas.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -155,6 +159,30 @@ class LifecycleTopologyTest {
     KeyValue<String, TenantState> written = platformOut.readKeyValue();
     assertThat(written.key).isEqualTo(TenantIds.PLATFORM);
     assertThat(Waivers.current(written.value).getWaiverVersion()).isEqualTo("2.0");
+    KeyValueStore<String, TenantState> global = driver.getKeyValueStore(Topics.PLATFORM_STORE);
+    assertThat(Waivers.current(global.get(TenantIds.PLATFORM)).getWaiverVersion()).isEqualTo("2.0");
+  }
+
+  @Test
+  void aPlatformStateFromBeforeThePlatformTopicIsPublishedOnceWhenTheFoldStarts() {
+    // As an instance upgraded from a release without the platform topic finds its store.
+    TenantState published =
+        Fold.apply(
+                TenantStates.empty(TenantIds.PLATFORM),
+                DekRecords.NONE,
+                new TestCommands(TenantIds.PLATFORM).publishWaiver("2.0"))
+            .state();
+    KeyValueStore<String, byte[]> states = driver.getKeyValueStore(Topics.TENANT_STATE_STORE);
+    states.put(TenantIds.PLATFORM, Codecs.TENANT_STATE.encode(published));
+    TestOutputTopic<String, TenantState> platformOut = output(topics.platform());
+
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertThat(platformOut.readKeyValuesToList())
+        .singleElement()
+        .satisfies(kv -> assertThat(kv.key).isEqualTo(TenantIds.PLATFORM))
+        .satisfies(kv -> assertThat(Waivers.current(kv.value).getWaiverVersion()).isEqualTo("2.0"));
     KeyValueStore<String, TenantState> global = driver.getKeyValueStore(Topics.PLATFORM_STORE);
     assertThat(Waivers.current(global.get(TenantIds.PLATFORM)).getWaiverVersion()).isEqualTo("2.0");
   }
