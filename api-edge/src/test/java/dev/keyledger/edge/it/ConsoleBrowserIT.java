@@ -155,7 +155,13 @@ class ConsoleBrowserIT {
     assertThat(text("kms-field-key-arn")).isEqualTo(keyArn);
     assertThat(text("kms-field-role-arn")).isEqualTo(roleArn);
     assertThat(text("kms-field-external-id")).isEqualTo(externalId);
-    assertThat(keyVersions()).hasSize(1);
+    // The page's first read gave the tenant platform-managed keys (v1); onboarding added v2.
+    // Newest first.
+    assertThat(keyVersions())
+        .extracting(WebElement::getText)
+        .satisfiesExactly(
+            v2 -> assertThat(v2).startsWith("2").contains("customer_kms"),
+            v1 -> assertThat(v1).startsWith("1").contains("platform"));
     wait.until(visibilityOfElementLocated(By.id("waiver")));
     assertThat(find(By.id("waiver-submit")).isEnabled()).isFalse();
     click("waiver-accept");
@@ -202,7 +208,7 @@ class ConsoleBrowserIT {
     screenshot("rotate-confirmation", "confirm-dialog");
     click("confirm-submit");
     wait.until(invisibilityOfElementLocated(By.id("confirm-dialog")));
-    wait.until(d -> keyVersions().size() == 2);
+    wait.until(d -> keyVersions().size() == 3);
     assertThat(text("notice")).contains("Rotated");
 
     // the audit: filtered by operation, and the chain verified
@@ -213,9 +219,10 @@ class ConsoleBrowserIT {
     screenshot("audit");
     type("audit-operation", "create_tmk_version");
     click("audit-apply");
+    // v1 (platform-managed, at the page's first read), v2 (onboarding), v3 (the rotation)
     wait.until(
         d ->
-            rows("audit-table").size() == 2
+            rows("audit-table").size() == 3
                 && rows("audit-table").stream()
                     .allMatch(r -> cell(r, 2).equals("create_tmk_version")));
 
