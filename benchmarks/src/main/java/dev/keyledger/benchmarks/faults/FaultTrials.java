@@ -225,6 +225,22 @@ public final class FaultTrials {
     return new Result(options.seed(), phases);
   }
 
+  /** The mixed load on its client threads; tenant ids start with {@code prefix} and the seed. */
+  private MixedLoad startLoad(
+      NodeApi api, KmsClient kms, LocalKmsConfig kmsConfig, Ledger ledger, String prefix) {
+    MixedLoad load =
+        new MixedLoad(
+            api,
+            kms,
+            kmsConfig.customerAccountId(),
+            kmsConfig.platformPrincipalArn(),
+            ledger,
+            options.tenantsPerThread());
+    load.start(
+        options.threads(), prefix + Long.toString(options.seed() & 0xffff, 36), options.seed());
+    return load;
+  }
+
   private Phase processKills(Path dir) throws IOException, InterruptedException {
     Path data = dir.resolve("node");
     JwtKeys keys = JwtKeys.loadOrCreate(data);
@@ -262,16 +278,7 @@ public final class FaultTrials {
                 "dev node", command, java.util.Map.of(), dir.resolve("node.log"), api::healthy);
         KmsClient kms = customerKms(URI.create("http://" + HOST + ":" + kmsPort), kmsConfig)) {
       node.start(READY);
-      MixedLoad load =
-          new MixedLoad(
-              api,
-              kms,
-              kmsConfig.customerAccountId(),
-              kmsConfig.platformPrincipalArn(),
-              ledger,
-              options.tenantsPerThread());
-      load.start(
-          options.threads(), "pk" + Long.toString(options.seed() & 0xffff, 36), options.seed());
+      MixedLoad load = startLoad(api, kms, kmsConfig, ledger, "pk");
       for (int i = 1; i <= options.processKills(); i++) {
         pause(options.minUptime(), options.maxUptime());
         node.kill();
@@ -350,16 +357,7 @@ public final class FaultTrials {
       try (ChildProcess node =
           new ChildProcess("serve node", command, env, dir.resolve("node.log"), api::healthy)) {
         node.start(READY);
-        MixedLoad load =
-            new MixedLoad(
-                api,
-                kms,
-                kmsConfig.customerAccountId(),
-                kmsConfig.platformPrincipalArn(),
-                ledger,
-                options.tenantsPerThread());
-        load.start(
-            options.threads(), "bk" + Long.toString(options.seed() & 0xffff, 36), options.seed());
+        MixedLoad load = startLoad(api, kms, kmsConfig, ledger, "bk");
         for (int i = 1; i <= options.brokerKills(); i++) {
           pause(options.minUptime(), options.maxUptime());
           int victim = random.nextInt(cluster.size());
