@@ -6,8 +6,10 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * AES-256-GCM with 96-bit nonces and 128-bit tags over one {@link Cipher} per thread ({@code
- * Cipher.getInstance} costs several times a small encryption).
+ * AES-256-GCM with 96-bit nonces and 128-bit tags, on ciphers kept with each key ({@link
+ * KeyedCiphers}): a cipher stays keyed between operations of its key, and {@link
+ * SecretBytes#destroy()} scrubs it, so no copy of a key the JDK made outlives the key ({@code
+ * KeyResidueTest}).
  *
  * <p>One of KeyLedger's format building blocks: {@link DataAead} encrypts data envelopes with it,
  * and the engine's key wrapping ({@code AesGcmKeyWrap}) uses the same primitive. It is public only
@@ -26,16 +28,6 @@ public final class AesGcm {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final ThreadLocal<Cipher> CIPHER =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Cipher.getInstance("AES/GCM/NoPadding");
-            } catch (GeneralSecurityException e) {
-              throw new IllegalStateException("AES/GCM/NoPadding is not available in this JDK", e);
-            }
-          });
-
   private AesGcm() {}
 
   /**
@@ -48,11 +40,16 @@ public final class AesGcm {
   public static void encrypt(
       SecretBytes key, byte[] nonce, byte[] aad, byte[] plaintext, byte[] out, int outOffset)
       throws GeneralSecurityException {
-    Cipher cipher = CIPHER.get();
-    cipher.init(
-        Cipher.ENCRYPT_MODE, key.toAesKeySpec(), new GCMParameterSpec(TAG_BYTES * 8, nonce));
-    cipher.updateAAD(aad);
-    cipher.doFinal(plaintext, 0, plaintext.length, out, outOffset);
+    KeyedCiphers ciphers = key.ciphers();
+    KeyedCiphers.KeyedCipher keyed = ciphers.borrow();
+    try {
+      Cipher cipher = keyed.cipher;
+      cipher.init(Cipher.ENCRYPT_MODE, keyed.key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+      cipher.updateAAD(aad);
+      cipher.doFinal(plaintext, 0, plaintext.length, out, outOffset);
+    } finally {
+      ciphers.giveBack(keyed);
+    }
   }
 
   /**
@@ -65,13 +62,19 @@ public final class AesGcm {
   public static byte[] decrypt(
       SecretBytes key, byte[] in, int nonceOffset, int bodyOffset, int bodyLength, byte[] aad)
       throws GeneralSecurityException {
-    Cipher cipher = CIPHER.get();
-    cipher.init(
-        Cipher.DECRYPT_MODE,
-        key.toAesKeySpec(),
-        new GCMParameterSpec(TAG_BYTES * 8, in, nonceOffset, NONCE_BYTES));
-    cipher.updateAAD(aad);
-    return cipher.doFinal(in, bodyOffset, bodyLength);
+    KeyedCiphers ciphers = key.ciphers();
+    KeyedCiphers.KeyedCipher keyed = ciphers.borrow();
+    try {
+      Cipher cipher = keyed.cipher;
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          keyed.key,
+          new GCMParameterSpec(TAG_BYTES * 8, in, nonceOffset, NONCE_BYTES));
+      cipher.updateAAD(aad);
+      return cipher.doFinal(in, bodyOffset, bodyLength);
+    } finally {
+      ciphers.giveBack(keyed);
+    }
   }
 
   /** A fresh random nonce from {@link SecureRandom}. */

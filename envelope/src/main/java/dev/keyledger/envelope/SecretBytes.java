@@ -3,7 +3,6 @@ package dev.keyledger.envelope;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Destroyable;
 
 /**
@@ -13,7 +12,9 @@ import javax.security.auth.Destroyable;
  *   <li>The content never appears in {@link #toString()}; {@code equals}/{@code hashCode} are
  *       identity, so a key never leaks through a collection or a log line. Compare contents with
  *       {@link #equalsConstantTime(SecretBytes)}.
- *   <li>{@link #destroy()} zeroes the bytes; any later use throws {@link IllegalStateException}.
+ *   <li>{@link #destroy()} zeroes the bytes, and the copies the JDK made of them in the ciphers
+ *       that used them ({@code KeyResidueTest}); any later use throws {@link
+ *       IllegalStateException}.
  *   <li>Thread-safe: reads and {@code destroy()} are mutually exclusive, so a reader never sees a
  *       half-zeroed key.
  * </ul>
@@ -24,6 +25,7 @@ import javax.security.auth.Destroyable;
 public final class SecretBytes implements Destroyable {
   private final byte[] bytes;
   private volatile boolean destroyed;
+  private KeyedCiphers ciphers;
 
   private SecretBytes(byte[] owned) {
     this.bytes = owned;
@@ -79,17 +81,27 @@ public final class SecretBytes implements Destroyable {
     }
   }
 
-  /** An AES key spec over these bytes, for {@code Cipher.init}. */
-  synchronized SecretKeySpec toAesKeySpec() {
+  /**
+   * The AES-GCM ciphers keyed with these bytes, created on first use.
+   *
+   * @throws IllegalStateException if destroyed
+   */
+  synchronized KeyedCiphers ciphers() {
     checkAlive();
-    return new SecretKeySpec(bytes, "AES");
+    if (ciphers == null) {
+      ciphers = new KeyedCiphers(this);
+    }
+    return ciphers;
   }
 
-  /** Zeroes the bytes. Idempotent. */
+  /** Zeroes the bytes and every copy the JDK's ciphers made of them. Idempotent. */
   @Override
   public synchronized void destroy() {
     Arrays.fill(bytes, (byte) 0);
     destroyed = true;
+    if (ciphers != null) {
+      ciphers.close();
+    }
   }
 
   @Override

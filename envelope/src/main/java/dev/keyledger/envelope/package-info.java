@@ -20,9 +20,9 @@
  * because the engine's key wrapping is built from them too; they are format building blocks, not a
  * general crypto API.
  *
- * <p>Note on residue: the JDK's AES implementation keeps its own expanded copy of the last key used
- * by each {@code Cipher} instance (this package keeps one per thread), and {@code SecretKeySpec}
- * copies cannot be zeroed. {@code SecretBytes.destroy()} therefore guarantees that this package
- * will never use the key again, not that no byte of it remains anywhere in the heap.
+ * <p>Note on residue: each key keeps the ciphers that used it, and {@code SecretBytes.destroy()}
+ * zeroes the copies the JDK made of it there (its key schedule, its last key). Copies outside
+ * KeyLedger's reach (those the garbage collector leaves behind when it moves an object) remain
+ * until the memory is reused.
  */
 package dev.keyledger.envelope;

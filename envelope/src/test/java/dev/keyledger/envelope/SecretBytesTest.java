@@ -58,7 +58,7 @@ class SecretBytesTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> twin.equalsConstantTime(secret))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(secret::toAesKeySpec).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(secret::ciphers).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
