@@ -149,7 +149,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("transaction.state.log.min.isr", "1");
     config.put("share.coordinator.state.topic.replication.factor", "1");
     config.put("share.coordinator.state.topic.min.isr", "1");
-    config.put("num.partitions", "12");
+    config.put("num.partitions", "3");
+    config.put("offsets.topic.num.partitions", "1");
+    config.put("transaction.state.log.num.partitions", "1");
+    config.put("share.coordinator.state.topic.num.partitions", "1");
     config.put("group.initial.rebalance.delay.ms", "0");
     config.put("auto.create.topics.enable", "false");
     // After kill -9 the restarted controller still sees the dead incarnation of this broker and

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams running the fold and the projections: built from the topologies, started, waited
- * for until RUNNING; a failed stream thread is replaced a few times ({@link
+ * Kafka Streams running the fold and the projections: built from the topologies and started; the
+ * caller waits for RUNNING ({@link #awaitRunning}) once it has started what does not need the
+ * state, so both start at the same time. A failed stream thread is replaced a few times ({@link
  * StreamThreadSupervisor}), after which the client shuts down and {@link #awaitFailure} returns.
  * The client's metrics (threads, tasks, stores, its consumers and producers, and the fold's dead
  * letters) are bound to the registry as {@code kafka_stream_*}, {@code kafka_consumer_*}, {@code
@@ -39,6 +40,7 @@ final class StreamsRunner implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
   private final StreamThreadSupervisor supervisor;
+  private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch failed = new CountDownLatch(1);
 
   private StreamsRunner(KafkaStreams streams, StreamThreadSupervisor supervisor) {
@@ -48,6 +50,9 @@ final class StreamsRunner implements AutoCloseable {
   }
 
   /**
+   * Builds and starts the client; it goes on joining the group and restoring state in the
+   * background.
+   *
    * @param views filled by the fold and cleared on every state change and restoration of this
    *     instance (its partitions may have moved)
    * @param arrivals told of every record the key-material table stores
@@ -59,8 +64,7 @@ final class StreamsRunner implements AutoCloseable {
       String instanceId,
       LocalTenantViews views,
       KeyMaterialArrivals arrivals,
-      MeterRegistry registry)
-      throws InterruptedException {
+      MeterRegistry registry) {
     Properties props =
         StreamsProperties.of(
             s.kafka(),
@@ -80,19 +84,18 @@ final class StreamsRunner implements AutoCloseable {
             new KafkaStreams(topology, props), StreamThreadSupervisor.defaults(s.clock()));
     try {
       runner.streams.setGlobalStateRestoreListener(new ClearOnRestore(views));
-      runner.awaitRunning(s, views);
+      runner.begin(views);
       runner.metrics.bindTo(registry);
       runner.supervisor.bindTo(registry);
       return runner;
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (RuntimeException e) {
       runner.close();
       throw e;
     }
   }
 
-  private void awaitRunning(EngineSettings s, LocalTenantViews views) throws InterruptedException {
+  private void begin(LocalTenantViews views) {
     streams.setUncaughtExceptionHandler(supervisor);
-    CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
           LOG.info("streams {} -> {}", before, now);
@@ -104,6 +107,14 @@ final class StreamsRunner implements AutoCloseable {
           }
         });
     streams.start();
+  }
+
+  /**
+   * Waits until the client first reaches RUNNING.
+   *
+   * @throws IllegalStateException if it does not within two minutes
+   */
+  void awaitRunning(EngineSettings s) throws InterruptedException {
     if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       throw new IllegalStateException(
           "Kafka Streams did not reach RUNNING within "

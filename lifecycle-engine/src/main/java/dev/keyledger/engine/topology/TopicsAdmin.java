@@ -36,8 +36,12 @@ public final class TopicsAdmin {
    */
   public record Settings(
       int partitions, short replicationFactor, Map<String, String> keyMaterialOverrides) {
+    /**
+     * Dev mode's: 3 partitions on one broker (one instance with one stream thread gains nothing
+     * from more, and each partition adds RocksDB stores to open on every start).
+     */
     public static Settings dev() {
-      return new Settings(12, (short) 1, Map.of());
+      return new Settings(3, (short) 1, Map.of());
     }
   }
 
@@ -56,18 +60,21 @@ public final class TopicsAdmin {
           MisconfiguredTopicException {
     Set<String> existing =
         admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<String> present =
+        topics.all().stream().map(Topic::name).filter(existing::contains).toList();
+    Map<String, TopicDescription> descriptions = check(admin, topics, present, timeout);
+    // Tenants are placed by partition, so a topic added by an upgrade gets as many partitions as
+    // the commands topic already has, whatever the setting says now.
+    TopicDescription commands = descriptions.get(topics.commands().name());
+    int partitions = commands == null ? settings.partitions() : commands.partitions().size();
     List<NewTopic> missing = new ArrayList<>();
-    List<String> present = new ArrayList<>();
     for (Topic<?, ?> topic : topics.all()) {
-      if (existing.contains(topic.name())) {
-        present.add(topic.name());
-      } else {
+      if (!existing.contains(topic.name())) {
         missing.add(
-            new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor())
+            new NewTopic(topic.name(), partitions, settings.replicationFactor())
                 .configs(configOf(topics, topic, settings)));
       }
     }
-    check(admin, topics, present, timeout);
     if (missing.isEmpty()) {
       return;
     }
@@ -80,13 +87,15 @@ public final class TopicsAdmin {
     }
   }
 
-  private static void check(Admin admin, Topics topics, List<String> present, Duration timeout)
+  /** The descriptions of the present topics, once their settings are checked. */
+  private static Map<String, TopicDescription> check(
+      Admin admin, Topics topics, List<String> present, Duration timeout)
       throws InterruptedException,
           ExecutionException,
           TimeoutException,
           MisconfiguredTopicException {
     if (present.isEmpty()) {
-      return;
+      return Map.of();
     }
     Map<String, TopicDescription> descriptions =
         admin
@@ -107,6 +116,7 @@ public final class TopicsAdmin {
     if (!problems.isEmpty()) {
       throw new MisconfiguredTopicException(problems);
     }
+    return descriptions;
   }
 
   private static Map<String, String> configOf(Topics topics, Topic<?, ?> topic, Settings settings) {

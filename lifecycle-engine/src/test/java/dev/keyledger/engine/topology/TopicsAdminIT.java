@@ -165,6 +165,24 @@ class TopicsAdminIT {
     awaitVisible(names(single));
   }
 
+  @Test
+  void aTopicAddedByAnUpgradeGetsThePartitionsOfTheCommandsTopicNotTheSetting() throws Exception {
+    Topics topics = fresh();
+    // 3 partitions, as an older release made it
+    create(topics.commands().name(), 3, Map.of("min.insync.replicas", "2"));
+
+    TopicsAdmin.ensure(admin, topics, new TopicsAdmin.Settings(5, (short) 3, Map.of()), TIMEOUT);
+    awaitVisible(names(topics));
+
+    assertThat(
+            admin
+                .describeTopics(List.of(names(topics)))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .values())
+        .allSatisfy(topic -> assertThat(topic.partitions()).as(topic.name()).hasSize(3));
+  }
+
   private static String[] names(Topics topics) {
     return topics.all().stream().map(Topic::name).toArray(String[]::new);
   }
