@@ -20,8 +20,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates KeyLedger's topics when they are missing, with the settings their roles need: the event
  * log kept forever, key material compacted (a tombstone is erasure) with every compaction lag at 1
- * h, the rest retained for a while. Topics that exist are not changed but checked ({@link
- * TopicCheck}): a setting that breaks a guarantee stops the start with {@link
+ * h, the claims in one partition, the rest retained for a while. Topics that exist are not changed
+ * but checked ({@link TopicCheck}): a setting that breaks a guarantee stops the start with {@link
  * MisconfiguredTopicException}.
  */
 public final class TopicsAdmin {
@@ -29,7 +29,7 @@ public final class TopicsAdmin {
   /**
    * Topic settings.
    *
-   * @param partitions partitions of every topic (the unit of scale)
+   * @param partitions partitions of every topic but the claims (the unit of scale)
    * @param replicationFactor 1 in dev, 3 in production
    * @param keyMaterialOverrides extra settings of the key-material topic (tests shorten compaction
    *     lags)
@@ -62,8 +62,9 @@ public final class TopicsAdmin {
       if (existing.contains(topic.name())) {
         present.add(topic.name());
       } else {
+        int partitions = topic.equals(topics.claims()) ? 1 : settings.partitions();
         missing.add(
-            new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor())
+            new NewTopic(topic.name(), partitions, settings.replicationFactor())
                 .configs(configOf(topics, topic, settings)));
       }
     }
