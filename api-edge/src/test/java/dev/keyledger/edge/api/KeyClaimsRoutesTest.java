@@ -209,6 +209,24 @@ class KeyClaimsRoutesTest {
         });
   }
 
+  @Test
+  void theReadmesKeyPolicyPinsTheKeyToItsTenantSoAnotherTenantsProbeIsAlreadyDenied() {
+    String holder = EdgeFixture.tenant();
+    String claimer = EdgeFixture.tenant();
+    edge.http(
+        http -> {
+          String keyArn = edge.customer.keyGrantingPlatformPinnedTo(holder);
+          String body = "{\"key_arn\":\"" + keyArn + "\"}";
+
+          Reply denied = http.post("/api/v1/byok/keys", edge.owner(claimer), body);
+          Reply bound = http.post("/api/v1/byok/keys", edge.owner(holder), body);
+
+          assertThat(denied.assertError(400, "kms_verify_failed").path("reason").asText())
+              .isEqualTo("access_denied");
+          assertThat(bound.status()).as(bound.text()).isEqualTo(201);
+        });
+  }
+
   /**
    * The claimer's trail has the refused registration, the holder's the refused attempt; neither
    * trail names the other tenant anywhere.
