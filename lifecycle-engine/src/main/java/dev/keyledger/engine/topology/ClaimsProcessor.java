@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * The one place claims on resources are decided ({@link ResourceClaims}): reads the claims topic
  * (one partition, so one instance of this processor) into the {@code resource-claims} store and
  * sends each resulting command to its tenant's partition of the commands topic, in the same
- * transaction. A granted registration goes on as its original bytes. A record that does not decode,
- * or whose key is not its command's tenant, goes to the dead-letter topic.
+ * transaction. A granted registration goes on as its original bytes. A record that does not decode
+ * goes on as it is when its key is a tenant id (the fold dead-letters and audits it); one whose key
+ * is not its command's tenant goes to the dead-letter topic.
  */
 final class ClaimsProcessor extends ContextualProcessor<String, byte[], String, byte[]> {
 
@@ -60,7 +61,12 @@ final class ClaimsProcessor extends ContextualProcessor<String, byte[], String, 
     try {
       command = Codecs.COMMANDS.decode(record.value());
     } catch (UndecodableRecordException e) {
-      deadLetter(record, e.getMessage());
+      if (TenantIds.isValid(record.key())) {
+        // The fold dead-letters it and audits it in the tenant's chain, as any undecodable command.
+        context().forward(record, LifecycleTopology.CLAIMS_TO_COMMANDS_SINK);
+      } else {
+        deadLetter(record, e.getMessage());
+      }
       return;
     }
     if (record.key() == null

@@ -10,6 +10,7 @@ import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.command.SettleClaims;
 import dev.keyledger.avro.event.ClaimAttempted;
 import dev.keyledger.avro.event.CommandRefused;
+import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.ResourceClaim;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.DekRecords;
@@ -233,14 +234,22 @@ class ClaimsTopologyTest {
   }
 
   @Test
-  void anUndecodableClaimIsDeadLetteredAndTheProcessorGoesOn() {
+  void anUndecodableClaimIsDeadLetteredAndAuditedAndTheProcessorGoesOn() {
     TestOutputTopic<String, byte[]> deadLetters = output(topics.deadLetter());
 
     claims.pipeInput("acme", new byte[] {1, 2, 3});
+    claims.pipeInput("not a tenant!", new byte[] {4, 5, 6});
     claim(acme.register(KEY_ARN, 1));
 
-    assertThat(deadLetters.readKeyValue().key).isEqualTo("acme");
-    assertThat(outcomes.readValue().getAccepted()).isTrue();
+    assertThat(deadLetters.readKeyValuesToList())
+        .extracting(kv -> kv.key)
+        .containsExactly("acme", "not a tenant!");
+    assertThat(events.readValuesToList())
+        .first()
+        .satisfies(e -> assertThat(e.getPayload()).isInstanceOf(CommandUndecodable.class));
+    assertThat(outcomes.readValuesToList())
+        .extracting(CommandOutcome::getAccepted)
+        .containsExactly(false, true);
   }
 
   private void claim(CommandEnvelope command) {
