@@ -3,6 +3,7 @@ package dev.keyledger.projections;
 import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.ByokEnded;
+import dev.keyledger.avro.event.ClaimAttempted;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.DataKeyLeased;
@@ -102,6 +103,8 @@ public final class AuditEntries {
       return Operations.PROVISION;
     } else if (p instanceof ByokEnded) {
       return END_BYOK;
+    } else if (p instanceof ClaimAttempted) {
+      return Operations.CLAIM_ATTEMPT;
     }
     return p.getClass().getSimpleName();
   }
@@ -129,8 +132,8 @@ public final class AuditEntries {
 
   public static String status(EventEnvelope event) {
     Object p = event.getPayload();
-    if (p instanceof CommandRefused) {
-      return REFUSED;
+    if (p instanceof CommandRefused || p instanceof ClaimAttempted) {
+      return REFUSED; // a claim attempt is another tenant's registration, refused
     }
     if (p instanceof KeyVerificationFailed
         || p instanceof CommandUndecodable

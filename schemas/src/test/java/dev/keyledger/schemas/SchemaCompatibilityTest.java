@@ -10,6 +10,7 @@ import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.alert.Alert;
 import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.ResourceClaim;
 import dev.keyledger.avro.state.TenantState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ class SchemaCompatibilityTest {
         Arguments.of(KeyMaterial.getClassSchema(), Codecs.KEY_MATERIAL),
         Arguments.of(TenantState.getClassSchema(), Codecs.TENANT_STATE),
         Arguments.of(DekState.getClassSchema(), Codecs.DEK_STATE),
+        Arguments.of(ResourceClaim.getClassSchema(), Codecs.RESOURCE_CLAIM),
         Arguments.of(Alert.getClassSchema(), Codecs.ALERTS),
         Arguments.of(AlertState.getClassSchema(), Codecs.ALERT_STATE));
   }

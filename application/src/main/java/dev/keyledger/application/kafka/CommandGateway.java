@@ -38,11 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CommandLog} on Kafka: writes a command to the commands topic and waits for its
- * outcome. A command and the wrapped key material it introduces are written in one Kafka
- * transaction, so the fold never sees one without the other. Outcomes are read from the outcomes
- * topic (read_committed) by one thread that was positioned at the end before the first submit, so
- * no outcome can be missed.
+ * The {@link CommandLog} on Kafka: writes a command to the commands topic (a registration to the
+ * claims topic, whose processor sends it on to the commands topic: {@link Topics#commandsTopicFor})
+ * and waits for its outcome. A command and the wrapped key material it introduces are written in
+ * one Kafka transaction, so the fold never sees one without the other. Outcomes are read from the
+ * outcomes topic (read_committed) by one thread that was positioned at the end before the first
+ * submit, so no outcome can be missed.
  *
  * <p>Commands are written by group commit ({@link GroupCommit}): concurrent submitters queue their
  * command and key material, and one sender thread ({@code keyledger-command-sender}) writes all
@@ -227,7 +228,9 @@ public final class CommandGateway implements CommandLog, AutoCloseable {
     }
     records.add(
         new ProducerRecord<>(
-            topics.commands().name(), command.getTenantId(), Codecs.COMMANDS.encode(command)));
+            topics.commandsTopicFor(command.getPayload()).name(),
+            command.getTenantId(),
+            Codecs.COMMANDS.encode(command)));
     int bytes = 0;
     for (ProducerRecord<String, byte[]> record : records) {
       int size = record.key().getBytes(StandardCharsets.UTF_8).length + record.value().length;

@@ -10,7 +10,7 @@ import dev.keyledger.application.Submission;
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.TmkRef;
-import dev.keyledger.avro.command.RegisterKey;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.engine.domain.MaterialKeys;
 import dev.keyledger.engine.testing.KafkaFixture;
 import dev.keyledger.engine.testing.TestCommands;
@@ -91,7 +91,7 @@ class CommandGatewayIT {
       assertThat(
               metrics
                   .get(CommandGateway.ROUND_TRIP)
-                  .tags("command", "RegisterKey", "result", "pending")
+                  .tags("command", "RotateMaster", "result", "pending")
                   .timer()
                   .count())
           .as("every submit timed, none decided within a zero wait")
@@ -155,6 +155,30 @@ class CommandGatewayIT {
     for (String id : commands) {
       assertThat(material).as("material of %s", id).contains(id + "-tmk", id + "-old");
     }
+  }
+
+  @Test
+  void aRegistrationIsWrittenToTheClaimsTopicWithItsKeyMaterialAndNothingToTheCommandsTopic()
+      throws Exception {
+    Topics topics = topics(kafka);
+    CommandEnvelope register =
+        CommandEnvelope.newBuilder(new TestCommands("tenant-r").register(TestCommands.KEY_ARN, 1))
+            .setCommandId("r-1")
+            .build();
+    try (CommandGateway gateway =
+        new CommandGateway(kafka.clientProps(), topics, "claims", new SimpleMeterRegistry())) {
+      gateway.start();
+      gateway.submit(register, List.of(), Duration.ZERO);
+      gateway.submit(command("tenant-r", 0, 0), List.of(), Duration.ZERO);
+    }
+    assertThat(readCommitted(topics.claims().name()))
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo("tenant-r"))
+        .satisfies(
+            r -> assertThat(Codecs.COMMANDS.decode(r.value()).getCommandId()).isEqualTo("r-1"));
+    assertThat(readCommitted(topics.commands().name()))
+        .extracting(r -> Codecs.COMMANDS.decode(r.value()).getCommandId())
+        .containsExactly(commandId(0, 0));
   }
 
   @Test
@@ -308,13 +332,13 @@ class CommandGatewayIT {
   }
 
   private static CommandEnvelope command(String tenant, int submitter, int seq) {
-    CommandEnvelope c = new TestCommands(tenant).register(TestCommands.KEY_ARN, 1);
+    CommandEnvelope c = new TestCommands(tenant).rotateMaster(2);
     return CommandEnvelope.newBuilder(c).setCommandId(commandId(submitter, seq)).build();
   }
 
   /** Two records: the command's TMK and another, both with ids derived from the command id. */
   private static List<KeyMaterial> material(CommandEnvelope c) {
-    TmkRef tmk = ((RegisterKey) c.getPayload()).getTmk();
+    TmkRef tmk = ((RotateMaster) c.getPayload()).getTmk();
     List<KeyMaterial> material = new ArrayList<>();
     for (String suffix : List.of("-tmk", "-old")) {
       TmkRef ref = TmkRef.newBuilder(tmk).setTmkId(c.getCommandId() + suffix).build();

@@ -12,9 +12,11 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.alert.AlertState;
 import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.ResourceClaim;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
 import dev.keyledger.engine.domain.MaterialKeys;
+import dev.keyledger.engine.domain.ResourceClaims;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.engine.testing.TenantMemory;
 import dev.keyledger.projections.AlertRules;
@@ -43,7 +45,9 @@ import java.util.function.Supplier;
  * them. Every submitted command goes through its Avro codec (as on the wire), is decided and
  * evolved with the real {@link Fold}, its events are kept per tenant for the audit queries, its
  * outcome by tenant and command id, its key material under {@link MaterialKeys#of} (and the
- * material the fold erases removed, as the compacted topic's tombstones do).
+ * material the fold erases removed, as the compacted topic's tombstones do). Registrations pass
+ * through the claims rule ({@link ResourceClaims}) first, as on the claims topic, and what each
+ * folded command settles is applied to the claims, as the fold's claims sink does.
  *
  * <p>Switches for the unhappy paths: {@link #logUnavailable} (nothing is written, {@code submit}
  * throws), {@link #pendNext} (the next commands are written but not decided within the wait, until
@@ -58,6 +62,8 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   private final Map<String, CommandOutcome> outcomes = new HashMap<>();
   private final Map<String, KeyMaterial> material = new HashMap<>();
   private final List<CommandEnvelope> written = new ArrayList<>();
+  private final Map<String, ResourceClaim> claimed = new HashMap<>();
+  private final ClaimsDesk claims = new ClaimsDesk();
 
   /** Commands written to the log and not decided yet, in order. */
   private final Deque<CommandEnvelope> held = new ArrayDeque<>();
@@ -129,6 +135,19 @@ public final class InMemoryLog implements CommandLog, StateQueries {
       material.put(MaterialKeys.of(stored), stored);
     }
     written.add(onTheLog);
+    // As the claims processor does, before the fold: a registration naming a resource another
+    // tenant holds becomes the claimer's refusal and a note in each holder's fold.
+    List<CommandEnvelope> toFolds = claims.process(onTheLog).toFolds();
+    CommandEnvelope callers =
+        toFolds.stream()
+            .filter(c -> c.getCommandId().equals(onTheLog.getCommandId()))
+            .findFirst()
+            .orElseThrow();
+    toFolds.stream().filter(c -> c != callers).forEach(this::decide);
+    return submitToFold(callers);
+  }
+
+  private Submission submitToFold(CommandEnvelope onTheLog) {
     if (pendNext > 0) {
       pendNext--;
       held.add(onTheLog);
@@ -162,6 +181,9 @@ public final class InMemoryLog implements CommandLog, StateQueries {
     events.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(result.events());
     outcomes.put(tenant + "/" + command.getCommandId(), result.outcome());
     result.erasedMaterial().forEach(material::remove);
+    if (result.claims() != null) {
+      claims.process(result.claims());
+    }
     return result.outcome();
   }
 
@@ -334,6 +356,33 @@ public final class InMemoryLog implements CommandLog, StateQueries {
   /** The key-material record under {@code materialKey}, whatever the query switch says. */
   public synchronized Optional<KeyMaterial> material(String materialKey) {
     return Optional.ofNullable(material.get(materialKey));
+  }
+
+  /** The tenant holding {@code resource} ({@link ResourceClaims#resources}), if any. */
+  public synchronized Optional<String> holderOf(String resource) {
+    return Optional.ofNullable(claimed.get(resource)).map(ResourceClaim::getHolder);
+  }
+
+  /** The claims store in a map, with {@link ResourceClaims}' rule, as the claims processor. */
+  private final class ClaimsDesk implements ResourceClaims.Book {
+    ResourceClaims.Routed process(CommandEnvelope command) {
+      return ResourceClaims.process(this, command);
+    }
+
+    @Override
+    public Optional<ResourceClaim> get(String resource) {
+      return Optional.ofNullable(claimed.get(resource));
+    }
+
+    @Override
+    public void put(String resource, ResourceClaim claim) {
+      claimed.put(resource, claim);
+    }
+
+    @Override
+    public void delete(String resource) {
+      claimed.remove(resource);
+    }
   }
 
   private <T> QueryResult<T> unavailableOr(Supplier<QueryResult<T>> read) {

@@ -6,6 +6,7 @@ import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
+import dev.keyledger.avro.command.NoteClaimAttempt;
 import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordHealthCheck;
@@ -13,6 +14,7 @@ import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
 import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RefuseClaim;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
@@ -20,7 +22,9 @@ import dev.keyledger.avro.command.ReportUnwrapSucceeded;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.command.SettleClaims;
 import dev.keyledger.avro.event.ByokActivated;
+import dev.keyledger.avro.event.ClaimAttempted;
 import dev.keyledger.avro.event.CommandRefused;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.HealthChecked;
@@ -78,6 +82,16 @@ public final class Decider {
     }
     if (payload instanceof RegisterKey register) {
       return register(state, register);
+    }
+    if (payload instanceof RefuseClaim refused) {
+      return refuse(Operations.REGISTER, Refusals.boundToAnotherTenant(refused.getResources()));
+    }
+    if (payload instanceof NoteClaimAttempt attempt) {
+      return Decision.accept(
+          ClaimAttempted.newBuilder().setResources(attempt.getResources()).build());
+    }
+    if (payload instanceof SettleClaims) {
+      return refuse(Operations.SETTLE_CLAIMS, Refusals.notForTheFold());
     }
     if (payload instanceof RecordVerificationFailure failure) {
       return Decision.refuse(

@@ -5,6 +5,7 @@ import dev.keyledger.avro.TmkRef;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.RecordRewrapBatch;
+import dev.keyledger.avro.command.RefuseClaim;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
@@ -30,9 +31,14 @@ final class Erasure {
   static List<String> keys(TenantState before, DekRecords deks, Object payload, boolean accepted) {
     String tenant = before.getTenantId();
     List<String> erased = new ArrayList<>();
-    if (payload instanceof RegisterKey register && !accepted) {
-      erased.add(MaterialKeys.tmk(tenant, register.getTmk().getTmkId()));
-      Optional.ofNullable(register.getDek()).ifPresent(d -> erased.add(dekKey(tenant, d)));
+    RegisterKey refusedRegistration =
+        payload instanceof RefuseClaim refused
+            ? refused.getClaimed()
+            : payload instanceof RegisterKey register && !accepted ? register : null;
+    if (refusedRegistration != null) {
+      erased.add(MaterialKeys.tmk(tenant, refusedRegistration.getTmk().getTmkId()));
+      Optional.ofNullable(refusedRegistration.getDek())
+          .ifPresent(d -> erased.add(dekKey(tenant, d)));
     } else if (payload instanceof RotateDek rotate && !accepted) {
       erased.add(dekKey(tenant, rotate.getDek()));
     } else if (payload instanceof RotateMaster rotate && !accepted) {

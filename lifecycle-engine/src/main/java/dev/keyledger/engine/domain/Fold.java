@@ -34,13 +34,16 @@ public final class Fold {
    * @param erasedMaterial key-material record keys ({@link MaterialKeys}) to tombstone: material a
    *     refused command introduced, copies an accepted re-wrap replaced, everything a destroyed TMK
    *     version wrapped
+   * @param claims what the command did to the tenant's claims on resources ({@link
+   *     ResourceClaims#settlement}), for the claims topic; null when nothing
    */
   public record Result(
       TenantState state,
       List<DekState> dekWrites,
       List<EventEnvelope> events,
       CommandOutcome outcome,
-      List<String> erasedMaterial) {}
+      List<String> erasedMaterial,
+      CommandEnvelope claims) {}
 
   /**
    * @param state the tenant's state, in the v4 layout ({@link StateLayout})
@@ -78,7 +81,8 @@ public final class Fold {
         changes.writes(),
         events,
         outcome,
-        Erasure.keys(state, deks, command.getPayload(), decision.accepted()));
+        Erasure.keys(state, deks, command.getPayload(), decision.accepted()),
+        ResourceClaims.settlement(state, next, command).orElse(null));
   }
 
   /**
@@ -118,7 +122,7 @@ public final class Fold {
             .setLastSeq(next.getSeq())
             .setDecidedAt(recordTime)
             .build();
-    return new Result(next, List.of(), events, outcome, List.of());
+    return new Result(next, List.of(), events, outcome, List.of(), null);
   }
 
   private static List<EventEnvelope> chain(

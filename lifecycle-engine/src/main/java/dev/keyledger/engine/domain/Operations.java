@@ -3,6 +3,7 @@ package dev.keyledger.engine.domain;
 import dev.keyledger.avro.command.AcknowledgeWaiver;
 import dev.keyledger.avro.command.Deregister;
 import dev.keyledger.avro.command.LeaseDataKey;
+import dev.keyledger.avro.command.NoteClaimAttempt;
 import dev.keyledger.avro.command.ProvisionKeys;
 import dev.keyledger.avro.command.PublishWaiver;
 import dev.keyledger.avro.command.RecordHealthCheck;
@@ -10,6 +11,7 @@ import dev.keyledger.avro.command.RecordRewrapBatch;
 import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.RecordValidation;
 import dev.keyledger.avro.command.RecordVerificationFailure;
+import dev.keyledger.avro.command.RefuseClaim;
 import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
@@ -17,6 +19,7 @@ import dev.keyledger.avro.command.ReportUnwrapSucceeded;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
+import dev.keyledger.avro.command.SettleClaims;
 
 /** The operation names of the audit trail ({@code GET /audit?operation=...}). */
 public final class Operations {
@@ -37,12 +40,22 @@ public final class Operations {
   public static final String LEASE_DATA_KEY = "lease_data_key";
   public static final String PROVISION = "provision";
 
+  /** Another tenant tried to bind a resource the tenant holds (in the holder's trail). */
+  public static final String CLAIM_ATTEMPT = "claim_attempt";
+
+  /** What the fold tells the claims processor; never folded itself. */
+  public static final String SETTLE_CLAIMS = "settle_claims";
+
   private Operations() {}
 
   /** The operation a command payload stands for. */
   public static String of(Object commandPayload) {
-    if (commandPayload instanceof RegisterKey) {
+    if (commandPayload instanceof RegisterKey || commandPayload instanceof RefuseClaim) {
       return REGISTER;
+    } else if (commandPayload instanceof NoteClaimAttempt) {
+      return CLAIM_ATTEMPT;
+    } else if (commandPayload instanceof SettleClaims) {
+      return SETTLE_CLAIMS;
     } else if (commandPayload instanceof AcknowledgeWaiver) {
       return ACKNOWLEDGE_WAIVER;
     } else if (commandPayload instanceof Deregister) {

@@ -286,4 +286,39 @@ public final class Refusals {
             + version
             + ", \"allow_data_loss\": true}.");
   }
+
+  /**
+   * A registration named a resource another tenant holds ({@link ResourceClaims}); never says which
+   * tenant. {@code reason} is the first kind of resource taken: {@code key}, {@code role} or {@code
+   * external_id}.
+   */
+  public static Refusal boundToAnotherTenant(java.util.List<String> kinds) {
+    String first = kinds.isEmpty() ? ResourceClaims.KEY : kinds.get(0);
+    String message =
+        switch (first) {
+          case ResourceClaims.ROLE -> "This role and external id are bound to another tenant";
+          case ResourceClaims.EXTERNAL_ID -> "This external id is used by another tenant";
+          default -> "This CMK is bound to another tenant";
+        };
+    String hint =
+        ResourceClaims.KEY.equals(first)
+            ? "A customer key can be bound to one tenant only. Create a key for this tenant"
+                + " (aws kms create-key) and pin it with the key policy condition"
+                + " kms:EncryptionContext:tenant_id = your tenant id."
+            : "A role and an external id can be bound to one tenant only. Use the external id the"
+                + " platform issued to this tenant (GET /admin/tenant-kms/external-id) in the"
+                + " trust policy of a role of your own account.";
+    return withReason(
+        of("bound_to_another_tenant", null, RefusalKind.CONFLICT, message, hint), first);
+  }
+
+  /** A command only the claims processor reads reached a tenant's fold. */
+  public static Refusal notForTheFold() {
+    return of(
+        "invalid_request",
+        null,
+        RefusalKind.INVALID_REQUEST,
+        "This command is read by the claims processor, not by a tenant's fold",
+        null);
+  }
 }

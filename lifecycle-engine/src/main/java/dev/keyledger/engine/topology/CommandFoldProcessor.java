@@ -6,6 +6,7 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.domain.Fold;
+import dev.keyledger.engine.domain.ResourceClaims;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.schemas.Codecs;
 import dev.keyledger.schemas.UndecodableRecordException;
@@ -20,14 +21,16 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Folds the commands of each tenant, one at a time, into the {@code tenant-state} store and sends
- * on the events, the outcome and, for a refused registration, the tombstone of the key material the
- * sender wrote. Bad input never kills the stream thread: an undecodable record goes to the
- * dead-letter topic and, when its key is a tenant id, is audited in that tenant's chain.
+ * on the events, the outcome, what the command did to the tenant's claims on resources (to the
+ * claims topic) and, for a refused registration, the tombstone of the key material the sender
+ * wrote. Bad input never kills the stream thread: an undecodable record goes to the dead-letter
+ * topic and, when its key is a tenant id, is audited in that tenant's chain.
  *
  * <p>Each output goes to its named sink in {@link LifecycleTopology}, which writes it with that
  * topic's serdes: {@link EventEnvelope}, {@link CommandOutcome}, a null (tombstone) and raw bytes.
@@ -39,9 +42,13 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandFoldProcessor.class);
 
+  /** The mark of a task whose bindings were sent as claims. */
+  static final String CLAIMS_BACKFILLED = "claims-backfilled";
+
   private final Topics topics;
   private final TenantWrites writes;
   private TenantStores stores;
+  private KeyValueStore<String, String> marks;
   private Sensor deadLetters;
 
   CommandFoldProcessor(Topics topics, TenantWrites writes) {
@@ -53,6 +60,7 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
   public void init(ProcessorContext<String, Object> context) {
     super.init(context);
     stores = TenantStores.of(context, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
+    marks = context.getStateStore(Topics.FOLD_MARKS_STORE);
     // One sensor per stream thread: the tasks of a thread share it.
     deadLetters =
         context
@@ -73,7 +81,39 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
             now -> {
               once[0].cancel();
               republishPlatformState(now);
+              backfillClaims(now);
             });
+  }
+
+  /**
+   * Bindings folded before claims existed have none: the first time this task runs with claims,
+   * every bound tenant of its partition is sent to the claims topic as a claim on its resources.
+   * The mark is written in the same transaction as the claims, so it happens once per task, ever.
+   */
+  private void backfillClaims(long now) {
+    if (marks.get(CLAIMS_BACKFILLED) != null) {
+      return;
+    }
+    Instant at = Instant.ofEpochMilli(now);
+    int[] sent = {0};
+    stores.forEachState(
+        state ->
+            ResourceClaims.backfill(state, at)
+                .ifPresent(
+                    claim -> {
+                      forwardClaims(claim, now);
+                      sent[0]++;
+                    }));
+    marks.put(CLAIMS_BACKFILLED, at.toString());
+    LOG.info(
+        "claims of {} bindings folded before claims existed sent to the claims topic", sent[0]);
+  }
+
+  private void forwardClaims(CommandEnvelope claims, long now) {
+    context()
+        .forward(
+            new Record<>(claims.getTenantId(), Codecs.COMMANDS.encode(claims), now),
+            LifecycleTopology.CLAIMS_SINK);
   }
 
   private void republishPlatformState(long now) {
@@ -119,6 +159,9 @@ final class CommandFoldProcessor extends ContextualProcessor<String, byte[], Str
       context().forward(new Record<>(tenant, event, now), LifecycleTopology.EVENTS_SINK);
     }
     context().forward(new Record<>(tenant, result.outcome(), now), LifecycleTopology.OUTCOMES_SINK);
+    if (result.claims() != null) {
+      forwardClaims(result.claims(), now);
+    }
     if (TenantIds.PLATFORM.equals(tenant)) {
       context().forward(new Record<>(tenant, result.state(), now), LifecycleTopology.PLATFORM_SINK);
     }

@@ -2,7 +2,9 @@ package dev.keyledger.engine.topology;
 
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.schemas.Codecs;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -14,9 +16,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The lifecycle fold: commands topic -> {@code tenant-state} and {@code tenant-deks} (RocksDB) ->
  * one named sink per output (event log, outcomes, key-material tombstones, the platform's state,
- * dead letters), each writing with its {@link Topic}'s serdes; plus the key-material table the
- * workers and the edge unwrap from, and the platform's state as a global table (every instance
- * reads the waiver versions in force). {@code KafkaStreams} is created elsewhere, so
+ * dead letters, claims), each writing with its {@link Topic}'s serdes; the claims processor in
+ * front of it (claims topic -> {@code resource-claims} -> commands topic); plus the key-material
+ * table the workers and the edge unwrap from, and the platform's state as a global table (every
+ * instance reads the waiver versions in force). {@code KafkaStreams} is created elsewhere, so
  * TopologyTestDriver can run this.
  */
 public final class LifecycleTopology {
@@ -41,6 +44,18 @@ public final class LifecycleTopology {
 
   /** Sink of the commands that could not be folded, as they arrived, with their own key. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+  /** Sink of what each folded command did to its tenant's claims ({@code SettleClaims}). */
+  public static final String CLAIMS_SINK = "claims-sink";
+
+  /** The processor that decides claims on resources, reading the claims topic. */
+  public static final String CLAIMS = "claims";
+
+  /** Sink of the claims processor to the commands topic, partitioned by tenant. */
+  public static final String CLAIMS_TO_COMMANDS_SINK = "claims-to-commands-sink";
+
+  /** Sink of the claims processor's undecodable records. */
+  public static final String CLAIMS_DEAD_LETTER_SINK = "claims-dead-letter-sink";
 
   /**
    * Scope of the fold's own Kafka Streams metrics (group {@code stream-keyledger-metrics}, tag
@@ -79,6 +94,11 @@ public final class LifecycleTopology {
   public static void build(
       StreamsBuilder builder, Topics topics, TenantWrites writes, KeyMaterialArrivals arrivals) {
     TenantStores.add(builder, Topics.TENANT_STATE_STORE, Topics.TENANT_DEKS_STORE);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Topics.FOLD_MARKS_STORE),
+            Serdes.String(),
+            Serdes.String()));
 
     // The fold forwards each output to its sink by name, all within the task of the command, so the
     // events and the outcome of one command commit in the same transaction, events first.
@@ -90,7 +110,8 @@ public final class LifecycleTopology {
                 () -> new CommandFoldProcessor(topics, writes),
                 Named.as(FOLD),
                 Topics.TENANT_STATE_STORE,
-                Topics.TENANT_DEKS_STORE);
+                Topics.TENANT_DEKS_STORE,
+                Topics.FOLD_MARKS_STORE);
     TenantPartitioner byTenant = new TenantPartitioner();
     folded.to(
         topics.events().name(),
@@ -107,6 +128,7 @@ public final class LifecycleTopology {
         produced(PLATFORM_SINK, topics.platform()).withStreamPartitioner(byTenant));
     // A dead letter's key may be anything, even null: the producer's default partitioning copes.
     folded.to(topics.deadLetter().name(), produced(DEAD_LETTER_SINK, topics.deadLetter()));
+    folded.to(topics.claims().name(), produced(CLAIMS_SINK, topics.claims()));
 
     // Wrapped key bytes are held in memory only and restored from the compacted source topic itself
     // (StreamsConfig topology.optimization=reuse.ktable.source.topics): no RocksDB file and no
@@ -127,6 +149,36 @@ public final class LifecycleTopology {
             Named.as(KEY_MATERIAL_ARRIVALS));
 
     platformTable(builder, topics);
+    // Added last so that the sub-topologies (and task ids) above keep their numbers.
+    claims(builder, topics, byTenant);
+  }
+
+  /**
+   * The claims processor: the claims topic (one partition) -> {@code resource-claims} -> each
+   * tenant's partition of the commands topic.
+   */
+  private static void claims(StreamsBuilder builder, Topics topics, TenantPartitioner byTenant) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Topics.RESOURCE_CLAIMS_STORE),
+            Serdes.String(),
+            new CodecSerde<>(Codecs.RESOURCE_CLAIM)));
+    KStream<String, byte[]> routed =
+        builder.stream(
+                topics.claims().name(),
+                Consumed.with(topics.claims().keySerde(), topics.claims().valueSerde()))
+            .process(ClaimsProcessor::new, Named.as(CLAIMS), Topics.RESOURCE_CLAIMS_STORE);
+    routed.to(
+        topics.commands().name(),
+        Produced.<String, byte[]>as(CLAIMS_TO_COMMANDS_SINK)
+            .withKeySerde(topics.commands().keySerde())
+            .withValueSerde(topics.commands().valueSerde())
+            .withStreamPartitioner(byTenant));
+    routed.to(
+        topics.deadLetter().name(),
+        Produced.<String, byte[]>as(CLAIMS_DEAD_LETTER_SINK)
+            .withKeySerde(topics.deadLetter().keySerde())
+            .withValueSerde(topics.deadLetter().valueSerde()));
   }
 
   /**

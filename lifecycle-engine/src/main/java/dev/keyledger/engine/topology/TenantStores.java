@@ -129,6 +129,13 @@ public final class TenantStores {
     };
   }
 
+  /** Calls {@code action} on every tenant's stored state (the platform's included), as stored. */
+  public void forEachState(java.util.function.Consumer<TenantState> action) {
+    try (KeyValueIterator<String, byte[]> it = states.all()) {
+      it.forEachRemaining(kv -> action.accept(decode(kv.key, kv.value)));
+    }
+  }
+
   /** Writes the DEK records first, so a reader that sees the new state sees them too. */
   public void write(String tenant, TenantState state, List<DekState> dekWrites) {
     for (DekState dek : dekWrites) {

@@ -22,6 +22,8 @@ import org.apache.kafka.common.config.TopicConfig;
  *       compacted, and without a maximum lag a quiet topic is never compacted at all);
  *   <li>the event log: {@code cleanup.policy=delete} and never deleted by time or size ({@code
  *       retention.ms=-1}, {@code retention.bytes=-1}): the log is the database and the audit trail;
+ *   <li>the claims: exactly one partition (every claim on a resource is decided in one place; with
+ *       more, two tenants could be granted one key at once);
  *   <li>where a topic has 3 or more replicas: {@code min.insync.replicas} at least 2 (every topic
  *       but the outcomes, which are answers, not records).
  * </ul>
@@ -55,6 +57,18 @@ final class TopicCheck {
       }
       if (topic.name().equals(topics.events().name())) {
         eventLog(topic.name(), config);
+      }
+      if (topic.name().equals(topics.claims().name()) && topic.partitions().size() != 1) {
+        problems.add(
+            "topic "
+                + topic.name()
+                + ": "
+                + topic.partitions().size()
+                + " partitions, but the claims must be decided in one place: it must have exactly"
+                + " 1 partition. Fix: stop every instance, delete the topic (kafka-topics.sh"
+                + " --bootstrap-server <broker> --delete --topic "
+                + topic.name()
+                + ") and start again: KeyLedger creates it with 1 partition");
       }
       if (replicas >= 3 && !topic.name().equals(topics.outcomes().name())) {
         long minIsr = number(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);

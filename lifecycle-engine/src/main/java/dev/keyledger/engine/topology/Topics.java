@@ -5,6 +5,7 @@ import dev.keyledger.avro.EventEnvelope;
 import dev.keyledger.avro.KeyMaterial;
 import dev.keyledger.avro.alert.Alert;
 import dev.keyledger.avro.state.TenantState;
+import dev.keyledger.engine.domain.ResourceClaims;
 import dev.keyledger.schemas.Codecs;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,6 +28,15 @@ public final class Topics {
    */
   public static final String PLATFORM_STORE = "platform-state";
 
+  /**
+   * The claims processor's store: resource ({@code ResourceClaims.resources}) -> the tenant that
+   * holds it.
+   */
+  public static final String RESOURCE_CLAIMS_STORE = "resource-claims";
+
+  /** The fold's own marks, per task: whether this task's bindings were sent as claims. */
+  public static final String FOLD_MARKS_STORE = "fold-marks";
+
   /** Wrapped TMK bytes by {@code tenant/tmk_id}, materialized from the key-material topic. */
   public static final String KEY_MATERIAL_STORE = "key-material";
 
@@ -37,6 +47,7 @@ public final class Topics {
   private final Topic<String, byte[]> deadLetter;
   private final Topic<String, Alert> alerts;
   private final Topic<String, TenantState> platform;
+  private final Topic<String, byte[]> claims;
 
   public Topics(String prefix) {
     this.commands = new Topic<>(prefix + ".commands", Serdes.String(), Serdes.ByteArray(), false);
@@ -55,6 +66,7 @@ public final class Topics {
     this.platform =
         new Topic<>(
             prefix + ".platform", Serdes.String(), new CodecSerde<>(Codecs.TENANT_STATE), true);
+    this.claims = new Topic<>(prefix + ".claims", Serdes.String(), Serdes.ByteArray(), false);
   }
 
   public static Topics defaults() {
@@ -99,7 +111,23 @@ public final class Topics {
     return platform;
   }
 
+  /**
+   * One partition, so every claim on a resource is decided in one place: registrations (commands
+   * keyed by tenant id, as the gateway writes them) and the fold's {@code SettleClaims}. Raw bytes,
+   * as the commands topic.
+   */
+  public Topic<String, byte[]> claims() {
+    return claims;
+  }
+
+  /**
+   * The topic a command goes to: {@link #claims} when it claims resources, else {@link #commands}.
+   */
+  public Topic<String, byte[]> commandsTopicFor(Object commandPayload) {
+    return ResourceClaims.isClaim(commandPayload) ? claims : commands;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(commands, events, outcomes, keyMaterial, deadLetter, alerts, platform);
+    return List.of(commands, events, outcomes, keyMaterial, deadLetter, alerts, platform, claims);
   }
 }

@@ -20,8 +20,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates KeyLedger's topics when they are missing, with the settings their roles need: the event
  * log kept forever, key material compacted (a tombstone is erasure) with every compaction lag at 1
- * h, the rest retained for a while. Topics that exist are not changed but checked ({@link
- * TopicCheck}): a setting that breaks a guarantee stops the start with {@link
+ * h, the claims in one partition, the rest retained for a while. Topics that exist are not changed
+ * but checked ({@link TopicCheck}): a setting that breaks a guarantee stops the start with {@link
  * MisconfiguredTopicException}.
  */
 public final class TopicsAdmin {
@@ -29,7 +29,7 @@ public final class TopicsAdmin {
   /**
    * Topic settings.
    *
-   * @param partitions partitions of every topic (the unit of scale)
+   * @param partitions partitions of every topic but the claims (the unit of scale)
    * @param replicationFactor 1 in dev, 3 in production
    * @param keyMaterialOverrides extra settings of the key-material topic (tests shorten compaction
    *     lags)
@@ -64,14 +64,16 @@ public final class TopicsAdmin {
         topics.all().stream().map(Topic::name).filter(existing::contains).toList();
     Map<String, TopicDescription> descriptions = check(admin, topics, present, timeout);
     // Tenants are placed by partition, so a topic added by an upgrade gets as many partitions as
-    // the commands topic already has, whatever the setting says now.
+    // the commands topic already has, whatever the setting says now. Claims have one partition:
+    // they are the one place where tenants are compared with each other.
     TopicDescription commands = descriptions.get(topics.commands().name());
     int partitions = commands == null ? settings.partitions() : commands.partitions().size();
     List<NewTopic> missing = new ArrayList<>();
     for (Topic<?, ?> topic : topics.all()) {
       if (!existing.contains(topic.name())) {
+        int count = topic.equals(topics.claims()) ? 1 : partitions;
         missing.add(
-            new NewTopic(topic.name(), partitions, settings.replicationFactor())
+            new NewTopic(topic.name(), count, settings.replicationFactor())
                 .configs(configOf(topics, topic, settings)));
       }
     }

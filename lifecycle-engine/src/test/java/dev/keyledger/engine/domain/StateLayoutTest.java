@@ -108,7 +108,7 @@ class StateLayoutTest {
     StateLayout.Split split = StateLayout.split(legacy(state, deks));
     TenantMemory migrated = new TenantMemory();
     migrated.write(
-        "acme", new Fold.Result(split.state(), split.deks(), List.of(), null, List.of()));
+        "acme", new Fold.Result(split.state(), split.deks(), List.of(), null, List.of(), null));
 
     CommandEnvelope next = acme.rotateDek(4, 3);
     Fold.Result onV4 = memory.fold(next);

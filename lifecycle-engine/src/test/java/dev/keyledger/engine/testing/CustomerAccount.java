@@ -23,6 +23,14 @@ public final class CustomerAccount implements AutoCloseable {
       "arn:aws:iam::000000000000:role/keyledger-service";
   public static final String PLATFORM_ACCOUNT_ROOT = "arn:aws:iam::000000000000:root";
 
+  private static final String PLATFORM_GRANT =
+      ", {\"Sid\": \"Allow KeyLedger\", \"Effect\": \"Allow\","
+          + " \"Principal\": {\"AWS\": \""
+          + PLATFORM_PRINCIPAL
+          + "\"},"
+          + " \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:DescribeKey\"],"
+          + " \"Resource\": \"*\"}";
+
   public final KmsClient kms;
   public final IamClient iam;
   private final SdkHttpClient http = UrlConnectionHttpClient.create();
@@ -51,13 +59,26 @@ public final class CustomerAccount implements AutoCloseable {
   }
 
   private static String platformGrantPolicy() {
-    return keyPolicy(
-        ", {\"Sid\": \"Allow KeyLedger\", \"Effect\": \"Allow\","
-            + " \"Principal\": {\"AWS\": \""
-            + PLATFORM_PRINCIPAL
-            + "\"},"
-            + " \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:DescribeKey\"],"
-            + " \"Resource\": \"*\"}");
+    return keyPolicy(PLATFORM_GRANT);
+  }
+
+  /**
+   * The README's key policy: the cross-account statement, and a deny of every use whose {@code
+   * kms:EncryptionContext:tenant_id} is not {@code tenant}.
+   */
+  public String keyGrantingPlatformPinnedTo(String tenant) {
+    return createKey(
+        keyPolicy(
+            PLATFORM_GRANT
+                + ", {\"Sid\": \"KeyLedgerOnlyThisTenant\", \"Effect\": \"Deny\","
+                + " \"Principal\": {\"AWS\": \""
+                + PLATFORM_PRINCIPAL
+                + "\"},"
+                + " \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:GenerateDataKey*\","
+                + " \"kms:ReEncrypt*\"], \"Resource\": \"*\","
+                + " \"Condition\": {\"StringNotEquals\": {\"kms:EncryptionContext:tenant_id\": \""
+                + tenant
+                + "\"}}}"));
   }
 
   /** A multi-Region primary key ({@code mrk-...}) with the cross-account statement. */

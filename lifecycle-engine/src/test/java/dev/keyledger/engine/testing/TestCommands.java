@@ -75,6 +75,19 @@ public final class TestCommands {
             .build());
   }
 
+  /** An UPSERT on the admin API binding {@code cmk} (a role, an external id, an alias...). */
+  public CommandEnvelope onboard(CmkBinding cmk, int tmkVersion) {
+    return envelope(
+        RegisterKey.newBuilder()
+            .setDialect(Decider.DIALECT_TENANT_KMS)
+            .setKeyId("kms_" + ids.get())
+            .setCmk(cmk)
+            .setTmk(tmk(tmkVersion, "customer_kms", cmk.getKeyArn()))
+            .setProbeEncryptMs(12)
+            .setProbeDecryptMs(9)
+            .build());
+  }
+
   public CommandEnvelope onboard(String keyRef, int tmkVersion) {
     return envelope(
         RegisterKey.newBuilder()

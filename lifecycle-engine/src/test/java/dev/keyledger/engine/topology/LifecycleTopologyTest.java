@@ -141,11 +141,20 @@ class LifecycleTopologyTest {
             entry("outcomes-sink", "keyledger.outcomes"),
             entry("key-material-tombstones-sink", "keyledger.key-material"),
             entry("platform-sink", "keyledger.platform"),
-            entry("dead-letter-sink", "keyledger.dead-letter"));
+            entry("dead-letter-sink", "keyledger.dead-letter"),
+            entry("claims-sink", "keyledger.claims"),
+            entry("claims-to-commands-sink", "keyledger.commands"),
+            entry("claims-dead-letter-sink", "keyledger.dead-letter"));
     assertThat(fold).isNotNull();
     assertThat(fold.successors())
         .extracting(TopologyDescription.Node::name)
-        .containsExactlyInAnyOrderElementsOf(sinks.keySet());
+        .containsExactlyInAnyOrder(
+            "events-sink",
+            "outcomes-sink",
+            "key-material-tombstones-sink",
+            "platform-sink",
+            "dead-letter-sink",
+            "claims-sink");
   }
 
   @Test
@@ -325,6 +334,8 @@ class LifecycleTopologyTest {
         .contains("keyledger-test-" + Topics.TENANT_STATE_STORE + "-changelog")
         .isSubsetOf(
             "keyledger-test-" + Topics.TENANT_STATE_STORE + "-changelog",
-            "keyledger-test-" + Topics.TENANT_DEKS_STORE + "-changelog");
+            "keyledger-test-" + Topics.TENANT_DEKS_STORE + "-changelog",
+            "keyledger-test-" + Topics.RESOURCE_CLAIMS_STORE + "-changelog",
+            "keyledger-test-" + Topics.FOLD_MARKS_STORE + "-changelog");
   }
 }

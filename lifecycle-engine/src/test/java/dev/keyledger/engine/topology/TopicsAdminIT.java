@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -69,6 +70,39 @@ class TopicsAdminIT {
     assertThat(keyMaterial.get("segment.ms").value()).isEqualTo("3600000");
     assertThat(keyMaterial.get("min.insync.replicas").value()).isEqualTo("2");
     assertThat(config(topics.events().name()).get("retention.ms").value()).isEqualTo("-1");
+    TopicDescription claims =
+        admin
+            .describeTopics(List.of(topics.claims().name()))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topics.claims().name());
+    assertThat(claims.partitions()).singleElement();
+    assertThat(claims.partitions().get(0).replicas()).hasSize(3);
+    assertThat(config(topics.claims().name()).get("min.insync.replicas").value()).isEqualTo("2");
+    assertThat(
+            admin
+                .describeTopics(List.of(topics.commands().name()))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topics.commands().name())
+                .partitions())
+        .hasSize(3);
+  }
+
+  @Test
+  void aClaimsTopicWithMoreThanOnePartitionStopsTheStart() throws Exception {
+    Topics topics = fresh();
+    create(topics.claims().name(), 3, Map.of("min.insync.replicas", "2"));
+
+    assertThatThrownBy(() -> TopicsAdmin.ensure(admin, topics, production(), TIMEOUT))
+        .hasMessage(
+            "topic "
+                + topics.claims().name()
+                + ": 3 partitions, but the claims must be decided in one place: it must have"
+                + " exactly 1 partition. Fix: stop every instance, delete the topic"
+                + " (kafka-topics.sh --bootstrap-server <broker> --delete --topic "
+                + topics.claims().name()
+                + ") and start again: KeyLedger creates it with 1 partition");
   }
 
   @Test
@@ -166,7 +200,8 @@ class TopicsAdminIT {
   }
 
   @Test
-  void aTopicAddedByAnUpgradeGetsThePartitionsOfTheCommandsTopicNotTheSetting() throws Exception {
+  void aTopicAddedByAnUpgradeGetsThePartitionsOfTheCommandsTopicNotTheSettingClaimsOne()
+      throws Exception {
     Topics topics = fresh();
     // 3 partitions, as an older release made it
     create(topics.commands().name(), 3, Map.of("min.insync.replicas", "2"));
@@ -180,7 +215,11 @@ class TopicsAdminIT {
                 .allTopicNames()
                 .get(30, TimeUnit.SECONDS)
                 .values())
-        .allSatisfy(topic -> assertThat(topic.partitions()).as(topic.name()).hasSize(3));
+        .allSatisfy(
+            topic ->
+                assertThat(topic.partitions())
+                    .as(topic.name())
+                    .hasSize(topic.name().equals(topics.claims().name()) ? 1 : 3));
   }
 
   private static String[] names(Topics topics) {
