@@ -124,7 +124,7 @@ public final class KeyOnboarding {
     } catch (KmsException e) {
       throw verificationFailed(caller, request, e, elapsedMs(started));
     }
-    state = platformKeys.ensure(caller);
+    state = platformKeysFirst(caller);
     try {
       minted =
           mint.underCmk(
@@ -171,6 +171,21 @@ public final class KeyOnboarding {
         probed.decryptMillis(),
         TenantStates.status(after) == BindingStatus.ACTIVE,
         RewrapStatus.of(after));
+  }
+
+  /**
+   * The tenant's platform-managed keys, made first when it has none. Their command's 202 is never
+   * the registration's answer: the caller would take the provisioning's outcome for its key's.
+   */
+  private TenantState platformKeysFirst(Caller caller) {
+    try {
+      return platformKeys.ensure(caller);
+    } catch (Stop stop) {
+      if (stop.pending()) {
+        throw Stop.unavailable(ServiceRefusals.keysBeingProvisioned(), 1);
+      }
+      throw stop;
+    }
   }
 
   private KmsRef checkedRef(Caller caller, OnboardingRequest request) {

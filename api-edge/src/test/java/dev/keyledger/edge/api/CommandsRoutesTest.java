@@ -86,6 +86,30 @@ class CommandsRoutesTest {
   }
 
   @Test
+  void aRegistrationWhoseFirstProvisioningIsPendingIs503AndRegistersNothing() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    String keyArn = edge.customer.keyGrantingPlatform();
+    edge.http(
+        http -> {
+          edge.log.pendNext(1);
+          Reply first = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+          first.assertError(503, "keys_provisioning");
+          assertThat(first.retryAfter()).isEqualTo(1);
+          assertThat(first.error().path("message").asText()).contains("not registered");
+          assertThat(edge.log.decidePending())
+              .as("the platform-managed keys the registration made first")
+              .singleElement()
+              .satisfies(o -> assertThat(o.getAccepted()).isTrue());
+          assertThat(edge.log.state(tenant).orElseThrow().getBinding()).isNull();
+
+          Reply retried = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+          assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+          assertThat(retried.json().path("tmk_version").asInt()).isEqualTo(2);
+        });
+  }
+
+  @Test
   void aPendingCommandTheFoldRefusesEndsRefusedWithItsReason() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
