@@ -216,11 +216,12 @@ public final class HealthChecks {
     }
   }
 
-  /** Only a key the customer's KMS wraps can be checked there; a deregistered one cannot. */
+  /**
+   * A bound CMK is checked there, also while its registration waits for the waiver (the key the
+   * tenant is about to switch to, though its platform-managed keys serve meanwhile); a deregistered
+   * one cannot be.
+   */
   private static boolean usesCustomerKms(TenantState state) {
-    return TenantStates.status(state).isBound()
-        && TenantStates.activeTmk(state)
-            .filter(v -> "customer_kms".equals(v.getTmk().getWrapMethod()))
-            .isPresent();
+    return TenantStates.status(state).isBound();
   }
 }

@@ -12,6 +12,7 @@ import dev.keyledger.engine.domain.Decider;
 import dev.keyledger.engine.domain.KmsRef;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
+import dev.keyledger.engine.domain.RewrapStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import dev.keyledger.engine.domain.Waivers;
 import dev.keyledger.engine.keys.KeyMint;
@@ -25,8 +26,10 @@ import java.util.Optional;
 /**
  * Binding a tenant's CMK (registration on the tenant API, onboarding on the admin API). Everything
  * that talks to KMS happens here, before the command is sent: the probe (wrap and unwrap 32 random
- * bytes) before anything is written, then a new TMK wrapped by the CMK. A refusal at any step is
- * recorded in the tenant's audit trail.
+ * bytes) before anything is written, then a new TMK wrapped by the CMK. A tenant without keys gets
+ * its platform-managed keys first (after the probe passed), so they serve while the registration
+ * waits for the waiver ({@link dev.keyledger.engine.domain.ByokActivation}). A refusal at any step
+ * is recorded in the tenant's audit trail.
  */
 public final class KeyOnboarding {
 
@@ -34,12 +37,19 @@ public final class KeyOnboarding {
   private final CmkProbe probe;
   private final Commands commands;
   private final TenantReader reader;
+  private final PlatformKeys platformKeys;
 
-  public KeyOnboarding(KeyMint mint, CmkProbe probe, Commands commands, TenantReader reader) {
+  public KeyOnboarding(
+      KeyMint mint,
+      CmkProbe probe,
+      Commands commands,
+      TenantReader reader,
+      PlatformKeys platformKeys) {
     this.mint = mint;
     this.probe = probe;
     this.commands = commands;
     this.reader = reader;
+    this.platformKeys = platformKeys;
   }
 
   /**
@@ -49,6 +59,8 @@ public final class KeyOnboarding {
    * @param probeDecryptMs how long the probe's unwrap took at KMS
    * @param active whether BYOK is active now (an UPSERT of an active tenant), else it waits for the
    *     waiver
+   * @param rewrapStatus what the background rewrap does now: it waits for the waiver when the new
+   *     version does
    */
   public record Bound(
       String keyId,
@@ -56,7 +68,8 @@ public final class KeyOnboarding {
       TmkRef tmk,
       long probeEncryptMs,
       long probeDecryptMs,
-      boolean active) {}
+      boolean active,
+      RewrapStatus rewrapStatus) {}
 
   /**
    * Registration (tenant API) or onboarding (admin API, an UPSERT): checks the request, probes the
@@ -108,18 +121,22 @@ public final class KeyOnboarding {
     KeyMint.Minted minted;
     try {
       probed = probe.probe(cmkRef, caller.tenant());
-      Integer firstDek = state.getLastDekVersion() == 0 ? TenantStates.nextDekVersion(state) : null;
+    } catch (KmsException e) {
+      throw verificationFailed(caller, request, e, elapsedMs(started));
+    }
+    state = platformKeysFirst(caller);
+    try {
       minted =
           mint.underCmk(
               caller.tenant(),
               cmkRef.withKeyRef(probed.key().keyArn()),
               probed.key().keyArn(),
               TenantStates.nextTmkVersion(state),
-              firstDek);
+              null);
     } catch (KmsException e) {
       throw verificationFailed(caller, request, e, elapsedMs(started));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("wrapping a new DEK under a new TMK failed", e);
+      throw new IllegalStateException("wrapping a new TMK under the CMK failed", e);
     }
     TmkRef tmk = minted.tmk();
     CmkBinding binding =
@@ -145,18 +162,30 @@ public final class KeyOnboarding {
             .setProbeDecryptMs(probed.decryptMillis())
             .build();
     commands.run(commands.envelope(caller, elapsedMs(started), register), minted.material());
-    BindingStatus after =
-        reader
-            .tenant(caller.tenant())
-            .map(TenantStates::status)
-            .orElse(BindingStatus.PENDING_WAIVER);
+    TenantState after = reader.tenant(caller.tenant()).orElseThrow();
     return new Bound(
         keyId,
         binding,
         tmk,
         probed.encryptMillis(),
         probed.decryptMillis(),
-        after == BindingStatus.ACTIVE);
+        TenantStates.status(after) == BindingStatus.ACTIVE,
+        RewrapStatus.of(after));
+  }
+
+  /**
+   * The tenant's platform-managed keys, made first when it has none. Their command's 202 is never
+   * the registration's answer: the caller would take the provisioning's outcome for its key's.
+   */
+  private TenantState platformKeysFirst(Caller caller) {
+    try {
+      return platformKeys.ensure(caller);
+    } catch (Stop stop) {
+      if (stop.pending()) {
+        throw Stop.unavailable(ServiceRefusals.keysBeingProvisioned(), 1);
+      }
+      throw stop;
+    }
   }
 
   private KmsRef checkedRef(Caller caller, OnboardingRequest request) {

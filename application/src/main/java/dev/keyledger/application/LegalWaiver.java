@@ -50,9 +50,10 @@ public final class LegalWaiver {
    * Acknowledges the version in force for the caller's tenant; refused (and audited) unless {@code
    * acknowledged} is true and {@code by} names someone.
    *
-   * @return the tenant's binding after the acknowledgement
+   * @return the tenant's state after the acknowledgement (its binding, and the rewrap the switch to
+   *     the customer's key started)
    */
-  public Outcome<BindingState> acknowledge(
+  public Outcome<TenantState> acknowledge(
       Caller caller, Boolean acknowledged, String by, List<String> terms) {
     return Stop.outcome(
         () -> {
@@ -86,8 +87,7 @@ public final class LegalWaiver {
                   .setAcknowledgedTerms(terms)
                   .build(),
               List.of());
-          TenantState state = reader.tenant(caller.tenant()).orElseThrow();
-          return state.getBinding();
+          return reader.tenant(caller.tenant()).orElseThrow();
         });
   }
 

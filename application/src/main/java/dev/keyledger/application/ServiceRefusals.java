@@ -180,6 +180,16 @@ final class ServiceRefusals {
         reason);
   }
 
+  /** A registration of a tenant without keys made them first, and the fold has not decided yet. */
+  static Refusal keysBeingProvisioned() {
+    return Refusals.of(
+        "keys_provisioning",
+        null,
+        RefusalKind.UNAVAILABLE,
+        "The tenant's platform-managed keys are being made: the key was not registered",
+        "Retry the registration after 1 s.");
+  }
+
   static Refusal keyNotLoadedHere() {
     return Refusals.of(
         "key_unavailable",

@@ -28,6 +28,11 @@ final class Stop extends RuntimeException {
     return new Stop(new Outcome.Pending<>(commandId));
   }
 
+  /** Whether the command behind this stop was written but not decided within the wait. */
+  boolean pending() {
+    return outcome instanceof Outcome.Pending<?>;
+  }
+
   /** Runs a use case body; a {@code Stop} thrown inside becomes its outcome. */
   static <T> Outcome<T> outcome(Supplier<T> body) {
     try {

@@ -10,6 +10,7 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.RewrapStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class KeyViews {
       String keyArn,
       String keyAlias,
       int tmkVersion,
+      String rewrapStatus,
       Probe probe,
       String message) {
 
@@ -44,8 +46,11 @@ public final class KeyViews {
           bound.cmk().getKeyArn(),
           bound.cmk().getKeyAlias(),
           bound.tmk().getVersion(),
+          bound.rewrapStatus().wire(),
           new Probe(bound.probeEncryptMs(), bound.probeDecryptMs()),
-          "Key verified. Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK.");
+          "Key verified. Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate"
+              + " BYOK: the data plane keeps using the platform-managed keys until then, and the"
+              + " background rewrap then moves existing data under the new key.");
     }
   }
 
@@ -97,7 +102,8 @@ public final class KeyViews {
       int dekCount,
       List<Dek> dekVersions,
       Integer dekVersionsNextBefore,
-      RewrapView rewrap) {
+      RewrapView rewrap,
+      String rewrapStatus) {
 
     /** The body of {@code GET /keys} for the bound key a use case (or a replay) answered. */
     public static Key of(KeyStatus.BoundKey bound) {
@@ -134,7 +140,8 @@ public final class KeyViews {
           state.getLastDekVersion(),
           bound.deks().stream().map(Dek::of).toList(),
           bound.nextBeforeVersion(),
-          RewrapView.of(state));
+          RewrapView.of(state),
+          RewrapStatus.of(state).wire());
     }
   }
 

@@ -14,6 +14,7 @@ import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.edge.ratelimit.RateLimitConfig;
 import dev.keyledger.engine.domain.Decider;
+import dev.keyledger.engine.domain.RewrapStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -48,18 +49,21 @@ public final class TenantKmsController {
           bound.cmk().getKeyArn(),
           bound.tmk().getVersion(),
           bound.tmk().getTmkId(),
-          "enqueued",
+          bound.rewrapStatus().wire(),
           bound.active() ? "active" : "pending_waiver",
-          "A background rewrap pass will re-encrypt existing tenant data under the new key. Existing in-flight"
-              + " agent sessions remain valid for up to 5 minutes (BYOK session TTL)."
-              + (bound.active()
-                  ? ""
-                  : " Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK."));
+          bound.rewrapStatus() == RewrapStatus.WAITING_FOR_WAIVER
+              ? "Acknowledge the legal waiver (POST /api/v1/byok/legal-waiver) to activate BYOK: until"
+                  + " then the platform-managed keys keep serving, then a background rewrap pass"
+                  + " re-encrypts existing tenant data under the new key."
+              : "A background rewrap pass will re-encrypt existing tenant data under the new key."
+                  + " Existing in-flight agent sessions remain valid for up to 5 minutes (BYOK"
+                  + " session TTL).");
     }
   }
 
   /** The answer of {@code GET /admin/tenant-kms} (also rendered from a replay of the event log). */
-  public record KmsConfig(Config config, String wrapMethod, RewrapView rewrap, List<Key> keys) {
+  public record KmsConfig(
+      Config config, String wrapMethod, String rewrapStatus, RewrapView rewrap, List<Key> keys) {
 
     record Config(
         String provider,
@@ -106,6 +110,7 @@ public final class TenantKmsController {
       return new KmsConfig(
           config,
           TenantStates.activeTmk(state).map(v -> v.getTmk().getWrapMethod()).orElse(null),
+          RewrapStatus.of(state).wire(),
           RewrapView.of(state),
           state.getTmkVersions().stream().map(Key::of).toList());
     }

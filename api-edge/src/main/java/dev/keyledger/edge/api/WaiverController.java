@@ -4,10 +4,13 @@ import dev.keyledger.application.Caller;
 import dev.keyledger.application.LegalWaiver;
 import dev.keyledger.avro.WaiverText;
 import dev.keyledger.avro.state.BindingState;
+import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.edge.auth.Role;
 import dev.keyledger.edge.http.ApiException;
 import dev.keyledger.edge.http.Outcomes;
 import dev.keyledger.edge.http.RequestLimits;
+import dev.keyledger.engine.domain.RewrapStatus;
+import dev.keyledger.engine.domain.TenantStates;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
@@ -61,14 +64,19 @@ public final class WaiverController {
       String waiverVersion,
       String acknowledgedBy,
       Instant acknowledgedAt,
-      String byokStatus) {
-    static Acknowledged of(BindingState b) {
+      String byokStatus,
+      String wrapMethod,
+      String rewrapStatus) {
+    static Acknowledged of(TenantState state) {
+      BindingState b = state.getBinding();
       return new Acknowledged(
           true,
           b.getWaiverVersion(),
           b.getWaiverAcknowledgedBy(),
           b.getWaiverAcknowledgedAt(),
-          b.getStatus());
+          b.getStatus(),
+          TenantStates.activeTmk(state).map(v -> v.getTmk().getWrapMethod()).orElse(null),
+          RewrapStatus.of(state).wire());
     }
   }
 

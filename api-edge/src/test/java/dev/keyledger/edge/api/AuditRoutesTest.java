@@ -44,10 +44,11 @@ class AuditRoutesTest {
   }
 
   /**
-   * Registers a key and acknowledges the waiver twice: seven events (seq 1..7). Returns the
-   * registration's request id.
+   * Registers a key (platform-managed keys first: provision, TMK v1, DEK v1; then the key and its
+   * TMK v2) and acknowledges the waiver twice (the first switches to TMK v2 and starts the rewrap),
+   * then a refused registration: ten events (seq 1..10). Returns the registration's request id.
    */
-  private static String sevenEvents(Client http, String owner) {
+  private static String tenEvents(Client http, String owner) {
     Reply registered =
         http.post(
             "/api/v1/byok/keys",
@@ -73,16 +74,16 @@ class AuditRoutesTest {
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          String requestId = sevenEvents(http, owner);
+          String requestId = tenEvents(http, owner);
           Reply page =
               http.get("/api/v1/byok/audit", edge.token(tenant, "aud@" + tenant, Role.AUDITOR));
           assertThat(page.status()).as(page.text()).isEqualTo(200);
           JsonNode entries = page.json().path("entries");
           assertThat(page.json().has("next_cursor")).isTrue();
           assertThat(page.json().path("next_cursor").isNull()).isTrue();
-          assertThat(entries).hasSize(7);
+          assertThat(entries).hasSize(10);
           List<Long> seqs = entries.valueStream().map(e -> e.path("seq").asLong()).toList();
-          assertThat(seqs).containsExactly(7L, 6L, 5L, 4L, 3L, 2L, 1L);
+          assertThat(seqs).containsExactly(10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
           for (int i = 0; i + 1 < entries.size(); i++) {
             assertThat(entries.get(i).path("prev_hash").asText())
                 .isEqualTo(entries.get(i + 1).path("hash").asText());
@@ -119,7 +120,7 @@ class AuditRoutesTest {
     String owner = edge.owner(tenant);
     edge.http(
         http -> {
-          sevenEvents(http, owner);
+          tenEvents(http, owner);
           List<Long> seen = new ArrayList<>();
           String cursor = null;
           int pages = 0;
@@ -138,17 +139,17 @@ class AuditRoutesTest {
                     : page.json().path("next_cursor").asText();
             pages++;
           } while (cursor != null && pages < 10);
-          assertThat(pages).isEqualTo(3);
+          assertThat(pages).isEqualTo(4);
           assertThat(seen)
               .containsExactlyElementsOf(
-                  LongStream.rangeClosed(1, 7).boxed().sorted(Comparator.reverseOrder()).toList());
+                  LongStream.rangeClosed(1, 10).boxed().sorted(Comparator.reverseOrder()).toList());
           assertThat(http.get("/api/v1/byok/audit?cursor=1", owner).json().path("entries"))
               .isEmpty();
           assertThat(
                   http.get("/api/v1/byok/audit?limit=500&cursor=" + Long.MAX_VALUE, owner)
                       .json()
                       .path("entries"))
-              .hasSize(7);
+              .hasSize(10);
         });
   }
 
@@ -182,9 +183,14 @@ class AuditRoutesTest {
           String firstDay = first.toString().substring(0, 10);
           String laterDay = later.toString().substring(0, 10);
           assertThat(operations(http.get("/api/v1/byok/audit?start_date=" + laterDay, token)))
-              .containsExactly("activate", "acknowledge_waiver");
+              .containsExactly("rewrap_started", "activate", "acknowledge_waiver");
           assertThat(operations(http.get("/api/v1/byok/audit?end_date=" + firstDay, token)))
-              .containsExactly("create_dek", "create_tmk_version", "register");
+              .containsExactly(
+                  "create_tmk_version",
+                  "register",
+                  "create_dek",
+                  "create_tmk_version",
+                  "provision");
           assertThat(
                   operations(
                       http.get(
@@ -196,11 +202,11 @@ class AuditRoutesTest {
                           token)))
               .containsExactly("create_dek");
           assertThat(operations(http.get("/api/v1/byok/audit?start_date=" + later, token)))
-              .hasSize(2);
+              .hasSize(3);
           assertThat(
                   operations(
                       http.get("/api/v1/byok/audit?end_date=" + later.minusMillis(1), token)))
-              .hasSize(3);
+              .hasSize(5);
         });
   }
 
@@ -312,15 +318,15 @@ class AuditRoutesTest {
           assertThat(empty.path("checked").asLong()).isZero();
           assertThat(empty.path("head_seq").asLong()).isZero();
 
-          sevenEvents(http, owner);
+          tenEvents(http, owner);
           Reply verify =
               http.get(
                   "/api/v1/byok/audit/verify", edge.token(tenant, "aud@" + tenant, Role.AUDITOR));
           assertThat(verify.status()).as(verify.text()).isEqualTo(200);
           JsonNode report = verify.json();
           assertThat(report.path("intact").asBoolean()).isTrue();
-          assertThat(report.path("checked").asLong()).isEqualTo(7);
-          assertThat(report.path("head_seq").asLong()).isEqualTo(7);
+          assertThat(report.path("checked").asLong()).isEqualTo(10);
+          assertThat(report.path("head_seq").asLong()).isEqualTo(10);
           String newest =
               http.get("/api/v1/byok/audit?limit=1", owner)
                   .json()
@@ -368,7 +374,7 @@ class AuditRoutesTest {
     String b = EdgeFixture.tenant();
     edge.http(
         http -> {
-          sevenEvents(http, edge.owner(a));
+          tenEvents(http, edge.owner(a));
           assertThat(http.get("/api/v1/byok/audit", edge.owner(b)).json().path("entries"))
               .isEmpty();
           assertThat(

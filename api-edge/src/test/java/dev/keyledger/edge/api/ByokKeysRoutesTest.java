@@ -66,7 +66,10 @@ class ByokKeysRoutesTest {
           assertThat(body.path("requires_waiver_acknowledgment").asBoolean()).isTrue();
           assertThat(body.path("key_arn").asText()).isEqualTo(keyArn);
           assertThat(body.path("key_alias").asText()).isEqualTo("prod");
-          assertThat(body.path("tmk_version").asInt()).isEqualTo(1);
+          assertThat(body.path("tmk_version").asInt())
+              .as("v1 is the platform-managed TMK provisioned first")
+              .isEqualTo(2);
+          assertThat(body.path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
           assertThat(body.path("probe").has("encrypt_ms")).isTrue();
           assertThat(body.path("probe").has("decrypt_ms")).isTrue();
 
@@ -85,15 +88,24 @@ class ByokKeysRoutesTest {
           assertThat(key.path("sealed").asBoolean()).isFalse();
           assertThat(key.path("encryption_count").asLong()).isZero();
           assertThat(key.path("decryption_count").asLong()).isZero();
+          assertThat(key.path("wrap_method").asText())
+              .as("the platform-managed keys serve until the waiver is acknowledged")
+              .isEqualTo("platform");
           assertThat(key.path("active_tmk_version").asInt()).isEqualTo(1);
-          assertThat(key.path("tmk_versions"))
-              .singleElement()
-              .satisfies(
-                  v -> {
-                    assertThat(v.path("version").asInt()).isEqualTo(1);
-                    assertThat(v.path("status").asText()).isEqualTo("active");
-                    assertThat(v.path("wrap_method").asText()).isEqualTo("customer_kms");
-                  });
+          assertThat(
+                  key.path("tmk_versions")
+                      .valueStream()
+                      .map(
+                          v ->
+                              v.path("version").asInt()
+                                  + ":"
+                                  + v.path("status").asText()
+                                  + ":"
+                                  + v.path("wrap_method").asText())
+                      .toList())
+              .containsExactly("1:active:platform", "2:pending_waiver:customer_kms");
+          assertThat(key.path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
+          assertThat(key.path("rewrap").isNull()).isTrue();
           assertThat(key.path("active_dek_version").asInt()).isEqualTo(1);
           assertThat(key.path("dek_versions"))
               .singleElement()
@@ -102,7 +114,11 @@ class ByokKeysRoutesTest {
 
           assertThat(auditTrail(http, owner))
               .containsExactly(
-                  "create_dek:success", "create_tmk_version:success", "register:success");
+                  "create_tmk_version:success",
+                  "register:success",
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success");
         });
   }
 
@@ -310,15 +326,13 @@ class ByokKeysRoutesTest {
           assertThat(deleted.json().path("migration_status").asText()).isEqualTo("completed");
           assertThat(deleted.json().path("revoked_at").asText())
               .isEqualTo(edge.clock.instant().toString());
-          assertThat(deleted.json().path("rewrapped_tmk_versions"))
-              .singleElement()
-              .satisfies(v -> assertThat(v.asInt()).isEqualTo(1));
+          assertThat(deleted.json().path("rewrapped_tmk_versions").toString()).isEqualTo("[1,2]");
 
           JsonNode key = http.get("/api/v1/byok/keys", owner).json();
           assertThat(key.path("status").asText()).isEqualTo("disabled");
           assertThat(key.path("tmk_versions"))
-              .singleElement()
-              .satisfies(v -> assertThat(v.path("wrap_method").asText()).isEqualTo("platform"));
+              .hasSize(2)
+              .allSatisfy(v -> assertThat(v.path("wrap_method").asText()).isEqualTo("platform"));
           assertThat(auditTrail(http, owner)).first().isEqualTo("deregister:success");
 
           Reply again = http.delete("/api/v1/byok/keys", owner, edge.ownerStepUp(tenant));

@@ -41,6 +41,9 @@ class CommandsRoutesTest {
     String keyArn = edge.customer.keyGrantingPlatform();
     edge.http(
         http -> {
+          // The tenant's first call provisions its platform-managed keys (seq 1..3), so the
+          // command held back below is the registration itself.
+          http.get("/api/v1/byok/keys", owner).assertError(404, "no_byok_key", "BYOK_005");
           edge.log.pendNext(1);
           Reply pending = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
           assertThat(pending.status()).as(pending.text()).isEqualTo(202);
@@ -56,9 +59,9 @@ class CommandsRoutesTest {
           assertThat(stillPending.status()).as(stillPending.text()).isEqualTo(202);
           assertThat(stillPending.json().path("command_id").asText()).isEqualTo(commandId);
           assertThat(stillPending.json().path("status").asText()).isEqualTo("pending");
-          // Read the log's state directly: a GET /keys would send the tenant's first command, and
-          // the pending registration is decided before it.
-          assertThat(edge.log.state(tenant)).as("not folded yet").isEmpty();
+          assertThat(edge.log.state(tenant).orElseThrow().getBinding())
+              .as("not folded yet")
+              .isNull();
 
           assertThat(edge.log.decidePending())
               .singleElement()
@@ -70,8 +73,8 @@ class CommandsRoutesTest {
           assertThat(outcome.path("status").asText()).isEqualTo("accepted");
           assertThat(outcome.path("decided_at").asText())
               .isEqualTo(edge.clock.instant().toString());
-          assertThat(outcome.path("first_seq").asLong()).isEqualTo(1);
-          assertThat(outcome.path("last_seq").asLong()).isEqualTo(3);
+          assertThat(outcome.path("first_seq").asLong()).isEqualTo(4);
+          assertThat(outcome.path("last_seq").asLong()).isEqualTo(5);
           assertThat(outcome.has("error")).isFalse();
           assertThat(http.get("/api/v1/byok/keys", owner).json().path("key_arn").asText())
               .isEqualTo(keyArn);
@@ -79,6 +82,30 @@ class CommandsRoutesTest {
           Reply otherTenant = http.get(outcomeUrl, edge.owner(EdgeFixture.tenant()));
           assertThat(otherTenant.status()).as("another tenant never sees it").isEqualTo(202);
           assertThat(otherTenant.json().path("status").asText()).isEqualTo("pending");
+        });
+  }
+
+  @Test
+  void aRegistrationWhoseFirstProvisioningIsPendingIs503AndRegistersNothing() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    String keyArn = edge.customer.keyGrantingPlatform();
+    edge.http(
+        http -> {
+          edge.log.pendNext(1);
+          Reply first = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+          first.assertError(503, "keys_provisioning");
+          assertThat(first.retryAfter()).isEqualTo(1);
+          assertThat(first.error().path("message").asText()).contains("not registered");
+          assertThat(edge.log.decidePending())
+              .as("the platform-managed keys the registration made first")
+              .singleElement()
+              .satisfies(o -> assertThat(o.getAccepted()).isTrue());
+          assertThat(edge.log.state(tenant).orElseThrow().getBinding()).isNull();
+
+          Reply retried = http.post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+          assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+          assertThat(retried.json().path("tmk_version").asInt()).isEqualTo(2);
         });
   }
 

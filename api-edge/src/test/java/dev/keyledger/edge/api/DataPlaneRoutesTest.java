@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyledger.edge.api.EdgeFixture.Client;
 import dev.keyledger.edge.api.EdgeFixture.Reply;
 import dev.keyledger.edge.auth.Role;
+import dev.keyledger.engine.keys.KeyringSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
@@ -77,7 +78,9 @@ class DataPlaneRoutesTest {
           assertThat(encrypted.status()).as(encrypted.text()).isEqualTo(200);
           JsonNode body = encrypted.json();
           assertThat(body.path("key_version").asInt()).isEqualTo(1);
-          assertThat(body.path("tmk_version").asInt()).isEqualTo(1);
+          assertThat(body.path("tmk_version").asInt())
+              .as("DEK v1, moved under the CMK-wrapped TMK v2 by the rewrap")
+              .isEqualTo(2);
           assertThat(body.path("dek_id").asText()).startsWith("dek_");
           String ciphertext = body.path("ciphertext").asText();
           assertThat(Base64.getDecoder().decode(ciphertext)).isNotEmpty();
@@ -310,6 +313,8 @@ class DataPlaneRoutesTest {
     edge.http(
         http -> {
           edge.active(http, owner);
+          // The rewrap left TMK v2 in the key cache; past its TTL the next use asks KMS again.
+          edge.clock.advance(KeyringSettings.defaults().byokTtl().plusSeconds(1));
           edge.localKms.faults().throttle(1000, null);
           Reply throttled = encrypt(http, owner, "x", null);
           throttled.assertError(503, "kms_unavailable", "BYOK_006");

@@ -36,6 +36,7 @@ import dev.keyledger.engine.kms.CmkProbe;
 import dev.keyledger.engine.testing.CustomerAccount;
 import dev.keyledger.engine.testing.MutableClock;
 import dev.keyledger.engine.workers.CommandSinkException;
+import dev.keyledger.engine.workers.RewrapWorker;
 import dev.keyledger.engine.workers.UnwrapReporter;
 import dev.keyledger.envelope.SecretBytes;
 import dev.keyledger.localkms.LocalKms;
@@ -108,6 +109,7 @@ final class EdgeFixture implements AutoCloseable {
   private final SecretBytes platformSecret = Keys.newAes256();
   private final UnwrapReporter unwrapReporter;
   private final UseCases useCases;
+  private final RewrapWorker rewrap;
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private final java.net.http.HttpClient httpClient =
       java.net.http.HttpClient.newBuilder()
@@ -157,6 +159,7 @@ final class EdgeFixture implements AutoCloseable {
     RANDOM.nextBytes(secret);
     jwtKeys = JwtKeys.of(secret);
     issuer = new TokenIssuer(jwtKeys, clock);
+    rewrap = new RewrapWorker(keyring, log, system, RewrapWorker.DEFAULT_BATCH_SIZE, metrics);
     useCases =
         UseCases.create(
             commands,
@@ -297,7 +300,10 @@ final class EdgeFixture implements AutoCloseable {
     return keyArn;
   }
 
-  /** Registers a key and acknowledges the waiver: BYOK active. Returns the key ARN. */
+  /**
+   * Registers a key, acknowledges the waiver and lets the rewrap move every DEK under it: BYOK
+   * active, the tenant's data under the customer's key. Returns the key ARN.
+   */
   String active(Client http, String token) {
     String keyArn = registered(http, token);
     Reply ack =
@@ -306,7 +312,31 @@ final class EdgeFixture implements AutoCloseable {
             token,
             "{\"acknowledged\":true,\"acknowledged_by\":\"cto@example.com\"}");
     assertThat(ack.status()).as(ack.text()).isEqualTo(200);
+    rewrapAll(tenantOf(token));
     return keyArn;
+  }
+
+  /** Runs the background rewrap (as a node does every 5 s) until the tenant has none pending. */
+  void rewrapAll(String tenant) {
+    for (int round = 0; round < 10 && pendingRewrap(tenant); round++) {
+      rewrap.runOnce();
+    }
+    assertThat(pendingRewrap(tenant)).as("the tenant's rewrap completed").isFalse();
+  }
+
+  private boolean pendingRewrap(String tenant) {
+    return log.state(tenant).map(state -> state.getRewrap() != null).orElse(false);
+  }
+
+  /** The {@code org} claim of a token the fixture issued. */
+  private static String tenantOf(String token) {
+    try {
+      return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+          .path("org")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static String b64(String text) {

@@ -62,7 +62,7 @@ class EndByokRoutesTest {
               .contains("retry DELETE")
               .contains("POST /admin/tenant-kms/revoke")
               .contains("\"end_byok\": true")
-              .contains("\"version\": 1");
+              .contains("\"version\": 2");
           assertThat(auditTrail(http, owner)).startsWith("deregister:refused");
           assertThat(http.get("/api/v1/byok/keys", owner).json().path("status").asText())
               .isEqualTo("sealed");
@@ -87,10 +87,10 @@ class EndByokRoutesTest {
           edge.seal(tenant);
 
           Reply ended =
-              http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 1));
+              http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 2));
           assertThat(ended.status()).as(ended.text()).isEqualTo(200);
           assertThat(ended.json().path("binding_status").asText()).isEqualTo("revoked");
-          assertThat(ended.json().path("destroyed_versions").toString()).isEqualTo("[1]");
+          assertThat(ended.json().path("destroyed_versions").toString()).isEqualTo("[2]");
           assertThat(ended.json().path("deks_lost").asLong()).isEqualTo(1);
 
           http.post("/api/v1/byok/decrypt", owner, "{\"ciphertext\":\"" + ciphertext + "\"}")
@@ -98,7 +98,7 @@ class EndByokRoutesTest {
           Reply fresh =
               http.post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"" + b64("new") + "\"}");
           assertThat(fresh.status()).as(fresh.text()).isEqualTo(200);
-          assertThat(fresh.json().path("tmk_version").asInt()).isEqualTo(2);
+          assertThat(fresh.json().path("tmk_version").asInt()).isEqualTo(3);
           assertThat(
                   unb64(
                       http.post(
@@ -115,6 +115,9 @@ class EndByokRoutesTest {
           assertThat(keys.path("status").asText()).isEqualTo("revoked");
           assertThat(keys.path("wrap_method").asText()).isEqualTo("platform");
           assertThat(keys.path("tmk_versions").get(0).path("status").asText())
+              .as("the platform-wrapped v1 from before BYOK is not the customer's to destroy")
+              .isEqualTo("retired");
+          assertThat(keys.path("tmk_versions").get(1).path("status").asText())
               .isEqualTo("destroyed");
           assertThat(auditTrail(http, owner)).contains("end_byok:success", "revoke:success");
           assertThat(
@@ -132,7 +135,7 @@ class EndByokRoutesTest {
     edge.http(
         http -> {
           edge.active(http, owner);
-          String body = endByok(tenant, 1);
+          String body = endByok(tenant, 2);
           http.post(REVOKE, null, body).assertError(401, "missing_token");
           http.post(REVOKE, owner, body).assertError(401, "step_up_required");
           for (Role role : new Role[] {Role.AGENT, Role.AUDITOR, Role.PLATFORM}) {
@@ -149,9 +152,9 @@ class EndByokRoutesTest {
           otherTenant.assertError(400, "confirmation_required");
           assertThat(otherTenant.error().path("hint").asText()).contains(tenant);
           JsonNode notActive =
-              http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 2))
+              http.postStepUp(REVOKE, owner, edge.ownerStepUp(tenant), endByok(tenant, 1))
                   .assertError(409, "conflict");
-          assertThat(notActive.path("message").asText()).contains("active TMK version 1");
+          assertThat(notActive.path("message").asText()).contains("active TMK version 2");
           http.postStepUp(
                   REVOKE,
                   owner,

@@ -350,9 +350,16 @@ class HealthRoutesTest {
               .isEqualTo(kmsBefore);
           assertThat(EdgeFixture.auditTrail(http, owner)).contains("health_check:success");
           edge.registered(http, owner);
+          edge.clock.advance(Duration.ofSeconds(21)); // past the good check's 20 s
           JsonNode pending = ok(http.get(HEALTH, owner));
           assertThat(pending.path("status").asText()).isEqualTo("degraded");
           assertThat(pending.path("error").asText()).contains("Waiver");
+          assertThat(pending.path("checks").path("cmk_access").asText())
+              .as("the CMK the tenant is about to switch to is checked")
+              .isEqualTo("pass");
+          assertThat(pending.path("wrap_method").asText())
+              .as("while the platform-managed keys serve")
+              .isEqualTo("platform");
         });
   }
 

@@ -165,13 +165,13 @@ class RotationRoutesTest {
                   "{\"rotation_type\":\"master\",\"reason\":\"annual\"}");
           assertThat(master.status()).as(master.text()).isEqualTo(200);
           assertThat(master.json().path("rotation_type").asText()).isEqualTo("master");
-          assertThat(master.json().path("new_version").asInt()).isEqualTo(2);
+          assertThat(master.json().path("new_version").asInt()).isEqualTo(3);
           assertThat(master.json().path("new_dek_id").isNull()).isTrue();
           long lease = master.json().path("rewrap_lease_id").asLong();
           assertThat(lease).isPositive();
           assertThat(master.json().path("status").asText()).isEqualTo("rewrap_enqueued");
           JsonNode key = http.get("/api/v1/byok/keys", owner).json();
-          assertThat(key.path("active_tmk_version").asInt()).isEqualTo(2);
+          assertThat(key.path("active_tmk_version").asInt()).isEqualTo(3);
           assertThat(
                   key.path("tmk_versions")
                       .valueStream()
@@ -183,22 +183,23 @@ class RotationRoutesTest {
                                   + ":"
                                   + v.path("wrap_method").asText())
                       .toList())
-              .containsExactly("1:retired:customer_kms", "2:active:customer_kms");
+              .containsExactly(
+                  "1:retired:platform", "2:retired:customer_kms", "3:active:customer_kms");
           assertThat(key.path("rewrap").path("lease_id").asLong()).isEqualTo(lease);
-          assertThat(key.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
+          assertThat(key.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(3);
 
           Reply full = http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"FULL\"}");
           assertThat(full.status()).as(full.text()).isEqualTo(200);
           assertThat(full.json().path("rotation_type").asText()).isEqualTo("full");
-          assertThat(full.json().path("new_version").asInt()).isEqualTo(3);
+          assertThat(full.json().path("new_version").asInt()).isEqualTo(4);
           assertThat(full.json().path("new_dek_id").asText()).startsWith("dek_");
           assertThat(encrypt(http, owner, "x", null).json().path("tmk_version").asInt())
-              .isEqualTo(3);
+              .isEqualTo(4);
         });
   }
 
   @Test
-  void rotationWorksWithoutByokIsRefusedPendingTheWaiverOrWhileSealedAndRefusalsAreAudited()
+  void rotationWorksWithoutByokAndWhileTheWaiverIsPendingAndIsRefusedWhileSealed()
       throws Exception {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
@@ -210,8 +211,24 @@ class RotationRoutesTest {
               .as("the platform-managed DEK v1 of the first call")
               .startsWith("dek_");
           edge.registered(http, owner);
-          http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}")
-              .assertError(400, "waiver_not_acknowledged", "BYOK_004");
+          Reply pendingDek =
+              http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"dek\"}");
+          assertThat(pendingDek.status())
+              .as("the platform-managed keys rotate while the waiver is pending: %s", pendingDek)
+              .isEqualTo(200);
+          Reply pendingMaster =
+              http.post("/api/v1/byok/keys/rotate", owner, "{\"rotation_type\":\"master\"}");
+          assertThat(pendingMaster.status()).as(pendingMaster.text()).isEqualTo(200);
+          assertThat(pendingMaster.json().path("new_version").asInt()).isEqualTo(3);
+          JsonNode pending = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(tmkVersions(pending))
+              .as("under the platform key; the CMK-wrapped v2 still waits")
+              .containsExactly(
+                  "1:retired:platform", "2:pending_waiver:customer_kms", "3:active:platform");
+          assertThat(pending.path("dek_versions").get(0).path("tmk_version").asInt())
+              .as("DEK v2 of the rotation above, under the platform-managed v1")
+              .isEqualTo(1);
+
           assertThat(
                   http.post(
                           "/api/v1/byok/legal-waiver",
@@ -219,6 +236,10 @@ class RotationRoutesTest {
                           "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
                       .status())
               .isEqualTo(200);
+          JsonNode switched = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(tmkVersions(switched))
+              .containsExactly("1:retired:platform", "2:active:customer_kms", "3:retired:platform");
+          assertThat(switched.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
           edge.seal(tenant);
           Reply sealed = http.post("/api/v1/byok/keys/rotate", owner, "{}");
           sealed.assertError(503, "tenant_sealed");
@@ -226,12 +247,24 @@ class RotationRoutesTest {
           http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
               .assertError(503, "tenant_sealed");
           assertThat(auditTrail(http, owner))
-              .startsWith("rotate:refused", "rotate:refused", "seal:failure")
-              .contains("rotate:refused", "rotate:refused");
+              .startsWith("rotate:refused", "rotate:refused", "seal:failure");
           assertThat(http.get("/api/v1/byok/keys", owner).json().path("active_tmk_version").asInt())
               .as("the registration's TMK v2; nothing rotated since")
               .isEqualTo(2);
         });
+  }
+
+  private static List<String> tmkVersions(JsonNode key) {
+    return key.path("tmk_versions")
+        .valueStream()
+        .map(
+            v ->
+                v.path("version").asInt()
+                    + ":"
+                    + v.path("status").asText()
+                    + ":"
+                    + v.path("wrap_method").asText())
+        .toList();
   }
 
   @Test
@@ -318,9 +351,9 @@ class RotationRoutesTest {
                   "");
           assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
           assertThat(rotated.json().path("rotated").asBoolean()).isTrue();
-          assertThat(rotated.json().path("new_version").asInt()).isEqualTo(2);
+          assertThat(rotated.json().path("new_version").asInt()).isEqualTo(3);
           assertThat(rotated.json().path("rewrap_lease_id").asLong()).isPositive();
-          assertThat(http.get("/admin/tenant-kms", owner).json().path("keys")).hasSize(2);
+          assertThat(http.get("/admin/tenant-kms", owner).json().path("keys")).hasSize(3);
 
           String withoutByok = EdgeFixture.tenant();
           Reply platform =
@@ -414,13 +447,13 @@ class RotationRoutesTest {
     edge.http(
         http -> {
           edge.active(http, owner);
-          String lost = ciphertext(http, owner, "under TMK v1");
-          String tmkV1 =
-              http.get("/admin/tenant-kms", owner).json().path("keys").get(0).path("id").asText();
-          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1))).isPresent();
+          String lost = ciphertext(http, owner, "under TMK v2");
+          String tmkV2 =
+              http.get("/admin/tenant-kms", owner).json().path("keys").get(1).path("id").asText();
+          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV2))).isPresent();
 
           http.postStepUp(
-                  "/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":1}")
+                  "/admin/tenant-kms/revoke", owner, edge.ownerStepUp(tenant), "{\"version\":2}")
               .assertError(409, "active_version");
           assertThat(
                   http.postStepUp("/admin/tenant-kms/rotate", owner, edge.ownerStepUp(tenant), "")
@@ -432,7 +465,7 @@ class RotationRoutesTest {
                       "/admin/tenant-kms/revoke",
                       owner,
                       edge.ownerStepUp(tenant),
-                      "{\"version\":1}")
+                      "{\"version\":2}")
                   .assertError(409, "data_would_be_lost");
           assertThat(wouldLose.path("hint").asText()).contains("allow_data_loss");
           http.postStepUp(
@@ -444,10 +477,10 @@ class RotationRoutesTest {
                   "/admin/tenant-kms/revoke",
                   owner,
                   edge.ownerStepUp(tenant),
-                  "{\"version\":1,\"reason\":\"erasure request\",\"allow_data_loss\":true}");
+                  "{\"version\":2,\"reason\":\"erasure request\",\"allow_data_loss\":true}");
           assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
           assertThat(revoked.json().path("revoked").asBoolean()).isTrue();
-          assertThat(revoked.json().path("version").asInt()).isEqualTo(1);
+          assertThat(revoked.json().path("version").asInt()).isEqualTo(2);
           assertThat(revoked.json().path("status").asText()).isEqualTo("destroyed");
           assertThat(revoked.json().path("deks_lost").asLong()).isEqualTo(1);
 
@@ -455,11 +488,11 @@ class RotationRoutesTest {
                   http.get("/admin/tenant-kms", owner)
                       .json()
                       .path("keys")
-                      .get(0)
+                      .get(1)
                       .path("status")
                       .asText())
               .isEqualTo("destroyed");
-          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV1)))
+          assertThat(edge.log.material(MaterialKeys.tmk(tenant, tmkV2)))
               .as("wrapped bytes erased")
               .isEmpty();
           JsonNode gone = decrypt(http, owner, lost, null).assertError(410, "key_destroyed");
@@ -468,7 +501,7 @@ class RotationRoutesTest {
                   "/admin/tenant-kms/revoke",
                   owner,
                   edge.ownerStepUp(tenant),
-                  "{\"version\":1,\"allow_data_loss\":true}")
+                  "{\"version\":2,\"allow_data_loss\":true}")
               .assertError(409, "key_destroyed");
           assertThat(auditTrail(http, owner))
               .startsWith("revoke:refused", "revoke:success", "revoke:refused", "revoke:refused");
@@ -482,7 +515,7 @@ class RotationRoutesTest {
                   () -> {
                     Reply encrypted = encrypt(http, owner, "new data", null);
                     assertThat(encrypted.status()).as(encrypted.text()).isEqualTo(200);
-                    assertThat(encrypted.json().path("tmk_version").asInt()).isEqualTo(2);
+                    assertThat(encrypted.json().path("tmk_version").asInt()).isEqualTo(3);
                   });
         });
   }
@@ -522,7 +555,7 @@ class RotationRoutesTest {
                   http.get("/admin/tenant-kms", owner)
                       .json()
                       .path("keys")
-                      .get(0)
+                      .get(1)
                       .path("status")
                       .asText())
               .isEqualTo("active");

@@ -83,11 +83,15 @@ class TenantKmsRoutesTest {
           assertThat(body.path("provider").asText()).isEqualTo("aws");
           assertThat(body.path("kms_key_ref").asText()).isEqualTo(setup.alias());
           assertThat(body.path("key_arn").asText()).isEqualTo(setup.keyArn());
-          assertThat(body.path("new_key_version").asInt()).isEqualTo(1);
+          assertThat(body.path("new_key_version").asInt())
+              .as("v1 is the platform-managed TMK the onboarding provisioned first")
+              .isEqualTo(2);
           assertThat(body.path("new_key_id").asText()).startsWith("tmk_");
-          assertThat(body.path("rewrap_status").asText()).isEqualTo("enqueued");
+          assertThat(body.path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
           assertThat(body.path("byok_status").asText()).isEqualTo("pending_waiver");
-          assertThat(body.path("note").asText()).contains("legal waiver");
+          assertThat(body.path("note").asText())
+              .contains("legal waiver")
+              .contains("platform-managed keys keep serving");
 
           Reply got =
               http.get("/admin/tenant-kms", edge.token(tenant, "aud@" + tenant, Role.AUDITOR));
@@ -105,26 +109,59 @@ class TenantKmsRoutesTest {
           assertThat(config.path("last_verified_at").asText())
               .isEqualTo(edge.clock.instant().toString());
           assertThat(config.path("last_verify_error").isNull()).isTrue();
-          assertThat(got.json().path("keys"))
-              .singleElement()
-              .satisfies(
-                  k -> {
-                    assertThat(k.path("id").asText()).isEqualTo(body.path("new_key_id").asText());
-                    assertThat(k.path("version").asInt()).isEqualTo(1);
-                    assertThat(k.path("wrap_method").asText()).isEqualTo("customer_kms");
-                    assertThat(k.path("status").asText()).isEqualTo("active");
-                    assertThat(k.path("created_at").asText())
-                        .isEqualTo(edge.clock.instant().toString());
-                    assertThat(k.has("retired_at")).isTrue();
-                  });
+          assertThat(got.json().path("wrap_method").asText()).isEqualTo("platform");
+          assertThat(got.json().path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
+          assertThat(got.json().path("rewrap").isNull()).isTrue();
+          assertThat(got.json().path("keys")).hasSize(2);
+          assertThat(got.json().path("keys").get(0).path("wrap_method").asText())
+              .isEqualTo("platform");
+          assertThat(got.json().path("keys").get(0).path("status").asText()).isEqualTo("active");
+          JsonNode k = got.json().path("keys").get(1);
+          assertThat(k.path("id").asText()).isEqualTo(body.path("new_key_id").asText());
+          assertThat(k.path("version").asInt()).isEqualTo(2);
+          assertThat(k.path("wrap_method").asText()).isEqualTo("customer_kms");
+          assertThat(k.path("status").asText()).isEqualTo("pending_waiver");
+          assertThat(k.path("created_at").asText()).isEqualTo(edge.clock.instant().toString());
+          assertThat(k.has("retired_at")).isTrue();
 
           JsonNode sameStateOtherDialect = http.get("/api/v1/byok/keys", admin).json();
           assertThat(sameStateOtherDialect.path("key_arn").asText()).isEqualTo(setup.keyArn());
           assertThat(sameStateOtherDialect.path("role_arn").asText()).isEqualTo(setup.roleArn());
           assertThat(auditTrail(http, admin))
               .containsExactly(
-                  "create_dek:success", "create_tmk_version:success", "onboard:success");
+                  "create_tmk_version:success",
+                  "onboard:success",
+                  "create_dek:success",
+                  "create_tmk_version:success",
+                  "provision:success");
+
+          assertThat(
+                  http.post(
+                          "/api/v1/byok/legal-waiver",
+                          admin,
+                          "{\"acknowledged\":true,\"acknowledged_by\":\"a@b.c\"}")
+                      .status())
+              .isEqualTo(200);
+          JsonNode switched = http.get("/admin/tenant-kms", admin).json();
+          assertThat(switched.path("config").path("status").asText()).isEqualTo("active");
+          assertThat(switched.path("wrap_method").asText()).isEqualTo("customer_kms");
+          assertThat(switched.path("rewrap_status").asText()).isEqualTo("enqueued");
+          assertThat(switched.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
+          assertThat(switched.path("rewrap").path("total").asInt()).isEqualTo(1);
+          assertThat(versions(switched)).containsExactly("1:retired", "2:active");
+          edge.rewrapAll(tenant);
+          JsonNode moved = http.get("/admin/tenant-kms", admin).json();
+          assertThat(moved.path("rewrap_status").asText()).isEqualTo("completed");
+          assertThat(moved.path("rewrap").isNull()).isTrue();
         });
+  }
+
+  private static java.util.List<String> versions(JsonNode kmsConfig) {
+    return kmsConfig
+        .path("keys")
+        .valueStream()
+        .map(k -> k.path("version").asInt() + ":" + k.path("status").asText())
+        .toList();
   }
 
   @Test
@@ -148,21 +185,19 @@ class TenantKmsRoutesTest {
               http.post(
                   "/admin/tenant-kms", admin, second.body(second.keyArn(), second.externalId()));
           assertThat(again.status()).as(again.text()).isEqualTo(200);
-          assertThat(again.json().path("new_key_version").asInt()).isEqualTo(2);
+          assertThat(again.json().path("new_key_version").asInt()).isEqualTo(3);
           assertThat(again.json().path("byok_status").asText()).isEqualTo("active");
+          assertThat(again.json().path("rewrap_status").asText())
+              .as("an active tenant keeps its acknowledged waiver: the rewrap starts at once")
+              .isEqualTo("enqueued");
 
           JsonNode got = http.get("/admin/tenant-kms", admin).json();
           assertThat(got.path("config").path("key_arn").asText()).isEqualTo(second.keyArn());
           assertThat(got.path("config").path("status").asText()).isEqualTo("active");
-          assertThat(
-                  got.path("keys")
-                      .valueStream()
-                      .map(k -> k.path("version").asInt() + ":" + k.path("status").asText())
-                      .toList())
-              .containsExactly("1:retired", "2:active");
+          assertThat(versions(got)).containsExactly("1:retired", "2:retired", "3:active");
           assertThat(got.path("rewrap").path("to_tmk_version").asInt())
-              .as("existing DEKs move under v2")
-              .isEqualTo(2);
+              .as("existing DEKs move under v3")
+              .isEqualTo(3);
           assertThat(got.path("rewrap").path("total").asInt()).isEqualTo(1);
         });
   }

@@ -102,6 +102,10 @@ class WaiverRoutesTest {
           assertThat(ack.json().path("acknowledged_at").asText())
               .isEqualTo(edge.clock.instant().toString());
           assertThat(ack.json().path("byok_status").asText()).isEqualTo("active");
+          assertThat(ack.json().path("wrap_method").asText())
+              .as("the acknowledgment switches to the CMK-wrapped version")
+              .isEqualTo("customer_kms");
+          assertThat(ack.json().path("rewrap_status").asText()).isEqualTo("enqueued");
 
           JsonNode after =
               http.get(
@@ -123,8 +127,14 @@ class WaiverRoutesTest {
           assertThat(key.path("status").asText()).isEqualTo("active");
           assertThat(key.path("waiver_acknowledged").asBoolean()).isTrue();
           assertThat(key.path("waiver_version").asText()).isEqualTo(current);
+          assertThat(key.path("wrap_method").asText()).isEqualTo("customer_kms");
+          assertThat(key.path("rewrap").path("to_tmk_version").asInt()).isEqualTo(2);
           assertThat(auditTrail(http, owner))
-              .startsWith("activate:success", "acknowledge_waiver:success");
+              .startsWith(
+                  "rewrap_started:success", "activate:success", "acknowledge_waiver:success");
+          edge.rewrapAll(tenant);
+          assertThat(http.get("/api/v1/byok/keys", owner).json().path("rewrap_status").asText())
+              .isEqualTo("completed");
         });
   }
 

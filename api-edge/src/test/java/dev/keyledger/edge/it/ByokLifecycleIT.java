@@ -86,8 +86,13 @@ class ByokLifecycleIT {
     assertThat(pending.path("status").asText()).isEqualTo("pending_waiver");
     assertThat(pending.path("key_arn").asText()).isEqualTo(keyArn);
     assertThat(pending.path("registered_by").asText()).isEqualTo("owner@" + tenant);
-    assertThat(pending.path("tmk_versions").get(0).path("wrap_method").asText())
+    assertThat(pending.path("wrap_method").asText())
+        .as("the platform-managed keys serve until the waiver is acknowledged")
+        .isEqualTo("platform");
+    assertThat(pending.path("tmk_versions").get(1).path("wrap_method").asText())
         .isEqualTo("customer_kms");
+    assertThat(pending.path("tmk_versions").get(1).path("status").asText())
+        .isEqualTo("pending_waiver");
 
     JsonNode waiver = kl.http().get("/api/v1/byok/legal-waiver", token).body();
     assertThat(waiver.path("terms")).hasSize(4);
@@ -99,9 +104,18 @@ class ByokLifecycleIT {
                 "{\"acknowledged\":true,\"acknowledged_by\":\"cto@" + tenant + ".example\"}");
     assertThat(ack.status()).as(ack.body().toString()).isEqualTo(200);
     assertThat(ack.body().path("byok_status").asText()).isEqualTo("active");
+    assertThat(ack.body().path("wrap_method").asText()).isEqualTo("customer_kms");
 
-    assertThat(kl.http().get("/api/v1/byok/keys", token).body().path("status").asText())
-        .isEqualTo("active");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode key = kl.http().get("/api/v1/byok/keys", token).body();
+              assertThat(key.path("status").asText()).isEqualTo("active");
+              assertThat(key.path("rewrap_status").asText())
+                  .as("the rewrap moved the platform-managed DEK under the CMK")
+                  .isEqualTo("completed");
+            });
     JsonNode status = kl.http().get("/api/v1/byok/legal-waiver/status", token).body();
     assertThat(status.path("acknowledged").asBoolean()).isTrue();
     assertThat(status.path("waiver_version").asText())
@@ -110,17 +124,22 @@ class ByokLifecycleIT {
     assertThat(health.path("status").asText()).isEqualTo("healthy");
     assertThat(health.path("cmk_accessible").asBoolean()).isTrue();
 
-    assertThat(auditOperations(tenant, token, 6))
+    assertThat(auditOperations(tenant, token, 11))
         .containsExactly(
             "health_check:success",
+            "rewrap_completed:success",
+            "rewrap:success",
+            "rewrap_started:success",
             "activate:success",
             "acknowledge_waiver:success",
+            "create_tmk_version:success",
+            "register:success",
             "create_dek:success",
             "create_tmk_version:success",
-            "register:success");
+            "provision:success");
     JsonNode verify = kl.http().get("/api/v1/byok/audit/verify", token).body();
     assertThat(verify.path("intact").asBoolean()).isTrue();
-    assertThat(verify.path("checked").asLong()).isEqualTo(6);
+    assertThat(verify.path("checked").asLong()).isEqualTo(11);
   }
 
   @Test
@@ -186,8 +205,8 @@ class ByokLifecycleIT {
     assertThat(second.body().path("error").path("message").asText())
         .isEqualTo("Organization already has BYOK key");
 
-    // The registration migrated the platform-managed DEK: 12 entries once the rewrap completed.
-    List<String> trail = auditOperations(tenant, token, 12);
+    // The registration waits for the waiver: nothing is migrated yet.
+    List<String> trail = auditOperations(tenant, token, 9);
     assertThat(trail)
         .filteredOn(op -> op.startsWith("register"))
         .containsExactly(
@@ -197,11 +216,8 @@ class ByokLifecycleIT {
             "register:refused",
             "register:refused");
     assertThat(trail)
-        .contains(
-            "provision:success",
-            "create_dek:success",
-            "rewrap_started:success",
-            "rewrap_completed:success");
+        .contains("provision:success", "create_dek:success")
+        .doesNotContain("rewrap_started:success");
   }
 
   @Test
@@ -227,7 +243,15 @@ class ByokLifecycleIT {
     assertThat(onboarded.body().path("new_key_version").asInt())
         .as("the GET after the failed probe gave the tenant platform-managed TMK v1")
         .isEqualTo(2);
-    assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("enqueued");
+    assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
+    assertThat(
+            kl.http()
+                .post(
+                    "/api/v1/byok/legal-waiver",
+                    admin,
+                    "{\"acknowledged\":true,\"acknowledged_by\":\"admin@" + tenant + ".example\"}")
+                .status())
+        .isEqualTo(200);
 
     JsonNode config = kl.http().get("/admin/tenant-kms", admin).body();
     assertThat(config.path("config").path("kms_key_ref").asText()).isEqualTo(alias);
@@ -452,9 +476,10 @@ class ByokLifecycleIT {
     } finally {
       pool.shutdown();
     }
-    // register (3: key, TMK v1, DEK v1) + the first acknowledgment (2: it also activates) + one per
-    // further acknowledgment
-    long expected = 3 + 2 + (writers - 1);
+    // platform-managed keys (3: provision, TMK v1, DEK v1) + register (2: key, TMK v2) + the first
+    // acknowledgment (3: it also activates TMK v2 and starts the rewrap) + one per further
+    // acknowledgment + the rewrap of DEK v1 (2: the batch, completed)
+    long expected = 3 + 2 + 3 + (writers - 1) + 2;
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(500))

@@ -2,6 +2,7 @@ package dev.keyledger.edge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.keyledger.client.EncryptResult;
 import dev.keyledger.client.IncorrectKeyException;
@@ -69,6 +70,18 @@ class ClientIT {
                     "{\"acknowledged\":true,\"acknowledged_by\":\"o@x.example\"}")
                 .status())
         .isEqualTo(200);
+    // BYOK active and the data under the CMK: the rewrap the acknowledgment started is done.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kl.http()
+                            .get("/admin/tenant-kms", owner)
+                            .body()
+                            .path("rewrap_status")
+                            .asText())
+                    .isEqualTo("completed"));
     return kl.token(tenant, "svc@" + tenant, Role.AGENT);
   }
 

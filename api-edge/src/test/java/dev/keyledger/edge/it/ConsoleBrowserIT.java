@@ -253,7 +253,9 @@ class ConsoleBrowserIT {
     onboardByHttp(tenant);
     signIn(kl.token(tenant, "auditor@" + tenant, Role.AUDITOR));
     wait.until(textToBe(By.id("kms-field-status"), "pending_waiver"));
-    assertThat(keyVersions()).hasSize(1);
+    assertThat(keyVersions())
+        .as("the platform-managed v1 the onboarding made first, and the CMK's v2 that waits")
+        .hasSize(2);
     for (String write :
         List.of("add-provider", "action-rotate", "action-unseal", "revoke-controls", "aws-form")) {
       assertThat(find(By.id(write)).isDisplayed()).as(write).isFalse();

@@ -130,8 +130,9 @@ class ErasureIT {
       assertThat(revoked.body().path("deks_lost").asLong()).isEqualTo(1);
       assertThat(
               kl.http()
-                  .postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":2}")
+                  .postWithStepUp("/admin/tenant-kms/revoke", owner, stepUp, "{\"version\":3}")
                   .error())
+          .as("v1 platform-managed, v2 the CMK's, v3 the rotation's")
           .isEqualTo("active_version");
 
       Http.Response destroyed =
@@ -162,8 +163,8 @@ class ErasureIT {
               () -> {
                 Http.Response encrypted =
                     kl.http().post("/api/v1/byok/encrypt", owner, "{\"plaintext\":\"AA==\"}");
-                assertThat(encrypted.status()).as("the tenant goes on under v2").isEqualTo(200);
-                assertThat(encrypted.body().path("tmk_version").asInt()).isEqualTo(2);
+                assertThat(encrypted.status()).as("the tenant goes on under v3").isEqualTo(200);
+                assertThat(encrypted.body().path("tmk_version").asInt()).isEqualTo(3);
               });
     }
   }

@@ -79,7 +79,7 @@ class KeyLifecycleIT {
                       + "\"}}");
       assertThat(onboarded.status()).as(onboarded.body().toString()).isEqualTo(200);
       assertThat(onboarded.body().path("new_key_version").asInt()).isEqualTo(2);
-      assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("enqueued");
+      assertThat(onboarded.body().path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
       acknowledgeWaiver(kl, admin);
 
       await()
@@ -129,6 +129,75 @@ class KeyLifecycleIT {
       assertThat(plaintext(decrypt(kl, admin, before))).isEqualTo("written before BYOK");
       assertThat(auditOperations(kl, admin))
           .contains("provision", "onboard", "rewrap_completed", "revoke", "seal", "deregister");
+    }
+  }
+
+  @Test
+  void whileTheWaiverIsPendingTheCmkIsNotUsedAndTheAcknowledgmentSwitchesToIt() throws Exception {
+    try (EdgeHarness kl = start()) {
+      String tenant = "pending-co";
+      String owner = kl.token(tenant, "owner@" + tenant, Role.OWNER);
+      String before = encrypt(kl, owner, "written before BYOK").body().path("ciphertext").asText();
+
+      String keyArn = kl.customer.keyGrantingPlatform();
+      Http.Response registered =
+          kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+      assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+      assertThat(registered.body().path("rewrap_status").asText()).isEqualTo("waiting_for_waiver");
+      JsonNode pending = kl.http().get("/admin/tenant-kms", owner).body();
+      assertThat(pending.path("wrap_method").asText()).isEqualTo("platform");
+      assertThat(pending.path("keys").get(1).path("status").asText()).isEqualTo("pending_waiver");
+
+      kl.customer.kms.disableKey(r -> r.keyId(keyArn));
+      // Longer than the CMK cache's TTL, with the seal watcher and the rewrap worker running:
+      // nothing of the tenant's data plane needs the CMK while the waiver is pending.
+      await()
+          .during(BYOK_TTL.plusSeconds(2))
+          .atMost(BYOK_TTL.plusSeconds(10))
+          .until(
+              () -> {
+                Http.Response encrypted = encrypt(kl, owner, "while pending");
+                return encrypted.status() == 200
+                    && encrypted.body().path("tmk_version").asInt() == 1
+                    && decrypt(kl, owner, before).status() == 200;
+              });
+      JsonNode stillPending = kl.http().get("/api/v1/byok/keys", owner).body();
+      assertThat(stillPending.path("status").asText()).as("not sealed").isEqualTo("pending_waiver");
+      assertThat(stillPending.path("rewrap").isObject()).as("nothing moved").isFalse();
+
+      kl.customer.kms.enableKey(r -> r.keyId(keyArn));
+      acknowledgeWaiver(kl, owner);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                JsonNode config = kl.http().get("/admin/tenant-kms", owner).body();
+                assertThat(config.path("rewrap_status").asText()).isEqualTo("completed");
+                assertThat(config.path("wrap_method").asText()).isEqualTo("customer_kms");
+              });
+      assertThat(plaintext(decrypt(kl, owner, before))).isEqualTo("written before BYOK");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(auditOperations(kl, owner))
+                      .as("the audit projection follows the event log")
+                      .contains("rewrap_completed", "activate")
+                      .doesNotContain("seal"));
+
+      kl.customer.kms.disableKey(r -> r.keyId(keyArn));
+      await()
+          .atMost(BYOK_TTL.plusSeconds(10))
+          .untilAsserted(
+              () -> assertThat(decrypt(kl, owner, before).error()).isEqualTo("tenant_sealed"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          kl.http().get("/api/v1/byok/keys", owner).body().path("status").asText())
+                      .isEqualTo("sealed"));
+      kl.customer.kms.enableKey(r -> r.keyId(keyArn));
     }
   }
 

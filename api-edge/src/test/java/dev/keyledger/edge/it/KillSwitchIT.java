@@ -81,6 +81,18 @@ class KillSwitchIT {
                     "{\"acknowledged\":true,\"acknowledged_by\":\"a@x.example\"}")
                 .status())
         .isEqualTo(200);
+    // The acknowledgment is the switch: once the rewrap moved the data, the CMK is what unwraps it.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kl.http()
+                            .get("/admin/tenant-kms", admin)
+                            .body()
+                            .path("rewrap_status")
+                            .asText())
+                    .isEqualTo("completed"));
     String ciphertext = encrypt(agent).body().path("ciphertext").asText();
 
     kl.customer.removeInlinePolicy(roleArn);

@@ -193,11 +193,16 @@ class LogCommandsIT {
 
     List<String> expected =
         List.of(
-            "#1 KeyRegistered (register) by owner@" + globex,
+            "#1 KeysProvisioned (provision) by owner@" + globex,
             "#2 TmkVersionAdded (create_tmk_version)",
             "#3 DekCreated (create_dek)",
-            "#4 WaiverAcknowledged (acknowledge_waiver)",
-            "#5 ByokActivated (activate)");
+            "#4 KeyRegistered (register) by owner@" + globex,
+            "#5 TmkVersionAdded (create_tmk_version)",
+            "#6 WaiverAcknowledged (acknowledge_waiver)",
+            "#7 ByokActivated (activate)",
+            "#8 RewrapStarted (rewrap_started)",
+            "#9 DeksRewrapped (rewrap)",
+            "#10 RewrapCompleted (rewrap_completed)");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> out.toString().lines().count() >= expected.size());
@@ -209,7 +214,8 @@ class LogCommandsIT {
     for (int i = 0; i < lines.size(); i++) {
       assertThat(lines.get(i)).contains(" " + globex + " " + expected.get(i));
     }
-    assertThat(lines.get(0)).contains(" cmk.key_arn=arn:aws:kms:");
+    assertThat(lines.get(3)).contains(" cmk.key_arn=arn:aws:kms:");
+    assertThat(lines.get(4)).contains(" awaits_waiver=true");
     assertThat(String.join("\n", lines)).doesNotContain(ACME);
   }
 
@@ -279,6 +285,19 @@ class LogCommandsIT {
                 owner,
                 "{\"acknowledged\":true,\"acknowledged_by\":\"cto@" + tenant + ".example\"}");
     assertThat(ack.status()).as(ack.body().toString()).isEqualTo(200);
+    // The acknowledgment started the rewrap of the platform-managed DEK: let it finish, so the
+    // tenant's log ends here.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kl.http()
+                            .get("/api/v1/byok/keys", owner)
+                            .body()
+                            .path("rewrap_status")
+                            .asText())
+                    .isEqualTo("completed"));
   }
 
   /** The tenant's events so far, by the CLI's own verify (checked against the node below). */

@@ -21,12 +21,28 @@ class PendingCommandIT {
   void aCommandNotDecidedWithinTheWaitIsAnswered202AndItsOutcomeCanBeLookedUp() throws Exception {
     try (EdgeHarness kl = new EdgeHarness(dataDir, s -> s.withCommandWait(Duration.ofMillis(1)))) {
       String owner = kl.token("patient-co", "owner@patient-co", Role.OWNER);
+      String keyArn = kl.customer.keyGrantingPlatform();
+      Http.Response first =
+          kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
+      assertThat(first.status())
+          .as("the platform-managed keys it made first are not decided yet: %s", first.body())
+          .isEqualTo(503);
+      assertThat(first.error()).isEqualTo("keys_provisioning");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          kl.http()
+                              .get("/api/v1/byok/keys", owner)
+                              .body()
+                              .path("error")
+                              .path("reason")
+                              .asText())
+                      .isEqualTo("platform_managed"));
       Http.Response pending =
-          kl.http()
-              .post(
-                  "/api/v1/byok/keys",
-                  owner,
-                  "{\"key_arn\":\"" + kl.customer.keyGrantingPlatform() + "\"}");
+          kl.http().post("/api/v1/byok/keys", owner, "{\"key_arn\":\"" + keyArn + "\"}");
       assertThat(pending.status()).as(pending.body().toString()).isEqualTo(202);
       assertThat(pending.body().path("status").asText()).isEqualTo("pending");
       String outcomeUrl = pending.body().path("outcome_url").asText();

@@ -31,14 +31,15 @@ class RestartIT {
                   .status())
           .isEqualTo(201);
       JsonNode before = kl.http().get("/api/v1/byok/keys", token).body();
-      String head = awaitChain(kl, token, 3).path("head_hash").asText();
+      // platform-managed keys (3 events: provision, TMK v1, DEK v1) + the registration (2)
+      String head = awaitChain(kl, token, 5).path("head_hash").asText();
 
       kl.stopNode();
       kl.startNode();
 
       JsonNode after = kl.http().get("/api/v1/byok/keys", token).body();
       assertThat(after).isEqualTo(before);
-      assertThat(awaitChain(kl, token, 3).path("head_hash").asText()).isEqualTo(head);
+      assertThat(awaitChain(kl, token, 5).path("head_hash").asText()).isEqualTo(head);
 
       assertThat(
               kl.http()
@@ -48,12 +49,13 @@ class RestartIT {
                       "{\"acknowledged\":true,\"acknowledged_by\":\"a@acme.example\"}")
                   .status())
           .isEqualTo(200);
-      JsonNode chain = awaitChain(kl, token, 5);
+      // + the acknowledgment (3: it activates TMK v2 and starts the rewrap) + the rewrap (2)
+      JsonNode chain = awaitChain(kl, token, 10);
       assertThat(chain.path("intact").asBoolean()).isTrue();
       JsonNode entries = kl.http().get("/api/v1/byok/audit", token).body().path("entries");
-      assertThat(entries.get(1).path("seq").asLong()).isEqualTo(4);
-      assertThat(entries.get(1).path("prev_hash").asText())
-          .as("seq 4 links to the head from before the restart")
+      assertThat(entries.get(4).path("seq").asLong()).isEqualTo(6);
+      assertThat(entries.get(4).path("prev_hash").asText())
+          .as("seq 6 links to the head from before the restart")
           .isEqualTo(head);
     }
   }

@@ -91,7 +91,9 @@ class RewrapIT {
                   kl.stepUp("rewrap-co", "owner@rewrap-co", Role.OWNER),
                   "{}");
       assertThat(rotated.status()).as(rotated.body().toString()).isEqualTo(200);
-      assertThat(rotated.body().path("new_version").asInt()).isEqualTo(2);
+      assertThat(rotated.body().path("new_version").asInt())
+          .as("after the platform-managed v1 and the CMK's v2")
+          .isEqualTo(3);
       long lease = rotated.body().path("rewrap_lease_id").asLong();
 
       // Stop the instance once some but not all batches are done.
@@ -113,9 +115,10 @@ class RewrapIT {
       JsonNode keys = kl.http().get("/api/v1/byok/keys", owner).body();
       List<JsonNode> deks = allDeks(kl, owner);
       assertThat(deks).hasSize(DEKS);
-      deks.forEach(d -> assertThat(d.path("tmk_version").asInt()).as(d.toString()).isEqualTo(2));
+      deks.forEach(d -> assertThat(d.path("tmk_version").asInt()).as(d.toString()).isEqualTo(3));
       assertThat(keys.path("tmk_versions").get(0).path("status").asText()).isEqualTo("retired");
-      assertThat(keys.path("active_tmk_version").asInt()).isEqualTo(2);
+      assertThat(keys.path("tmk_versions").get(1).path("status").asText()).isEqualTo("retired");
+      assertThat(keys.path("active_tmk_version").asInt()).isEqualTo(3);
       for (Map.Entry<String, String> sample : samples.entrySet()) {
         Http.Response decrypted =
             kl.http()

@@ -88,7 +88,7 @@ public record UseCases(
     DekAutoRotation autoRotation = new DekAutoRotation(rotations);
     closer.accept(autoRotation);
     return new UseCases(
-        new KeyOnboarding(mint, probe, commands, reader),
+        new KeyOnboarding(mint, probe, commands, reader, platformKeys),
         new KeyDeregistration(kms, platformKey, commands, reader),
         rotations,
         new ManualUnseal(reader, keyring, commands),

@@ -1,11 +1,13 @@
 package dev.keyledger.engine.domain;
 
 import dev.keyledger.avro.DekRef;
+import dev.keyledger.avro.Refusal;
 import dev.keyledger.avro.command.LeaseDataKey;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
+import java.util.Optional;
 
 /**
  * The rule of leased data keys (SPEC §3a): a client that encrypts locally gets the active DEK with
@@ -20,12 +22,9 @@ final class DataKeyLeases {
   private DataKeyLeases() {}
 
   static Decision lease(TenantState state, DekRecords deks, LeaseDataKey lease) {
-    BindingStatus status = TenantStates.status(state);
-    if (status == BindingStatus.SEALED) {
-      return Decider.refuse(Operations.LEASE_DATA_KEY, Refusals.sealed(state));
-    }
-    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
-      return Decider.refuse(Operations.LEASE_DATA_KEY, Refusals.notActive(status));
+    Optional<Refusal> refused = ByokActivation.checkKeysServe(state);
+    if (refused.isPresent()) {
+      return Decider.refuse(Operations.LEASE_DATA_KEY, refused.get());
     }
     if (lease.getEncryptions() < 1 || lease.getEncryptions() > MAX_BLOCK) {
       return Decider.refuse(

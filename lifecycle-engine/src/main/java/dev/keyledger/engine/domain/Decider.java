@@ -219,8 +219,15 @@ public final class Decider {
             .setProbeEncryptMs(register.getProbeEncryptMs())
             .setProbeDecryptMs(register.getProbeDecryptMs())
             .build();
+    boolean waits = ByokActivation.registrationWaits(state);
+    if (waits && register.getDek() != null) {
+      return refuse(Operations.REGISTER, Refusals.dekBeforeWaiver());
+    }
     List<Object> events =
-        new ArrayList<>(List.of(registered, TmkVersionAdded.newBuilder().setTmk(tmk).build()));
+        new ArrayList<>(
+            List.of(
+                registered,
+                TmkVersionAdded.newBuilder().setTmk(tmk).setAwaitsWaiver(waits).build()));
     if (register.getDek() != null) {
       if (!KeyRotation.fitsNextDek(state, register.getDek(), tmk.getVersion())) {
         return refuse(
@@ -233,7 +240,9 @@ public final class Decider {
               .setAutomatic(true)
               .build());
     }
-    KeyRotation.startRewrap(state, tmk.getVersion(), events, false);
+    if (!waits) {
+      KeyRotation.startRewrap(state, tmk.getVersion(), events, false);
+    }
     if (upsert && status == BindingStatus.ACTIVE && state.getBinding().getWaiverVersion() != null) {
       // Re-onboarding an active tenant keeps its acknowledged waiver: the binding stays active.
       events.add(ByokActivated.newBuilder().setKeyId(register.getKeyId()).build());
@@ -273,11 +282,11 @@ public final class Decider {
             .setAcknowledgedBy(ack.getAcknowledgedBy())
             .setAcknowledgedTerms(ack.getAcknowledgedTerms())
             .build();
+    List<Object> events = new ArrayList<>(List.of(acknowledged));
     if (status == BindingStatus.PENDING_WAIVER) {
-      return Decision.accept(
-          acknowledged, ByokActivated.newBuilder().setKeyId(state.getBinding().getKeyId()).build());
+      ByokActivation.activate(state, events);
     }
-    return Decision.accept(acknowledged);
+    return new Decision(events, Optional.empty());
   }
 
   private static Decision deregister(TenantState state, Deregister deregister) {

@@ -77,26 +77,22 @@ public final class Evolver {
               .setWaiverAcknowledgedBy(kept == null ? null : kept.getWaiverAcknowledgedBy())
               .build());
     } else if (payload instanceof TmkVersionAdded added) {
-      List<TmkVersionState> versions = new ArrayList<>();
-      for (TmkVersionState v : state.getTmkVersions()) {
-        versions.add(
-            TmkStatus.ACTIVE.wire().equals(v.getStatus())
-                ? TmkVersionState.newBuilder(v)
-                    .setStatus(TmkStatus.RETIRED.wire())
-                    .setRetiredAt(at)
-                    .build()
-                : v);
-      }
+      // A version that waits for the waiver supersedes an earlier waiting one, never the active
+      // one.
+      TmkStatus status = added.getAwaitsWaiver() ? TmkStatus.PENDING_WAIVER : TmkStatus.ACTIVE;
+      List<TmkVersionState> versions = retire(state.getTmkVersions(), status, at);
       boolean byCmk = "customer_kms".equals(added.getTmk().getWrapMethod()) && binding != null;
       versions.add(
           TmkVersionState.newBuilder()
               .setTmk(added.getTmk())
-              .setStatus(TmkStatus.ACTIVE.wire())
+              .setStatus(status.wire())
               .setCreatedAt(at)
               .setCmk(byCmk ? binding.getCmk() : null)
               .build());
       next.setTmkVersions(versions);
-      next.setLastRotationAt(at);
+      if (status == TmkStatus.ACTIVE) {
+        next.setLastRotationAt(at);
+      }
     } else if (payload instanceof TmkRewrapped rewrapped) {
       next.setTmkVersions(replace(state.getTmkVersions(), rewrapped.getTmk()));
     } else if (payload instanceof KeyVerificationFailed failed
@@ -119,7 +115,21 @@ public final class Evolver {
     } else if (payload instanceof ByokActivated) {
       next.setBinding(
           BindingState.newBuilder(binding).setStatus(BindingStatus.ACTIVE.wire()).build());
+      if (TenantStates.pendingTmk(state).isPresent()) {
+        // The switch to the customer's key (ByokActivation): the waiting version takes over.
+        List<TmkVersionState> versions = new ArrayList<>();
+        for (TmkVersionState v : retire(state.getTmkVersions(), TmkStatus.ACTIVE, at)) {
+          versions.add(
+              TmkStatus.PENDING_WAIVER.wire().equals(v.getStatus())
+                  ? TmkVersionState.newBuilder(v).setStatus(TmkStatus.ACTIVE.wire()).build()
+                  : v);
+        }
+        next.setTmkVersions(versions);
+        next.setLastRotationAt(at);
+      }
     } else if (payload instanceof KeyDeregistered) {
+      // A version that waited for the waiver never served; it stays (platform-wrapped) as retired.
+      next.setTmkVersions(retire(state.getTmkVersions(), TmkStatus.PENDING_WAIVER, at));
       next.setBinding(
           BindingState.newBuilder(binding)
               .setStatus(BindingStatus.DISABLED.wire())
@@ -296,6 +306,22 @@ public final class Evolver {
     return deks.all().stream()
         .filter(d -> d.getDek().getDekId().equals(used.getDekId()))
         .findFirst();
+  }
+
+  /** The versions with every one of {@code status} retired at {@code at}. */
+  private static List<TmkVersionState> retire(
+      List<TmkVersionState> versions, TmkStatus status, Instant at) {
+    List<TmkVersionState> retired = new ArrayList<>(versions.size() + 1);
+    for (TmkVersionState v : versions) {
+      retired.add(
+          status.wire().equals(v.getStatus())
+              ? TmkVersionState.newBuilder(v)
+                  .setStatus(TmkStatus.RETIRED.wire())
+                  .setRetiredAt(at)
+                  .build()
+              : v);
+    }
+    return retired;
   }
 
   /** The versions with {@code delta} added to the live-DEK count of {@code tmkVersion}. */

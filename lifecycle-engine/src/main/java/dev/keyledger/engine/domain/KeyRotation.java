@@ -159,6 +159,9 @@ public final class KeyRotation {
     if (TmkStatus.ACTIVE.wire().equals(target.get().getStatus())) {
       return Decider.refuse(Operations.REVOKE, Refusals.activeVersion(version));
     }
+    if (TmkStatus.PENDING_WAIVER.wire().equals(target.get().getStatus())) {
+      return Decider.refuse(Operations.REVOKE, Refusals.pendingVersion(version));
+    }
     int wrapped = target.get().getLiveDeks();
     if (wrapped > 0 && !revoke.getAllowDataLoss()) {
       return Decider.refuse(
@@ -219,19 +222,12 @@ public final class KeyRotation {
   }
 
   /**
-   * Rotation needs a usable active TMK: not sealed, and no registration waiting for its waiver
-   * (BYOK active, or platform-managed keys: before BYOK, or after it ended). Public so a sender can
-   * refuse before it makes keys; the fold applies the same rule.
+   * Rotation needs active keys that serve ({@link ByokActivation#checkKeysServe}): BYOK active, or
+   * platform-managed keys (before BYOK, while a registration waits for its waiver, after BYOK
+   * ended). Public so a sender can refuse before it makes keys; the fold applies the same rule.
    */
   public static Optional<Refusal> checkRotatable(TenantState state) {
-    BindingStatus status = TenantStates.status(state);
-    if (status == BindingStatus.SEALED) {
-      return Optional.of(Refusals.sealed(state));
-    }
-    if (status == BindingStatus.PENDING_WAIVER || TenantStates.activeTmk(state).isEmpty()) {
-      return Optional.of(Refusals.notActive(status));
-    }
-    return Optional.empty();
+    return ByokActivation.checkKeysServe(state);
   }
 
   static boolean fitsNextDek(TenantState state, DekRef dek, int wrappingTmkVersion) {

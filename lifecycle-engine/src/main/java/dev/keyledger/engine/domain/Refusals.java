@@ -185,6 +185,28 @@ public final class Refusals {
     return status == BindingStatus.PENDING_WAIVER ? waiverNotAcknowledged() : noKey();
   }
 
+  /** Only a sender of an earlier release sends a DEK with a registration that waits. */
+  public static Refusal dekBeforeWaiver() {
+    return of(
+        "conflict",
+        null,
+        RefusalKind.CONFLICT,
+        "A registration that waits for the waiver brings no DEK: the tenant's platform-managed keys"
+            + " keep serving until the waiver is acknowledged",
+        "Retry the request.");
+  }
+
+  /** A version that waits for the waiver is not destroyed on its own: end the registration. */
+  public static Refusal pendingVersion(int version) {
+    return of(
+        "pending_version",
+        null,
+        RefusalKind.CONFLICT,
+        "TMK version " + version + " waits for the legal waiver and cannot be destroyed on its own",
+        "Acknowledge the waiver to activate it (POST /api/v1/byok/legal-waiver), or end the"
+            + " registration: DELETE /api/v1/byok/keys.");
+  }
+
   public static Refusal staleDek(
       int expectedVersion, int expectedTmk, int version, int tmkVersion) {
     return of(

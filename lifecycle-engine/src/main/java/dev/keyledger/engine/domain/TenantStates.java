@@ -41,6 +41,16 @@ public final class TenantStates {
         .findFirst();
   }
 
+  /**
+   * The CMK-wrapped version a registration added while it waits for the waiver: it becomes the
+   * active one when the waiver is acknowledged ({@link ByokActivation}).
+   */
+  public static Optional<TmkVersionState> pendingTmk(TenantState state) {
+    return state.getTmkVersions().stream()
+        .filter(v -> TmkStatus.PENDING_WAIVER.wire().equals(v.getStatus()))
+        .findFirst();
+  }
+
   /** The DEK new data is encrypted with; none before the first or after its TMK was destroyed. */
   public static Optional<DekRef> activeDek(TenantState state) {
     return Optional.ofNullable(state.getActiveDek());

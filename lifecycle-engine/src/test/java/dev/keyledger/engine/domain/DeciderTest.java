@@ -173,8 +173,9 @@ class DeciderTest {
             .thenAccepted()
             .thenStatus(BindingStatus.PENDING_WAIVER);
     assertThat(s.state().getTmkVersions())
+        .as("the platform-wrapped v1 serves while the new key waits for the waiver")
         .extracting(v -> v.getStatus())
-        .containsExactly("retired", "active");
+        .containsExactly("active", "pending_waiver");
   }
 
   @Test

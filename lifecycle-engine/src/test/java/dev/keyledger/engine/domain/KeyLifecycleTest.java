@@ -2,13 +2,17 @@ package dev.keyledger.engine.domain;
 
 import static dev.keyledger.engine.domain.Scenario.given;
 import static dev.keyledger.engine.testing.TestCommands.KEY_ARN;
+import static dev.keyledger.engine.testing.TestCommands.OTHER_KEY_ARN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyledger.avro.CommandEnvelope;
 import dev.keyledger.avro.command.ProvisionKeys;
+import dev.keyledger.avro.command.RotateDek;
+import dev.keyledger.avro.command.RotateMaster;
 import dev.keyledger.avro.event.ByokActivated;
 import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.CommandRefused;
+import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
 import dev.keyledger.avro.event.HealthChecked;
@@ -22,6 +26,7 @@ import dev.keyledger.avro.event.TmkRewrapped;
 import dev.keyledger.avro.event.TmkVersionAdded;
 import dev.keyledger.avro.event.WaiverAcknowledged;
 import dev.keyledger.avro.state.DekState;
+import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.engine.testing.TestCommands;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,18 +102,185 @@ class KeyLifecycleTest {
   }
 
   @Test
-  void registeringACmkOnAPlatformTenantAddsACmkWrappedVersionAndLeasesTheRewrapOfItsDeks() {
+  void registeringACmkOnAPlatformTenantAddsACmkWrappedVersionThatWaitsForTheWaiver() {
     Scenario s =
         given("acme", acme.provision(1, 1), acme.rotateDek(2, 1))
             .when(acme.register(KEY_ARN, 2))
             .thenAccepted()
-            .thenEvents(KeyRegistered.class, TmkVersionAdded.class, RewrapStarted.class)
+            .thenEvents(KeyRegistered.class, TmkVersionAdded.class)
             .thenStatus(BindingStatus.PENDING_WAIVER);
-    assertThat(s.state().getRewrap().getTotal()).isEqualTo(2);
-    assertThat(s.state().getRewrap().getToTmkVersion()).isEqualTo(2);
-    assertThat(TenantStates.tmk(s.state(), 1).orElseThrow().getStatus())
-        .as("the platform-wrapped version unwraps only")
+    assertThat(((TmkVersionAdded) s.events().get(1).getPayload()).getAwaitsWaiver()).isTrue();
+    assertThat(TenantStates.activeTmk(s.state()).orElseThrow().getTmk().getWrapMethod())
+        .as("the platform-managed keys keep serving")
+        .isEqualTo("platform");
+    assertThat(TenantStates.tmk(s.state(), 2).orElseThrow().getStatus())
+        .isEqualTo("pending_waiver");
+    assertThat(TenantStates.pendingTmk(s.state()).orElseThrow().getCmk().getKeyArn())
+        .isEqualTo(KEY_ARN);
+    assertThat(s.state().getRewrap()).as("nothing moves before the waiver").isNull();
+    assertThat(RewrapStatus.of(s.state())).isEqualTo(RewrapStatus.WAITING_FOR_WAIVER);
+    assertThat(s.activeDek().getDek().getTmkVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void whileTheRegistrationWaitsThePlatformKeysRotateLeaseAndRotateAutomatically() {
+    CommandEnvelope[] pending = {acme.provision(1, 1), acme.register(KEY_ARN, 2)};
+    given("acme", pending).when(acme.rotateDek(2, 1)).thenAccepted().thenEvents(DekCreated.class);
+    given("acme", pending)
+        .when(
+            acme.envelope(
+                RotateDek.newBuilder()
+                    .setDek(TestCommands.dek(2, 1))
+                    .setReason("usage limit")
+                    .setAutomatic(true)
+                    .build()))
+        .thenAccepted()
+        .thenEvents(DekCreated.class);
+    given("acme", pending)
+        .when(acme.lease(1, 1, 1000))
+        .thenAccepted()
+        .thenEvents(DataKeyLeased.class);
+    given("acme", pending)
+        .when(acme.rotateDek(2, 2))
+        .thenRefused("conflict", null, RefusalKind.CONFLICT);
+  }
+
+  @Test
+  void aMasterRotationWhileTheRegistrationWaitsStaysUnderThePlatformKey() {
+    CommandEnvelope platformV3 =
+        acme.envelope(
+            RotateMaster.newBuilder()
+                .setTmk(TestCommands.tmk(3, "platform", null))
+                .setReason("test")
+                .build());
+    Scenario s =
+        given("acme", acme.provision(1, 1), acme.register(KEY_ARN, 2))
+            .when(platformV3)
+            .thenAccepted();
+    assertThat(s.state().getTmkVersions())
+        .extracting(TmkVersionState::getStatus)
+        .containsExactly("retired", "pending_waiver", "active");
+  }
+
+  @Test
+  void acknowledgingTheWaiverSwitchesToTheCmkWrappedVersionAndStartsTheRewrap() {
+    Scenario s =
+        given("acme", acme.provision(1, 1), acme.rotateDek(2, 1), acme.register(KEY_ARN, 2))
+            .when(acme.acknowledge("1.0"))
+            .thenAccepted()
+            .thenEvents(WaiverAcknowledged.class, ByokActivated.class, RewrapStarted.class)
+            .thenStatus(BindingStatus.ACTIVE);
+    assertThat(TenantStates.activeTmk(s.state()).orElseThrow().getTmk().getVersion()).isEqualTo(2);
+    assertThat(TenantStates.activeTmk(s.state()).orElseThrow().getTmk().getWrapMethod())
+        .isEqualTo("customer_kms");
+    TmkVersionState platform = TenantStates.tmk(s.state(), 1).orElseThrow();
+    assertThat(platform.getStatus())
+        .as("unwraps only, until the rewrap is done")
         .isEqualTo("retired");
+    assertThat(platform.getRetiredAt()).isEqualTo(s.events().get(1).getOccurredAt());
+    assertThat(s.state().getRewrap().getToTmkVersion()).isEqualTo(2);
+    assertThat(s.state().getRewrap().getTotal()).isEqualTo(2);
+    assertThat(s.state().getLastRotationAt()).isEqualTo(s.events().get(1).getOccurredAt());
+    assertThat(RewrapStatus.of(s.state())).isEqualTo(RewrapStatus.ENQUEUED);
+    assertThat(TenantStates.pendingTmk(s.state())).isEmpty();
+  }
+
+  @Test
+  void aSecondOnboardingWhileWaitingReplacesTheWaitingVersion() {
+    Scenario s =
+        given("acme", acme.provision(1, 1), acme.onboard(KEY_ARN, 2))
+            .when(acme.onboard(OTHER_KEY_ARN, 3))
+            .thenAccepted()
+            .thenStatus(BindingStatus.PENDING_WAIVER);
+    assertThat(s.state().getTmkVersions())
+        .extracting(TmkVersionState::getStatus)
+        .containsExactly("active", "retired", "pending_waiver");
+    assertThat(TenantStates.pendingTmk(s.state()).orElseThrow().getCmk().getKeyArn())
+        .isEqualTo(OTHER_KEY_ARN);
+  }
+
+  @Test
+  void aWaitingVersionIsNotDestroyedOnItsOwnButGoesWithTheRegistration() {
+    CommandEnvelope[] pending = {acme.provision(1, 1), acme.register(KEY_ARN, 2)};
+    given("acme", pending)
+        .when(acme.revoke(2))
+        .thenRefused("pending_version", null, RefusalKind.CONFLICT);
+    Scenario deregistered =
+        given("acme", pending)
+            .when(acme.deregister(1, 2))
+            .thenAccepted()
+            .thenStatus(BindingStatus.DISABLED);
+    assertThat(deregistered.state().getTmkVersions())
+        .extracting(TmkVersionState::getStatus)
+        .containsExactly("active", "retired");
+    Scenario ended =
+        given("acme", pending)
+            .when(acme.endByok(1))
+            .thenAccepted()
+            .thenEvents(TmkDestroyed.class, ByokEnded.class)
+            .thenStatus(BindingStatus.REVOKED);
+    assertThat(ended.state().getTmkVersions())
+        .extracting(TmkVersionState::getStatus)
+        .containsExactly("active", "destroyed");
+    assertThat(ended.deks()).allMatch(d -> DekStatus.ACTIVE.equals(d.getStatus()));
+  }
+
+  @Test
+  void aRegistrationThatWaitsRefusesADekUnderItsVersion() {
+    Scenario s =
+        given("acme", acme.provision(1, 1))
+            .when(acme.registerWithDek(KEY_ARN, 2, 2))
+            .thenRefused("conflict", null, RefusalKind.CONFLICT)
+            .thenEvents(CommandRefused.class);
+    assertThat(s.erased()).containsExactly("acme/tmk-2-customer_kms", "acme/dek-2@2");
+  }
+
+  @Test
+  void aPendingBindingWhoseCmkVersionIsActiveAsAnEarlierReleaseFoldedItKeepsItsRules() {
+    // A registration without platform keys is decided as every registration was before: its
+    // CMK-wrapped version is active at once, so the state is the one an earlier release left.
+    CommandEnvelope[] legacy = {acme.registerWithDek(KEY_ARN, 1, 1)};
+    Scenario pending = given("acme", legacy).when(acme.rotateDek(2, 1));
+    pending.thenRefused("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST);
+    assertThat(TenantStates.activeTmk(pending.before()).orElseThrow().getTmk().getWrapMethod())
+        .isEqualTo("customer_kms");
+    given("acme", legacy)
+        .when(acme.lease(1, 1, 1000))
+        .thenRefused("waiver_not_acknowledged", "BYOK_004", RefusalKind.INVALID_REQUEST);
+    Scenario acknowledged =
+        given("acme", legacy)
+            .when(acme.acknowledge("1.0"))
+            .thenAccepted()
+            .thenEvents(WaiverAcknowledged.class, ByokActivated.class)
+            .thenStatus(BindingStatus.ACTIVE);
+    assertThat(acknowledged.state().getTmkVersions())
+        .extracting(TmkVersionState::getStatus)
+        .containsExactly("active");
+  }
+
+  @Test
+  void anAcknowledgmentOfAStaleWaiverVersionLeavesKeyWritesRefusedUntilTheCurrentOne() {
+    // The fold records the version the sender names; the sender names the current one. An
+    // acknowledgment that raced a publication names the older one: BYOK switches, and key
+    // management is refused (BYOK_004) until the current version is acknowledged.
+    TestCommands platformCommands = new TestCommands(TenantIds.PLATFORM);
+    Scenario platformState =
+        given(TenantIds.PLATFORM).when(platformCommands.publishWaiver("2.0")).thenAccepted();
+    Scenario s =
+        given("acme", acme.provision(1, 1), acme.register(KEY_ARN, 2))
+            .when(acme.acknowledge("1.0"))
+            .thenAccepted()
+            .thenStatus(BindingStatus.ACTIVE);
+    assertThat(Waivers.checkAcknowledged(s.state(), platformState.state()))
+        .get()
+        .satisfies(r -> assertThat(r.getCode()).isEqualTo("BYOK_004"))
+        .satisfies(r -> assertThat(r.getMessage()).contains("Requires reacknowledgment"));
+    Scenario current =
+        given("acme", acme.provision(1, 1), acme.register(KEY_ARN, 2), acme.acknowledge("1.0"))
+            .when(acme.acknowledge("2.0"))
+            .thenAccepted()
+            .thenEvents(WaiverAcknowledged.class);
+    assertThat(Waivers.checkAcknowledged(current.state(), platformState.state())).isEmpty();
   }
 
   @Test
@@ -231,7 +403,7 @@ class KeyLifecycleTest {
     history.remove(history.size() - 1);
     given("acme", history.toArray(CommandEnvelope[]::new))
         .when(acme.acknowledge("1.0"))
-        .thenEvents(WaiverAcknowledged.class, ByokActivated.class)
+        .thenEvents(WaiverAcknowledged.class, ByokActivated.class, RewrapStarted.class)
         .thenStatus(BindingStatus.ACTIVE);
   }
 }
