@@ -23,7 +23,8 @@ public final class ReleasedSchemas {
           "keyledger-v3.avsc",
           "keyledger-v4.avsc",
           "keyledger-v5.avsc",
-          "keyledger-v6.avsc");
+          "keyledger-v6.avsc",
+          "keyledger-v7.avsc");
 
   private static final String DIR = "/dev/keyledger/schemas/released/";
 

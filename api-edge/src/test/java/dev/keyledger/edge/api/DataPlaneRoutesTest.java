@@ -332,7 +332,7 @@ class DataPlaneRoutesTest {
           ciphertext(http, owner, "y");
           ciphertext(http, owner, "z");
           assertThat(decrypt(http, owner, ciphertext, null).status()).isEqualTo(200);
-          edge.usage.flush(edge.system);
+          edge.usage.flush();
 
           JsonNode key = http.get("/api/v1/byok/keys", owner).json();
           assertThat(key.path("encryption_count").asLong()).isEqualTo(3);
