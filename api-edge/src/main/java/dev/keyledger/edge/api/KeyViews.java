@@ -10,6 +10,7 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.EncryptionReservations;
 import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
 import java.util.List;
@@ -89,6 +90,7 @@ public final class KeyViews {
       String lastVerifyError,
       Instant lastUsed,
       long encryptionCount,
+      long reservedEncryptions,
       long decryptionCount,
       Instant lastRotationAt,
       Integer activeTmkVersion,
@@ -126,13 +128,14 @@ public final class KeyViews {
           b.getLastVerifyError(),
           state.getLastUsed(),
           state.getEncryptionCount(),
+          EncryptionReservations.reserved(state),
           state.getDecryptionCount(),
           state.getLastRotationAt(),
           TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(null),
           state.getTmkVersions().stream().map(Tmk::of).toList(),
           TenantStates.activeDek(state).map(DekRef::getVersion).orElse(null),
           state.getLastDekVersion(),
-          bound.deks().stream().map(Dek::of).toList(),
+          bound.deks().stream().map(d -> Dek.of(state, d)).toList(),
           bound.nextBeforeVersion(),
           RewrapView.of(state));
     }
@@ -162,15 +165,17 @@ public final class KeyViews {
       String status,
       int tmkVersion,
       long encryptions,
+      long reservedEncryptions,
       Instant createdAt,
       Instant retiredAt) {
-    static Dek of(DekState d) {
+    static Dek of(TenantState state, DekState d) {
       return new Dek(
           d.getDek().getDekId(),
           d.getDek().getVersion(),
           d.getStatus(),
           d.getDek().getTmkVersion(),
           d.getEncryptions(),
+          EncryptionReservations.reserved(state, d.getDek().getVersion()),
           d.getCreatedAt(),
           d.getRetiredAt());
     }
