@@ -7,6 +7,7 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.EncryptionReservations;
 import dev.keyledger.engine.domain.Operations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.domain.TenantStates;
@@ -41,7 +42,6 @@ public final class DataKeyLeasing {
   private final PlatformKeys platformKeys;
   private final Commands commands;
   private final TenantKeyring keyring;
-  private final UsageMeter usage;
   private final Consumer<String> retireActiveDek;
   private final Clock clock;
 
@@ -52,13 +52,11 @@ public final class DataKeyLeasing {
       PlatformKeys platformKeys,
       Commands commands,
       TenantKeyring keyring,
-      UsageMeter usage,
       Consumer<String> retireActiveDek,
       Clock clock) {
     this.platformKeys = platformKeys;
     this.commands = commands;
     this.keyring = keyring;
-    this.usage = usage;
     this.retireActiveDek = retireActiveDek;
     this.clock = clock;
   }
@@ -121,8 +119,8 @@ public final class DataKeyLeasing {
                     "The tenant has no active data encryption key; one is being made"),
                 1);
           }
-          long used = dek.getEncryptions() + usage.pending(tenant, DekAccess.crypto(dek));
-          if (used + encryptions > DekUsagePolicy.MAX_ENCRYPTIONS) {
+          if (EncryptionReservations.committed(state, dek) + encryptions
+              > DekUsagePolicy.MAX_ENCRYPTIONS) {
             retireActiveDek.accept(tenant);
             throw Stop.unavailable(
                 Refusals.dekRotating(

@@ -5,6 +5,7 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.engine.crypto.DekUsagePolicy;
 import dev.keyledger.engine.domain.DekStatus;
+import dev.keyledger.engine.domain.EncryptionReservations;
 import dev.keyledger.engine.domain.Refusals;
 import dev.keyledger.engine.keys.TenantKeyring;
 import dev.keyledger.envelope.DataAead;
@@ -20,8 +21,10 @@ import java.util.function.Consumer;
 
 /**
  * Encrypt and decrypt for a tenant with its DEKs (SPEC §1, §3a). Fails closed: without an unwrapped
- * key the answer is unavailable ({@code tenant_sealed}), never plaintext. While the tenant is
- * sealed only keys still in the cache (within their TTL) are used; KMS is not called.
+ * key the answer is unavailable ({@code tenant_sealed}), never plaintext. Every encryption is taken
+ * from a block of the DEK's budget reserved through the fold ({@link UsageMeter}), and the DEK is
+ * retired when its used + reserved encryptions reach the limit. While the tenant is sealed only
+ * keys still in the cache (within their TTL) are used; KMS is not called.
  */
 public final class DataPlane {
 
@@ -91,15 +94,8 @@ public final class DataPlane {
               }
               DekState dek = DekAccess.record(view, active.getVersion());
               DekRef ref = DekAccess.crypto(dek);
-              long used = dek.getEncryptions() + usage.pending(tenant, ref);
-              if (used >= DekUsagePolicy.MAX_ENCRYPTIONS) {
-                retireActiveDek.accept(tenant);
-                throw Stop.unavailable(
-                    Refusals.dekRotating(
-                        "The active DEK reached its encryption limit and is being rotated"),
-                    1);
-              }
-              if (DekUsagePolicy.evaluate(dek.getCreatedAt(), used + 1, clock.instant())
+              long committed = EncryptionReservations.committed(state, dek);
+              if (DekUsagePolicy.evaluate(dek.getCreatedAt(), committed + 1, clock.instant())
                   instanceof DekUsagePolicy.Retire) {
                 retireActiveDek.accept(tenant);
               }
@@ -108,8 +104,18 @@ public final class DataPlane {
                       keyring,
                       state,
                       dek,
-                      key -> DataAead.create(key, ref).encrypt(tenant, plaintext, context));
-              usage.encrypted(tenant, ref);
+                      key -> {
+                        // Never an encryption outside a block the fold reserved for this instance.
+                        if (!usage.takeEncryption(
+                            tenant, active, DekUsagePolicy.MAX_ENCRYPTIONS - committed)) {
+                          retireActiveDek.accept(tenant);
+                          throw Stop.unavailable(
+                              Refusals.dekRotating(
+                                  "The active DEK reached its encryption limit and is being rotated"),
+                              1);
+                        }
+                        return DataAead.create(key, ref).encrypt(tenant, plaintext, context);
+                      });
               return new Encrypted(
                   ciphertext,
                   dek.getDek().getVersion(),

@@ -9,6 +9,7 @@ import dev.keyledger.avro.event.CommandUndecodable;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.EncryptionsReserved;
 import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
@@ -99,6 +100,8 @@ public final class AuditEntries {
       return Operations.HEALTH_CHECK;
     } else if (p instanceof DataKeyLeased) {
       return Operations.LEASE_DATA_KEY;
+    } else if (p instanceof EncryptionsReserved) {
+      return Operations.RESERVE_ENCRYPTIONS;
     } else if (p instanceof KeysProvisioned) {
       return Operations.PROVISION;
     } else if (p instanceof ByokEnded) {
@@ -162,6 +165,8 @@ public final class AuditEntries {
       return d.getDek().getDekId();
     } else if (p instanceof DataKeyLeased d) {
       return d.getDek().getDekId();
+    } else if (p instanceof EncryptionsReserved r) {
+      return r.getDek().getDekId();
     } else if (p instanceof TmkVersionAdded t) {
       return t.getTmk().getTmkId();
     } else if (p instanceof TmkRewrapped t) {

@@ -10,6 +10,7 @@ import dev.keyledger.avro.state.DekState;
 import dev.keyledger.avro.state.TenantState;
 import dev.keyledger.avro.state.TmkVersionState;
 import dev.keyledger.engine.domain.BindingStatus;
+import dev.keyledger.engine.domain.EncryptionReservations;
 import dev.keyledger.engine.domain.RewrapStatus;
 import dev.keyledger.engine.domain.TenantStates;
 import java.time.Instant;
@@ -94,6 +95,7 @@ public final class KeyViews {
       String lastVerifyError,
       Instant lastUsed,
       long encryptionCount,
+      long reservedEncryptions,
       long decryptionCount,
       Instant lastRotationAt,
       Integer activeTmkVersion,
@@ -132,13 +134,14 @@ public final class KeyViews {
           b.getLastVerifyError(),
           state.getLastUsed(),
           state.getEncryptionCount(),
+          EncryptionReservations.reserved(state),
           state.getDecryptionCount(),
           state.getLastRotationAt(),
           TenantStates.activeTmk(state).map(v -> v.getTmk().getVersion()).orElse(null),
           state.getTmkVersions().stream().map(Tmk::of).toList(),
           TenantStates.activeDek(state).map(DekRef::getVersion).orElse(null),
           state.getLastDekVersion(),
-          bound.deks().stream().map(Dek::of).toList(),
+          bound.deks().stream().map(d -> Dek.of(state, d)).toList(),
           bound.nextBeforeVersion(),
           RewrapView.of(state),
           RewrapStatus.of(state).wire());
@@ -169,15 +172,17 @@ public final class KeyViews {
       String status,
       int tmkVersion,
       long encryptions,
+      long reservedEncryptions,
       Instant createdAt,
       Instant retiredAt) {
-    static Dek of(DekState d) {
+    static Dek of(TenantState state, DekState d) {
       return new Dek(
           d.getDek().getDekId(),
           d.getDek().getVersion(),
           d.getStatus(),
           d.getDek().getTmkVersion(),
           d.getEncryptions(),
+          EncryptionReservations.reserved(state, d.getDek().getVersion()),
           d.getCreatedAt(),
           d.getRetiredAt());
     }

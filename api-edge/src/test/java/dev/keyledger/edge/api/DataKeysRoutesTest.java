@@ -283,9 +283,10 @@ class DataKeysRoutesTest {
         http -> {
           edge.active(http, owner);
           JsonNode active = http.get("/api/v1/byok/keys", owner).json().path("dek_versions").get(0);
-          edge.usage.encrypted(
+          edge.foldEncryptions(
               tenant,
-              new DekRef(active.path("dek_id").asText(), active.path("version").asInt()),
+              active.path("dek_id").asText(),
+              active.path("version").asInt(),
               DekUsagePolicy.MAX_ENCRYPTIONS - 10);
           Reply refused = lease(http, agent(tenant), "{\"encryptions\":11}");
           refused.assertError(503, "dek_rotating");

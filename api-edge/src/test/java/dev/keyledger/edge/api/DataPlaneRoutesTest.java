@@ -327,7 +327,7 @@ class DataPlaneRoutesTest {
   }
 
   @Test
-  void usageReachesTheKeyViewWhenTheMeterIsFlushed() {
+  void getKeysShowsEncryptionsUsedAndReservedAndTheFlushMovesThemFromReservedToUsed() {
     String tenant = EdgeFixture.tenant();
     String owner = edge.owner(tenant);
     edge.http(
@@ -337,13 +337,55 @@ class DataPlaneRoutesTest {
           ciphertext(http, owner, "y");
           ciphertext(http, owner, "z");
           assertThat(decrypt(http, owner, ciphertext, null).status()).isEqualTo(200);
-          edge.usage.flush(edge.system);
 
+          JsonNode before = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(before.path("encryption_count").asLong()).as("not reported yet").isZero();
+          assertThat(before.path("reserved_encryptions").asLong())
+              .as("the instance's first block, reserved before the first encryption")
+              .isEqualTo(1024);
+          assertThat(before.path("dek_versions").get(0).path("reserved_encryptions").asLong())
+              .isEqualTo(1024);
+
+          edge.usage.flush();
           JsonNode key = http.get("/api/v1/byok/keys", owner).json();
           assertThat(key.path("encryption_count").asLong()).isEqualTo(3);
+          assertThat(key.path("reserved_encryptions").asLong()).isEqualTo(1021);
           assertThat(key.path("decryption_count").asLong()).isEqualTo(1);
           assertThat(key.path("last_used").asText()).isEqualTo(edge.clock.instant().toString());
-          assertThat(key.path("dek_versions").get(0).path("encryptions").asLong()).isEqualTo(3);
+          JsonNode dek = key.path("dek_versions").get(0);
+          assertThat(dek.path("encryptions").asLong()).isEqualTo(3);
+          assertThat(dek.path("reserved_encryptions").asLong()).isEqualTo(1021);
+
+          edge.usage.returnUnused();
+          JsonNode stopped = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(stopped.path("encryption_count").asLong()).isEqualTo(3);
+          assertThat(stopped.path("reserved_encryptions").asLong())
+              .as("a clean shutdown gives the unused encryptions back")
+              .isZero();
+        });
+  }
+
+  @Test
+  void anEncryptionWaitsABoundedTimeForItsFirstBlockThen503AndIsNeverMadeOutsideOne() {
+    String tenant = EdgeFixture.tenant();
+    String owner = edge.owner(tenant);
+    edge.http(
+        http -> {
+          edge.active(http, owner);
+          edge.log.pendNext(1);
+          Reply waiting = encrypt(http, owner, "not yet", null);
+          waiting.assertError(503, "budget_unavailable");
+          assertThat(waiting.retryAfter()).isEqualTo(1);
+          assertThat(waiting.json().has("ciphertext")).isFalse();
+
+          assertThat(encrypt(http, owner, "now", null).status()).isEqualTo(200);
+          edge.usage.flush();
+          JsonNode key = http.get("/api/v1/byok/keys", owner).json();
+          assertThat(key.path("encryption_count").asLong())
+              .as("the block decided too late is counted as used, with the one encryption")
+              .isEqualTo(1024 + 1);
+          assertThat(key.path("reserved_encryptions").asLong()).isEqualTo(1023);
+          edge.usage.returnUnused();
         });
   }
 
@@ -374,7 +416,9 @@ class DataPlaneRoutesTest {
               .isEqualTo(2);
           assertThat(unb64(decrypt(http, token, old, null).json().path("plaintext").asText()))
               .isEqualTo("old");
-          assertThat(EdgeFixture.auditTrail(http, token)).first().isEqualTo("create_dek:success");
+          assertThat(EdgeFixture.auditTrail(http, token))
+              .as("the encryption with the new DEK reserved a block of it first")
+              .startsWith("reserve_encryptions:success", "create_dek:success");
         });
   }
 

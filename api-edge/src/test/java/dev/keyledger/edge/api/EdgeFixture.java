@@ -15,7 +15,9 @@ import dev.keyledger.application.TenantOwnership;
 import dev.keyledger.application.UsageMeter;
 import dev.keyledger.application.runtime.UseCases;
 import dev.keyledger.application.testing.InMemoryLog;
+import dev.keyledger.avro.DekUsage;
 import dev.keyledger.avro.KeyMaterial;
+import dev.keyledger.avro.command.RecordUsage;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.edge.auth.AccessControl;
 import dev.keyledger.edge.auth.JwtKeys;
@@ -154,7 +156,7 @@ final class EdgeFixture implements AutoCloseable {
         new TenantKeyring(
             kms, platformKey, material, KeyringSettings.defaults(), clock, unwrapReporter);
     keyring.bindTo(metrics);
-    usage = new UsageMeter(clock, "edge-fixture");
+    usage = new UsageMeter(clock, "edge-fixture", system, Runnable::run, Duration.ofSeconds(2));
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     jwtKeys = JwtKeys.of(secret);
@@ -267,7 +269,31 @@ final class EdgeFixture implements AutoCloseable {
 
   /** Reports the data plane's counts now, as the node's usage flush does every few seconds. */
   void flushUsage() {
-    usage.flush(system);
+    usage.flush();
+  }
+
+  /**
+   * Folds {@code n} encryptions of a DEK as another instance's usage report does (a DEK near its
+   * limit without making that many encryptions).
+   */
+  void foldEncryptions(String tenant, String dekId, int version, long n)
+      throws CommandSinkException {
+    system.submit(
+        tenant,
+        RecordUsage.newBuilder()
+            .setEncryptions(n)
+            .setDecryptions(0)
+            .setLastUsed(clock.instant())
+            .setPerDek(
+                List.of(
+                    DekUsage.newBuilder()
+                        .setDekId(dekId)
+                        .setVersion(version)
+                        .setEncryptions(n)
+                        .build()))
+            .setReporter("another-instance")
+            .build(),
+        List.of());
   }
 
   /** Audits the counted refusals now, as the node does every minute. */

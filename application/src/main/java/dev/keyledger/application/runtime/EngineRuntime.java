@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,9 @@ public final class EngineRuntime implements AutoCloseable {
    * command, but its topic may become readable a little after the command's.
    */
   private static final Duration KEY_MATERIAL_WAIT = Duration.ofSeconds(2);
+
+  /** Threads sending the reservations of next blocks (each waits for the fold). */
+  private static final int RESERVATION_THREADS = 4;
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private StreamsRunner streams;
@@ -158,7 +162,17 @@ public final class EngineRuntime implements AutoCloseable {
     keyEvents = new KeyEventsListener(s.kafka(), topics, keyring);
     resources.push(keyEvents);
 
-    usage = new UsageMeter(s.clock(), instanceId);
+    ExecutorService reservations =
+        Executors.newFixedThreadPool(
+            RESERVATION_THREADS,
+            r -> {
+              Thread t = new Thread(r, "keyledger-usage-reservations");
+              t.setDaemon(true);
+              return t;
+            });
+    // A first block waits at most as long as any command; then the encryption answers 503.
+    usage =
+        new UsageMeter(s.clock(), instanceId, system, reservations, s.commandWait().plusSeconds(1));
     refusals = new CountedRefusals();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -171,11 +185,13 @@ public final class EngineRuntime implements AutoCloseable {
         () -> {
           scheduler.shutdown();
           scheduler.awaitTermination(5, TimeUnit.SECONDS);
-          usage.flush(system);
+          reservations.shutdown();
+          reservations.awaitTermination(5, TimeUnit.SECONDS);
+          usage.returnUnused();
           refusals.flush(system);
         });
     scheduler.scheduleWithFixedDelay(
-        logged("usage flush", () -> usage.flush(system)),
+        logged("usage flush", usage::flush),
         s.usageFlush().toMillis(),
         s.usageFlush().toMillis(),
         TimeUnit.MILLISECONDS);

@@ -93,7 +93,7 @@ public record UseCases(
         rotations,
         new ManualUnseal(reader, keyring, commands),
         new DataPlane(platformKeys, keyring, usage, refusals, autoRotation::request, clock),
-        new DataKeyLeasing(platformKeys, commands, keyring, usage, autoRotation::request, clock),
+        new DataKeyLeasing(platformKeys, commands, keyring, autoRotation::request, clock),
         new KeyStatus(reader, platformKeys),
         new HealthChecks(reader, platformKeys, probe, platformKey, keyring, commands, clock),
         new TenantAlerts(queries),

@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *
  * <p>Prints one summary line: {@code trials=... faults=... commands=... lost=... duplicated=...
  * chain_breaks=... state_mismatch=... undecryptable=... unresolved_202=...}, the usage counts
- * (encryptions answered, folded, DEKs under) and each phase's restart-to-ready times. Exit 0 when
- * lost, duplicated, chain breaks, state mismatches, undecryptable ciphertexts and unresolved 202s
- * are all 0; 1 otherwise.
+ * (encryptions answered, folded as used + reserved, DEKs under) and each phase's restart-to-ready
+ * times. Exit 0 when lost, duplicated, chain breaks, state mismatches, undecryptable ciphertexts,
+ * unresolved 202s and DEKs under are all 0; 1 otherwise.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.keyledger.benchmarks.faults.FaultTrials
  * --process-kills 50 --broker-kills 20 [--threads 4] [--tenants-per-thread 5] [--uptime 2-10]
@@ -130,7 +130,10 @@ public final class FaultTrials {
       return phases.stream().mapToLong(p -> f.applyAsLong(p.figures())).sum();
     }
 
-    /** Whether nothing was lost, duplicated, broken, mismatched, undecryptable or unresolved. */
+    /**
+     * Whether nothing was lost, duplicated, broken, mismatched, undecryptable, unresolved or
+     * undercounted.
+     */
     public boolean clean() {
       return sum(LogVerdict.Figures::lost) == 0
           && sum(LogVerdict.Figures::duplicated) == 0
@@ -138,6 +141,7 @@ public final class FaultTrials {
           && sum(LogVerdict.Figures::stateMismatches) == 0
           && sum(LogVerdict.Figures::undecryptable) == 0
           && sum(LogVerdict.Figures::unresolved) == 0
+          && sum(LogVerdict.Figures::deksUndercounted) == 0
           && phases.stream().mapToLong(Phase::wrongPlaintexts).sum() == 0;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyledger.application.KeyStatus;
 import dev.keyledger.application.Outcome;
 import dev.keyledger.avro.EventEnvelope;
-import dev.keyledger.avro.state.DekState;
 import dev.keyledger.edge.api.KeyViews;
 import dev.keyledger.edge.api.TenantKmsController;
 import dev.keyledger.edge.auth.Role;
@@ -16,6 +15,7 @@ import dev.keyledger.edge.cli.log.RecordSink;
 import dev.keyledger.edge.cli.log.ReplayedTenant;
 import dev.keyledger.edge.cli.log.TenantChains;
 import dev.keyledger.edge.http.Json;
+import dev.keyledger.engine.domain.EncryptionReservations;
 import dev.keyledger.engine.domain.TenantIds;
 import dev.keyledger.projections.ChainReport;
 import dev.keyledger.schemas.Codecs;
@@ -53,7 +53,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *   <li><b>undecryptable</b>: ciphertexts the node made that no longer decrypt to their plaintext;
  *   <li><b>unresolved 202s</b>: commands answered 202 that {@code GET /api/v1/byok/commands/{id}}
  *       still does not decide within a minute;
- *   <li>per DEK, the folded {@code encryptions} against the encryptions the node answered 200.
+ *   <li><b>DEKs under</b>: DEKs whose folded used + reserved encryptions (the DEK record's {@code
+ *       encryptions} and the instances' reservations of it) are below the encryptions the node
+ *       answered 200 with it. Usage is reserved before it is used, so this must be 0 after any
+ *       kill.
  * </ul>
  */
 final class LogVerdict {
@@ -378,13 +381,16 @@ final class LogVerdict {
     return new long[] {all.size(), bad.sum()};
   }
 
+  /** The DEK's folded used + reserved encryptions, as a replay of the log rebuilds them. */
   private long foldedEncryptions(Read read, String dekId) {
     String tenant = ledger.tenantOfDek(dekId);
     return read.replay.tenant(tenant).stream()
-        .flatMap(t -> t.all().stream())
-        .filter(d -> d.getDek().getDekId().equals(dekId))
-        .mapToLong(DekState::getEncryptions)
+        .flatMap(
+            t ->
+                t.all().stream()
+                    .filter(d -> d.getDek().getDekId().equals(dekId))
+                    .map(d -> EncryptionReservations.committed(t.state(), d)))
         .findFirst()
-        .orElse(0);
+        .orElse(0L);
   }
 }

@@ -41,6 +41,10 @@ class FaultTrialsIT {
       assertThat(f.stateMismatches()).isZero();
       assertThat(f.undecryptable()).isZero();
       assertThat(f.unresolved()).isZero();
+      assertThat(f.deksUndercounted())
+          .as(phase.name() + ": DEKs whose folded used + reserved is below what was encrypted")
+          .isZero();
+      assertThat(f.encryptionsCounted()).isEqualTo(f.encryptions());
       assertThat(phase.wrongPlaintexts()).isZero();
       assertThat(phase.restartSeconds()).hasSize(phase.faults());
     }

@@ -49,7 +49,8 @@ final class DataKeyLeases {
           Operations.LEASE_DATA_KEY,
           Refusals.dekRotating("The active DEK changed while the lease was asked for"));
     }
-    if (record.getEncryptions() + lease.getEncryptions() > DekUsagePolicy.MAX_ENCRYPTIONS) {
+    if (EncryptionReservations.committed(state, record) + lease.getEncryptions()
+        > DekUsagePolicy.MAX_ENCRYPTIONS) {
       return Decider.refuse(
           Operations.LEASE_DATA_KEY,
           Refusals.dekRotating(

@@ -19,6 +19,7 @@ import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.ReserveEncryptions;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
@@ -141,7 +142,11 @@ public final class Decider {
                   .setFailures(usage.getFailures())
                   .setLastUsed(usage.getLastUsed())
                   .setPerDek(usage.getPerDek())
+                  .setReporter(usage.getReporter())
                   .build());
+    }
+    if (payload instanceof ReserveEncryptions reserve) {
+      return EncryptionReservations.reserve(state, deks, reserve);
     }
     if (payload instanceof LeaseDataKey lease) {
       return DataKeyLeases.lease(state, deks, lease);

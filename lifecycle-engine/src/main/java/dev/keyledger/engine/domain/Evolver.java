@@ -9,6 +9,7 @@ import dev.keyledger.avro.event.ByokEnded;
 import dev.keyledger.avro.event.DataKeyLeased;
 import dev.keyledger.avro.event.DekCreated;
 import dev.keyledger.avro.event.DeksRewrapped;
+import dev.keyledger.avro.event.EncryptionsReserved;
 import dev.keyledger.avro.event.HealthChecked;
 import dev.keyledger.avro.event.KeyDeregistered;
 import dev.keyledger.avro.event.KeyRegistered;
@@ -173,6 +174,9 @@ public final class Evolver {
       deks.put(
           DekState.newBuilder().setDek(ref).setStatus(DekStatus.ACTIVE).setCreatedAt(at).build());
       next.setActiveDek(ref);
+      next.setEncryptionCount(
+          state.getEncryptionCount()
+              + EncryptionReservations.retireOld(state, deks, ref.getVersion(), next));
       next.setLastDekVersion(Math.max(state.getLastDekVersion(), ref.getVersion()));
       next.setTmkVersions(countLive(state.getTmkVersions(), ref.getTmkVersion(), 1));
       next.setLastRotationAt(at);
@@ -251,8 +255,13 @@ public final class Evolver {
               ? usage.getLastUsed()
               : state.getLastUsed();
       next.setEncryptionCount(state.getEncryptionCount() + usage.getEncryptions());
+      next.setReservations(
+          EncryptionReservations.settle(
+              state.getReservations(), usage.getReporter(), usage.getPerDek()));
       next.setDecryptionCount(state.getDecryptionCount() + usage.getDecryptions());
       next.setLastUsed(last);
+    } else if (payload instanceof EncryptionsReserved reserved) {
+      EncryptionReservations.apply(state, deks, reserved, next);
     } else if (payload instanceof DataKeyLeased leased) {
       deks.find(leased.getDek().getDekId(), leased.getDek().getVersion())
           .ifPresent(

@@ -16,6 +16,7 @@ import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.ReserveEncryptions;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
@@ -39,6 +40,7 @@ public final class Operations {
   public static final String VALIDATE = "validate";
   public static final String LEASE_DATA_KEY = "lease_data_key";
   public static final String PROVISION = "provision";
+  public static final String RESERVE_ENCRYPTIONS = "reserve_encryptions";
 
   /** Another tenant tried to bind a resource the tenant holds (in the holder's trail). */
   public static final String CLAIM_ATTEMPT = "claim_attempt";
@@ -82,6 +84,8 @@ public final class Operations {
       return LEASE_DATA_KEY;
     } else if (commandPayload instanceof ProvisionKeys) {
       return PROVISION;
+    } else if (commandPayload instanceof ReserveEncryptions) {
+      return RESERVE_ENCRYPTIONS;
     } else if (commandPayload instanceof RecordVerificationFailure failure) {
       return failure.getOperation();
     } else if (commandPayload instanceof RejectRequest reject) {

@@ -102,7 +102,8 @@ public final class TenantStates {
         .setLastUsed(state.getLastUsed())
         .setLastRotationAt(state.getLastRotationAt())
         .setActiveDek(state.getActiveDek())
-        .setLastDekVersion(state.getLastDekVersion());
+        .setLastDekVersion(state.getLastDekVersion())
+        .setReservations(state.getReservations());
   }
 
   /** The version number a new TMK must take: one more than the highest so far. */

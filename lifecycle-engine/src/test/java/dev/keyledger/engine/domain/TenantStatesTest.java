@@ -90,6 +90,13 @@ class TenantStatesTest {
         .setLastRotationAt(AT)
         .setActiveDek(dek)
         .setLastDekVersion(1)
+        .setReservations(
+            List.of(
+                dev.keyledger.avro.state.Reservation.newBuilder()
+                    .setReporter("node-1")
+                    .setDekVersion(1)
+                    .setEncryptions(8)
+                    .build()))
         .build();
   }
 

@@ -21,6 +21,7 @@ import dev.keyledger.avro.command.RegisterKey;
 import dev.keyledger.avro.command.RejectRequest;
 import dev.keyledger.avro.command.ReportUnwrapFailed;
 import dev.keyledger.avro.command.ReportUnwrapSucceeded;
+import dev.keyledger.avro.command.ReserveEncryptions;
 import dev.keyledger.avro.command.RevokeTmkVersion;
 import dev.keyledger.avro.command.RotateDek;
 import dev.keyledger.avro.command.RotateMaster;
@@ -269,6 +270,40 @@ public final class TestCommands {
                         .setDekId("dek-" + dekVersion)
                         .setVersion(dekVersion)
                         .setEncryptions(encryptions)
+                        .build()))
+            .build());
+  }
+
+  /** {@code reporter} reserves a block of {@code encryptions} of DEK {@code dekVersion}. */
+  public CommandEnvelope reserve(
+      String reporter, int dekVersion, int tmkVersion, long encryptions, boolean settlePrevious) {
+    return envelope(
+        ReserveEncryptions.newBuilder()
+            .setDek(dek(dekVersion, tmkVersion))
+            .setEncryptions(encryptions)
+            .setReporter(reporter)
+            .setSettlePrevious(settlePrevious)
+            .build());
+  }
+
+  /**
+   * {@code reporter}'s usage report: {@code used} encryptions of DEK {@code dekVersion} made within
+   * its reservation and {@code returned} of it given back unused.
+   */
+  public CommandEnvelope reported(String reporter, int dekVersion, long used, long returned) {
+    return envelope(
+        RecordUsage.newBuilder()
+            .setEncryptions(used)
+            .setDecryptions(0)
+            .setLastUsed(Instant.ofEpochMilli(clock.get()))
+            .setReporter(reporter)
+            .setPerDek(
+                List.of(
+                    DekUsage.newBuilder()
+                        .setDekId("dek-" + dekVersion)
+                        .setVersion(dekVersion)
+                        .setEncryptions(used)
+                        .setReturned(returned)
                         .build()))
             .build());
   }
