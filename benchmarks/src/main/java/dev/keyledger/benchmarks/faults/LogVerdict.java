@@ -151,6 +151,7 @@ final class LogVerdict {
                 + report.reason());
       }
     }
+    awaitUnsealed();
     long[] decrypts = decryptAll();
     long encryptions = 0;
     long counted = 0;
@@ -338,6 +339,49 @@ final class LogVerdict {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Waits until no tenant of the load is sealed: a KMS call that timed out under load seals its
+   * tenant until the node's seal watcher reaches the CMK again (every {@link
+   * FaultTrials#SEAL_RETRY}). A tenant still sealed after a few retries is a problem of its own,
+   * reported with the node's reason, not as undecryptable data.
+   */
+  private void awaitUnsealed() throws InterruptedException {
+    long deadline = System.nanoTime() + FaultTrials.SEAL_RETRY.multipliedBy(4).toNanos();
+    Set<String> sealed = new HashSet<>(ledger.tenants());
+    Map<String, String> reasons = new ConcurrentHashMap<>();
+    int waitedFor = -1;
+    while (true) {
+      sealed.removeIf(tenant -> !stillSealed(tenant, reasons));
+      if (waitedFor < 0) {
+        waitedFor = sealed.size();
+      }
+      if (sealed.isEmpty() || System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(250); // polls the node until no tenant is sealed or the deadline passes
+    }
+    if (waitedFor > 0) {
+      System.out.printf(
+          "[verdict] %d tenant(s) sealed by a KMS failure during the load, %d still sealed%n",
+          waitedFor, sealed.size());
+    }
+    for (String tenant : sealed) {
+      problems.add("still sealed: " + tenant + ": " + reasons.get(tenant));
+    }
+  }
+
+  private boolean stillSealed(String tenant, Map<String, String> reasons) {
+    NodeApi.Answer keys = api.get("/api/v1/byok/keys", api.token(tenant, Role.AUDITOR));
+    if (keys == null || keys.status() != 200) {
+      return keys == null; // 404: platform-managed keys only, which nothing seals
+    }
+    if (!keys.body().path("sealed").asBoolean(false)) {
+      return false;
+    }
+    reasons.put(tenant, keys.body().path("last_verify_error").asText("?"));
+    return true;
   }
 
   /** Decrypts every ciphertext the node made; returns {ciphertexts, undecryptable}. */
