@@ -201,7 +201,7 @@ public final class EngineRuntime implements AutoCloseable {
         logged("counted refusals audit", () -> refusals.flush(system)), 60, 60, TimeUnit.SECONDS);
 
     // Everything above started while Streams joined its group and restored its stores.
-    streams.awaitRunning(s);
+    streams.awaitRunning(s, metrics);
     SealWatcher sealWatcher = new SealWatcher(keyring, queries, system, instanceId);
     sealWatcher.bindTo(metrics);
     WorkerScheduler workers =

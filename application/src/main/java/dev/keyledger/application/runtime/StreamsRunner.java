@@ -85,7 +85,6 @@ final class StreamsRunner implements AutoCloseable {
     try {
       runner.streams.setGlobalStateRestoreListener(new ClearOnRestore(views));
       runner.begin(views);
-      runner.metrics.bindTo(registry);
       runner.supervisor.bindTo(registry);
       return runner;
     } catch (RuntimeException e) {
@@ -110,11 +109,13 @@ final class StreamsRunner implements AutoCloseable {
   }
 
   /**
-   * Waits until the client first reaches RUNNING.
+   * Waits until the client first reaches RUNNING, then binds its metrics to {@code registry} (bound
+   * earlier, the sensors its tasks make, such as the fold's dead letters, would appear only at the
+   * binder's next refresh, a minute later).
    *
    * @throws IllegalStateException if it does not within two minutes
    */
-  void awaitRunning(EngineSettings s) throws InterruptedException {
+  void awaitRunning(EngineSettings s, MeterRegistry registry) throws InterruptedException {
     if (!running.await(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       throw new IllegalStateException(
           "Kafka Streams did not reach RUNNING within "
@@ -125,6 +126,7 @@ final class StreamsRunner implements AutoCloseable {
               + s.kafka().get("bootstrap.servers")
               + "?");
     }
+    metrics.bindTo(registry);
   }
 
   /** Stores restored from their changelogs change without the fold: forget what it wrote. */
