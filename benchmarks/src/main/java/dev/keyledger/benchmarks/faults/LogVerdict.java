@@ -382,7 +382,8 @@ final class LogVerdict {
       if (sealed.isEmpty() || System.nanoTime() > deadline) {
         break;
       }
-      Thread.sleep(250); // polls the node until no tenant is sealed or the deadline passes
+      // The node tells no one when it unseals a tenant, so its API is polled (bounded above).
+      Thread.sleep(250);
     }
     if (waitedFor > 0) {
       System.out.printf(
